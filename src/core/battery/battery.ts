@@ -1,0 +1,205 @@
+// The one battery model. The RL environment, the backtest simulator and the oracle all import it; no other file
+// may hold a capacity, efficiency or power formula.
+//
+// Conventions (DESIGN.md "One battery model"):
+// - A step buys `c` kWh from the grid and sells `d` kWh to it (grid side, both ≥ 0).
+// - SOC' = SOC + ηc·c − d/ηd. Charge efficiency applies to energy entering the cell, discharge efficiency to
+//   energy leaving it.
+// - cash = price/1000·(d − c) − k·(c + d): market settlement plus a degradation cost k per kWh of throughput.
+// - Requests are clipped so that SOC stays within [minSocKWh, maxSocKWh] exactly: the original system clipped
+//   before applying efficiency and so could never fill the battery.
+
+import { eurForEnergy, energyForPower } from '../units.ts';
+
+/** What a user sets; every field optional, defaults as in DESIGN.md. */
+export interface BatterySpec {
+  /** Usable cell capacity, kWh. */
+  capacityKWh?: number;
+  /** Power limit for both directions, kW, unless one of the two below is set. */
+  powerKW?: number;
+  chargePowerKW?: number;
+  dischargePowerKW?: number;
+  /** Share of grid energy that reaches the cell when charging, (0, 1]. */
+  chargeEfficiency?: number;
+  /** Share of cell energy that reaches the grid when discharging, (0, 1]. */
+  dischargeEfficiency?: number;
+  /** Wear cost per kWh of grid-side throughput, charged on energy in and out, EUR/kWh. */
+  degradationEurPerKWh?: number;
+  initialSocKWh?: number;
+  minSocKWh?: number;
+  maxSocKWh?: number;
+  /** If set, the SOC at the end of the horizon must be at least this (oracle constraint). */
+  terminalSocKWh?: number;
+  /**
+   * Charge and discharge share a step's power: c/(Pc·dt) + d/(Pd·dt) ≤ 1 (default true). Without it an LP may
+   * "burn" energy at very negative prices by charging and discharging at full power at once; false reproduces the
+   * original system's formulation, where each direction has its own full limit.
+   */
+  sharedPowerLimit?: boolean;
+}
+
+/** A fully resolved, validated battery: every field concrete. */
+export interface BatteryParams {
+  capacityKWh: number;
+  chargePowerKW: number;
+  dischargePowerKW: number;
+  chargeEfficiency: number;
+  dischargeEfficiency: number;
+  degradationEurPerKWh: number;
+  initialSocKWh: number;
+  minSocKWh: number;
+  maxSocKWh: number;
+  /** Minimum SOC at the end of the horizon; null when free. */
+  terminalSocKWh: number | null;
+  sharedPowerLimit: boolean;
+}
+
+export const DEFAULT_BATTERY: Readonly<BatteryParams> = Object.freeze({
+  capacityKWh: 100,
+  chargePowerKW: 50,
+  dischargePowerKW: 50,
+  chargeEfficiency: 0.9,
+  dischargeEfficiency: 1.0,
+  degradationEurPerKWh: 0.01,
+  initialSocKWh: 0,
+  minSocKWh: 0,
+  maxSocKWh: 100,
+  terminalSocKWh: null,
+  sharedPowerLimit: true,
+});
+
+/** Thrown for a battery that makes no physical sense; `field` names the offending parameter. */
+export class BatteryParamError extends Error {
+  constructor(
+    message: string,
+    readonly field: keyof BatterySpec,
+  ) {
+    super(message);
+    this.name = 'BatteryParamError';
+  }
+}
+
+/** Fills defaults and validates; throws BatteryParamError naming the field for nonsense input. */
+export function resolveBattery(spec: BatterySpec = {}): BatteryParams {
+  const num = (field: keyof BatterySpec, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new BatteryParamError(`${field} must be a finite number, got ${String(value)}`, field);
+    return v;
+  };
+  const capacityKWh = num('capacityKWh', spec.capacityKWh, DEFAULT_BATTERY.capacityKWh);
+  const powerKW = num('powerKW', spec.powerKW, DEFAULT_BATTERY.chargePowerKW);
+  const chargePowerKW = num('chargePowerKW', spec.chargePowerKW, powerKW);
+  const dischargePowerKW = num('dischargePowerKW', spec.dischargePowerKW, powerKW);
+  const chargeEfficiency = num('chargeEfficiency', spec.chargeEfficiency, DEFAULT_BATTERY.chargeEfficiency);
+  const dischargeEfficiency = num('dischargeEfficiency', spec.dischargeEfficiency, DEFAULT_BATTERY.dischargeEfficiency);
+  const degradationEurPerKWh = num('degradationEurPerKWh', spec.degradationEurPerKWh, DEFAULT_BATTERY.degradationEurPerKWh);
+  const minSocKWh = num('minSocKWh', spec.minSocKWh, 0);
+  const maxSocKWh = num('maxSocKWh', spec.maxSocKWh, capacityKWh);
+  const initialSocKWh = num('initialSocKWh', spec.initialSocKWh, minSocKWh);
+
+  if (capacityKWh < 0) throw new BatteryParamError(`capacityKWh must be ≥ 0 kWh, got ${capacityKWh}`, 'capacityKWh');
+  if (chargePowerKW < 0) throw new BatteryParamError(`charge power must be ≥ 0 kW, got ${chargePowerKW}`, spec.chargePowerKW !== undefined ? 'chargePowerKW' : 'powerKW');
+  if (dischargePowerKW < 0) throw new BatteryParamError(`discharge power must be ≥ 0 kW, got ${dischargePowerKW}`, spec.dischargePowerKW !== undefined ? 'dischargePowerKW' : 'powerKW');
+  if (!(chargeEfficiency > 0 && chargeEfficiency <= 1)) throw new BatteryParamError(`chargeEfficiency must be in (0, 1], got ${chargeEfficiency}`, 'chargeEfficiency');
+  if (!(dischargeEfficiency > 0 && dischargeEfficiency <= 1)) throw new BatteryParamError(`dischargeEfficiency must be in (0, 1], got ${dischargeEfficiency}`, 'dischargeEfficiency');
+  if (degradationEurPerKWh < 0) throw new BatteryParamError(`degradationEurPerKWh must be ≥ 0, got ${degradationEurPerKWh}`, 'degradationEurPerKWh');
+  if (minSocKWh < 0 || minSocKWh > capacityKWh) throw new BatteryParamError(`minSocKWh must be within [0, capacity ${capacityKWh}] kWh, got ${minSocKWh}`, 'minSocKWh');
+  if (maxSocKWh < minSocKWh || maxSocKWh > capacityKWh) throw new BatteryParamError(`maxSocKWh must be within [minSoc ${minSocKWh}, capacity ${capacityKWh}] kWh, got ${maxSocKWh}`, 'maxSocKWh');
+  if (initialSocKWh < minSocKWh || initialSocKWh > maxSocKWh) throw new BatteryParamError(`initialSocKWh must be within [${minSocKWh}, ${maxSocKWh}] kWh, got ${initialSocKWh}`, 'initialSocKWh');
+  let terminalSocKWh: number | null = null;
+  if (spec.terminalSocKWh !== undefined && spec.terminalSocKWh !== null) {
+    terminalSocKWh = num('terminalSocKWh', spec.terminalSocKWh, 0);
+    if (terminalSocKWh < minSocKWh || terminalSocKWh > maxSocKWh) throw new BatteryParamError(`terminalSocKWh must be within [${minSocKWh}, ${maxSocKWh}] kWh, got ${terminalSocKWh}`, 'terminalSocKWh');
+  }
+  return {
+    capacityKWh, chargePowerKW, dischargePowerKW, chargeEfficiency, dischargeEfficiency, degradationEurPerKWh,
+    initialSocKWh, minSocKWh, maxSocKWh, terminalSocKWh, sharedPowerLimit: spec.sharedPowerLimit ?? true,
+  };
+}
+
+/** Largest grid-side charge in one step at full power, kWh. */
+export function maxChargeKWh(b: BatteryParams, dtHours: number): number {
+  return energyForPower(b.chargePowerKW, dtHours);
+}
+
+/** Largest grid-side discharge in one step at full power, kWh. */
+export function maxDischargeKWh(b: BatteryParams, dtHours: number): number {
+  return energyForPower(b.dischargePowerKW, dtHours);
+}
+
+/** SOC after a step that buys `chargedKWh` and sells `dischargedKWh` (no clipping). */
+export function socAfter(b: BatteryParams, socKWh: number, chargedKWh: number, dischargedKWh: number): number {
+  return socKWh + b.chargeEfficiency * chargedKWh - dischargedKWh / b.dischargeEfficiency;
+}
+
+/** Cash of a step in EUR: settlement at the market price minus degradation on throughput. */
+export function stepCashEur(b: BatteryParams, priceEurPerMWh: number, chargedKWh: number, dischargedKWh: number): number {
+  return eurForEnergy(priceEurPerMWh, dischargedKWh - chargedKWh) - b.degradationEurPerKWh * (chargedKWh + dischargedKWh);
+}
+
+/** What one step did after clipping. */
+export interface StepResult {
+  chargedKWh: number;
+  dischargedKWh: number;
+  socAfterKWh: number;
+  cashEur: number;
+}
+
+// Relative slack for float noise when a request lands exactly on a bound (an oracle schedule replayed).
+const BOUND_EPS = 1e-12;
+
+/**
+ * One step of the battery: clips the grid-side requests to the power limits (the shared limit scales both down
+ * together) and then to the SOC bounds, reducing charge when the battery would overfill and discharge when it would
+ * go below its minimum, so that SOC stays within bounds exactly.
+ */
+export function stepBattery(
+  b: BatteryParams,
+  socKWh: number,
+  requestChargeKWh: number,
+  requestDischargeKWh: number,
+  priceEurPerMWh: number,
+  dtHours: number,
+): StepResult {
+  const cMax = maxChargeKWh(b, dtHours);
+  const dMax = maxDischargeKWh(b, dtHours);
+  let c = Math.min(Math.max(requestChargeKWh, 0), cMax);
+  let d = Math.min(Math.max(requestDischargeKWh, 0), dMax);
+  if (b.sharedPowerLimit && c > 0 && d > 0) {
+    const use = c / cMax + d / dMax;
+    if (use > 1 + BOUND_EPS) {
+      c /= use;
+      d /= use;
+    }
+  }
+  const tol = BOUND_EPS * Math.max(1, b.capacityKWh);
+  let next = socAfter(b, socKWh, c, d);
+  if (next > b.maxSocKWh) {
+    if (next > b.maxSocKWh + tol) c = Math.max(0, c - (next - b.maxSocKWh) / b.chargeEfficiency);
+    next = socAfter(b, socKWh, c, d);
+  }
+  if (next < b.minSocKWh) {
+    if (next < b.minSocKWh - tol) d = Math.max(0, d - (b.minSocKWh - next) * b.dischargeEfficiency);
+    next = socAfter(b, socKWh, c, d);
+  }
+  // Float noise of the order of 1e-12 × capacity is absorbed here; larger excesses were clipped above.
+  next = Math.min(Math.max(next, b.minSocKWh), b.maxSocKWh);
+  return { chargedKWh: c, dischargedKWh: d, socAfterKWh: next, cashEur: stepCashEur(b, priceEurPerMWh, c, d) };
+}
+
+/** Equivalent full cycles: cell-side throughput over twice the usable capacity. */
+export function equivalentCycles(b: BatteryParams, chargedKWh: number, dischargedKWh: number): number {
+  const usable = b.maxSocKWh - b.minSocKWh;
+  if (usable <= 0) return 0;
+  return (b.chargeEfficiency * chargedKWh + dischargedKWh / b.dischargeEfficiency) / (2 * usable);
+}
+
+/**
+ * Discrete action → grid-side requests. `fraction` of full power: > 0 charges, < 0 discharges, 0 holds.
+ * The RL environment's action levels go through this, so the agent and its teacher share one mapping.
+ */
+export function requestForPowerFraction(b: BatteryParams, fraction: number, dtHours: number): { chargeKWh: number; dischargeKWh: number } {
+  return fraction >= 0
+    ? { chargeKWh: fraction * maxChargeKWh(b, dtHours), dischargeKWh: 0 }
+    : { chargeKWh: 0, dischargeKWh: -fraction * maxDischargeKWh(b, dtHours) };
+}

@@ -1,0 +1,36 @@
+/** Something the parser noticed and how it dealt with it; `row` is the 1-based line number in the file. */
+export interface ParseWarning {
+  kind: 'gap' | 'duplicate' | 'unparsable' | 'empty' | 'reordered' | 'ambiguous-date' | 'other';
+  /** 1-based line in the file (the header is line 1); absent for file-wide notes. */
+  row?: number;
+  column?: string;
+  message: string;
+  /** What the parser did about it, in words: "dropped", "filled by repeating the previous price", ... */
+  action: string;
+}
+
+/** A regular series of market prices. Index i covers [timesUtcMs[i], timesUtcMs[i] + dtHours). */
+export interface PriceSeries {
+  /** Start of each interval, UTC epoch milliseconds, strictly increasing by dtHours. */
+  timesUtcMs: Float64Array;
+  /** Price of each interval in EUR/MWh, as the market quotes it (may be negative). */
+  pricesEurPerMWh: Float64Array;
+  /** Step length in hours (1 for hourly, 0.25 for 15-minute data). */
+  dtHours: number;
+  /** Where it came from (file name), for messages. */
+  source: string;
+  warnings: ParseWarning[];
+}
+
+/** Thrown for a file that cannot be used at all; the message names the file, row and column where it can. */
+export class PriceFileError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly row?: number,
+    readonly column?: string,
+  ) {
+    super(message);
+    this.name = 'PriceFileError';
+  }
+}
