@@ -1,0 +1,62 @@
+import type { Command } from '../bess.ts';
+import type { ParsedArgs } from '../args.ts';
+import { CliError, batteryFlags } from '../args.ts';
+import { loadPriceFile } from '../../io/load.ts';
+import { resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
+import type { PriceSeries } from '../../core/prices/types.ts';
+import { solveOracle } from '../../core/oracle/oracle.ts';
+import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
+import { heuristicEstimate } from '../../core/oracle/heuristic.ts';
+import { table } from '../format.ts';
+
+/** What a strategy gets: the series, the resolved battery and the command's arguments (for its own flags). */
+export interface StrategyContext {
+  series: PriceSeries;
+  battery: BatteryParams;
+  args: ParsedArgs;
+}
+
+/** One row of `bess compare`. `applies` false skips it (e.g. a strategy that needs a flag that was not given). */
+export interface Strategy {
+  name: string;
+  /** Shown beside the name: e.g. that a number is an estimate, not a replayed schedule. */
+  note?: string;
+  applies?: (ctx: StrategyContext) => boolean;
+  profitEur: (ctx: StrategyContext) => Promise<number> | number;
+}
+
+const LEVELS3 = [0, 1, -1];
+const input = (c: StrategyContext) => ({ pricesEurPerMWh: c.series.pricesEurPerMWh, dtHours: c.series.dtHours, battery: c.battery });
+
+/** The strategies compared, in order; the first is the oracle every share is measured against. Add one by pushing an entry. */
+export const STRATEGIES: Strategy[] = [
+  { name: 'oracle (exact LP)', profitEur: (c) => solveOracle(input(c)).profitEur },
+  { name: 'action-set optimum (3 levels)', profitEur: (c) => solveActionDp({ ...input(c), levels: LEVELS3 }).profitEur },
+  { name: 'rolling horizon 24 h (3 levels)', profitEur: (c) => rollingHorizon({ ...input(c), levels: LEVELS3 }, Math.round(24 / c.series.dtHours)).profitEur },
+  { name: 'original heuristic', note: 'loose estimate: ignores time order and capacity', profitEur: (c) => heuristicEstimate(input(c)).profitEur },
+  { name: 'hold', profitEur: () => 0 },
+];
+
+export const command: Command = {
+  summary: 'Profit of every strategy on a price file, and its share of the exact oracle.',
+  usage: 'bess compare FILE [--model DIR] [battery flags] [--json]',
+  async run(args) {
+    const file = args.positional[0];
+    if (!file) throw new CliError('compare needs a FILE');
+    const battery = resolveBattery(batteryFlags(args));
+    const series = await loadPriceFile(file);
+    const ctx: StrategyContext = { series, battery, args };
+    const strategies: { name: string; profitEur: number; shareOfOracle: number; ms: number; note?: string }[] = [];
+    let oracleEur = Number.NaN;
+    for (const s of STRATEGIES) {
+      if (s.applies && !s.applies(ctx)) continue;
+      const t0 = performance.now();
+      const profitEur = await s.profitEur(ctx);
+      const ms = performance.now() - t0;
+      if (strategies.length === 0) oracleEur = profitEur;
+      strategies.push({ name: s.name, profitEur, shareOfOracle: oracleEur !== 0 ? profitEur / oracleEur : profitEur === 0 ? 1 : 0, ms, ...(s.note ? { note: s.note } : {}) });
+    }
+    const text = table(['strategy', 'profit EUR', 'share of oracle', 'ms'], strategies.map((s) => [s.name + (s.note ? ` (${s.note})` : ''), s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]));
+    return { json: { strategies }, text };
+  },
+};

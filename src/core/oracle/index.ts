@@ -1,0 +1,5 @@
+export * from './types.ts';
+export { solveOracle } from './oracle.ts';
+export { heuristicEstimate } from './heuristic.ts';
+export * from './action-dp.ts';
+export * from './lp.ts';

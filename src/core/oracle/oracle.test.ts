@@ -1,0 +1,106 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { DEFAULT_BATTERY, resolveBattery, type BatteryParams } from '../battery/index.ts';
+import { simulate } from '../sim/simulate.ts';
+import { createRng } from '../rl/rng.ts';
+import { loadPriceFile } from '../../io/load.ts';
+import { solveOracle } from './oracle.ts';
+import { batteryLp, solveWithHighs, solveWithJsLpSolver, type HighsLike, type JsLpSolverLike } from './lp.ts';
+import { solveActionDp } from './action-dp.ts';
+import { heuristicEstimate } from './heuristic.ts';
+
+let highs: HighsLike;
+beforeAll(async () => {
+  highs = (await (await import('highs')).default()) as unknown as HighsLike;
+});
+
+/** A random instance: lengths 1–2,000 weighted to small, prices down to −500, any battery the LP allows. */
+function randomInstance(seed: number): { prices: Float64Array; dt: number; b: BatteryParams } {
+  const r = createRng(seed);
+  const u = () => r.next();
+  const T = seed % 100 === 0 ? 2000 : 1 + Math.floor(u() ** 8 * 1999);
+  const cap = u() < 0.05 ? 0 : Math.round(1 + u() * 300);
+  const power = u() < 0.05 ? 0 : 1 + u() * 150;
+  const dt = u() < 0.5 ? 1 : 0.25;
+  const initial = u() < 0.3 ? 0 : u() * cap;
+  const spec = {
+    capacityKWh: cap, powerKW: power,
+    chargeEfficiency: u() < 0.2 ? 1 : 0.5 + 0.5 * u(),
+    dischargeEfficiency: u() < 0.3 ? 1 : 0.5 + 0.5 * u(),
+    degradationEurPerKWh: u() < 0.4 ? 0 : u() * 0.05,
+    initialSocKWh: initial,
+    sharedPowerLimit: u() < 0.7,
+  };
+  const b0 = resolveBattery(spec);
+  // A terminal minimum that the power limit can reach from the initial SOC.
+  const reach = Math.min(cap, initial + T * b0.chargeEfficiency * power * dt);
+  const b = u() < 0.3 ? resolveBattery({ ...spec, terminalSocKWh: u() * reach }) : b0;
+  const prices = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    const x = u();
+    prices[t] = x < 0.05 ? 0 : x < 0.15 ? -500 * u() : Math.round((u() * 250 - 30) * 100) / 100;
+  }
+  return { prices, dt, b };
+}
+
+const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+describe('solveOracle (slope trick)', () => {
+  it('equals HiGHS on 1,000 seeded random instances, and its schedule replays through simulate()', () => {
+    let worst = 0;
+    for (let seed = 1; seed <= 1000; seed++) {
+      const { prices, dt, b } = randomInstance(seed);
+      const o = solveOracle({ pricesEurPerMWh: prices, dtHours: dt, battery: b });
+      const h = solveWithHighs(highs, batteryLp(prices, dt, b));
+      expect(h.status, `seed ${seed}`).toBe('Optimal');
+      const rel = relDiff(o.profitEur, h.objective);
+      worst = Math.max(worst, rel);
+      expect(rel, `seed ${seed}: fast ${o.profitEur} vs HiGHS ${h.objective}`).toBeLessThan(1e-9);
+      const sim = simulate(b, prices, dt, o.schedule);
+      expect(relDiff(sim.profitEur, o.profitEur), `seed ${seed}`).toBeLessThan(1e-9);
+      for (let t = 0; t < prices.length; t++) expect(Math.abs(sim.socAfterKWh[t] - o.schedule.socKWh[t])).toBeLessThanOrEqual(1e-9 * Math.max(1, b.capacityKWh));
+      if (b.terminalSocKWh !== null && prices.length > 0) expect(o.schedule.socKWh[prices.length - 1]).toBeGreaterThanOrEqual(b.terminalSocKWh - 1e-9 * Math.max(1, b.capacityKWh));
+    }
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it('agrees with javascript-lp-solver on tiny instances', async () => {
+    const solver = ((await import('javascript-lp-solver')) as unknown as { default: JsLpSolverLike }).default ?? (createRequire(import.meta.url)('javascript-lp-solver') as JsLpSolverLike);
+    for (let seed = 5001; seed <= 5036; seed++) {
+      const { prices, dt, b } = randomInstance(seed);
+      const p = prices.subarray(0, 1 + (seed % 12));
+      const o = solveOracle({ pricesEurPerMWh: p, dtHours: dt, battery: b.terminalSocKWh === null ? b : { ...b, terminalSocKWh: null } });
+      const j = solveWithJsLpSolver(solver, batteryLp(p, dt, b.terminalSocKWh === null ? b : { ...b, terminalSocKWh: null }));
+      expect(j.status).toBe('Optimal');
+      expect(Math.abs(o.profitEur - j.objective), `seed ${seed}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(j.objective)));
+    }
+  });
+
+  it('does not burn energy at very negative prices with the shared limit, and does with independent limits', () => {
+    const prices = [-500, -500, -500];
+    const shared = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: resolveBattery({ capacityKWh: 0 }) });
+    expect(shared.chargedKWh).toBeGreaterThan(0);
+    // Shared: at most one full-power step's worth of throughput per step.
+    for (let t = 0; t < 3; t++) expect(shared.schedule.chargeKWh[t] / 50 + shared.schedule.dischargeKWh[t] / 50).toBeLessThanOrEqual(1 + 1e-12);
+    const indep = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: resolveBattery({ capacityKWh: 0, sharedPowerLimit: false }) });
+    expect(indep.profitEur).toBeGreaterThan(shared.profitEur);
+    // Zero power: nothing happens.
+    expect(solveOracle({ pricesEurPerMWh: [10, 200], dtHours: 1, battery: resolveBattery({ powerKW: 0 }) }).profitEur).toBe(0);
+  });
+
+  it('matches the pinned HiGHS optimum of every real file with the default battery, and beats the action-set optimum', async () => {
+    const pinned = JSON.parse(readFileSync(new URL('../../../test-data/oracle/pinned-optima.json', import.meta.url), 'utf8')) as { files: Record<string, { steps: number; highsProfitEur: number }> };
+    const names = Object.keys(pinned.files);
+    expect(names.length).toBeGreaterThanOrEqual(9);
+    for (const name of names) {
+      const s = await loadPriceFile(new URL(`../../../test-data/real/${name}`, import.meta.url).pathname);
+      expect(s.pricesEurPerMWh.length).toBe(pinned.files[name].steps);
+      const o = solveOracle({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY });
+      expect(relDiff(o.profitEur, pinned.files[name].highsProfitEur), name).toBeLessThan(1e-9);
+      const dp = solveActionDp({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY, levels: [0, 1, -1] });
+      expect(dp.profitEur, name).toBeLessThanOrEqual(o.profitEur + 1e-9);
+      expect(heuristicEstimate({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY }).profitEur, name).toBeGreaterThan(o.profitEur);
+    }
+  });
+});
