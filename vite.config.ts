@@ -1,10 +1,11 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { serviceWorker } from './build/service-worker-plugin.ts';
 
 // A static site: everything (samples, tfjs wasm files) is served from the page's own origin.
 export default defineConfig({
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 4000 },
   server: { host: '127.0.0.1', port: 5173 },
