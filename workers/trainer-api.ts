@@ -15,6 +15,10 @@ export interface TrainRequest {
   ppo?: Record<string, number | boolean>;
   /** Warm start by cloning the rolling-horizon teacher (default true). */
   clone?: boolean;
+  /** Cloning options (epochs, batchSize, learningRate, maxSocLevels); unset fields take defaults. */
+  cloneOptions?: Record<string, number>;
+  /** Run options (validationFraction, cloneTimeFraction, backtestReserveS); unset fields take defaults. */
+  run?: Record<string, number>;
   /** Wall-clock budget for the whole run, warm start included, seconds. */
   seconds: number;
   seed: number;
@@ -29,7 +33,11 @@ export interface TrainProgress {
   elapsedS: number;
   /** CleanRL metric names: 'charts/episodic_return', 'losses/value_loss', 'losses/approx_kl', 'charts/SPS', ... */
   metrics: Record<string, number>;
-  /** Greedy agent profit / oracle profit on the validation slice or test split, when measured this iteration. */
+  /**
+   * Greedy agent profit / oracle profit, when measured this iteration: on the validation slice (the tail of the
+   * training split, what keep-best selects by) during clone/ppo, on the test split in 'eval'. The test-split share
+   * during training is in metrics['charts/test_share'] (display only).
+   */
   shareOfOracle?: number;
   message?: string;
 }

@@ -1,0 +1,103 @@
+// `bess train`: the trainer of the page (workers/trainer.ts), in Node. Writes params.json, metrics.json and
+// model.json to --out and prints the final metrics.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Command } from '../bess.ts';
+import { CliError, batteryFlags, numberFlag, requiredString, stringFlag } from '../args.ts';
+import { keyValueTable } from '../format.ts';
+import { serializeSavedPolicy } from '../../core/rl/model.ts';
+import { createTrainer } from '../../../workers/trainer.ts';
+import type { TrainProgress } from '../../../workers/trainer-api.ts';
+import { backendFlag, loadPriceFile, selectNodeBackend } from './rl-node.ts';
+
+/** Share of a file's rows used for training when no --test file is given (the rest is the test split). */
+const TRAIN_SHARE = 0.75;
+
+export const command: Command = {
+  summary: 'Train the PPO agent (teacher cloning + PPO) on a price file and backtest it on the test split.',
+  usage: 'bess train --train FILE [--test FILE] [--seconds N (120)] [--seed N (1)] [--no-clone] [--backend auto|wasm|cpu] [battery flags] --out DIR [--json] [--quiet]',
+  async run(args) {
+    const trainPath = requiredString(args, 'train');
+    const outDir = requiredString(args, 'out');
+    const testPath = stringFlag(args, 'test');
+    const seconds = numberFlag(args, 'seconds') ?? 120;
+    const seed = numberFlag(args, 'seed') ?? 1;
+    if (!(seconds > 0)) throw new CliError('--seconds must be > 0');
+    if (!Number.isInteger(seed)) throw new CliError('--seed must be an integer');
+    const backend = backendFlag(stringFlag(args, 'backend'));
+    const battery = batteryFlags(args);
+
+    const trainFile = await loadPriceFile(trainPath);
+    let train = { timesUtcMs: trainFile.timesUtcMs, pricesEurPerMWh: trainFile.pricesEurPerMWh };
+    let test;
+    if (testPath) {
+      const testFile = await loadPriceFile(testPath);
+      if (Math.abs(testFile.dtHours - trainFile.dtHours) > 1e-9) throw new CliError(`--test has ${testFile.dtHours} h steps, --train has ${trainFile.dtHours} h`);
+      test = { timesUtcMs: testFile.timesUtcMs, pricesEurPerMWh: testFile.pricesEurPerMWh };
+    } else {
+      const n = trainFile.pricesEurPerMWh.length;
+      const cut = Math.floor(n * TRAIN_SHARE);
+      test = { timesUtcMs: train.timesUtcMs.slice(cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(cut) };
+      train = { timesUtcMs: train.timesUtcMs.slice(0, cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(0, cut) };
+    }
+    const minSteps = Math.ceil(48 / trainFile.dtHours);
+    if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1) throw new CliError(`${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`);
+
+    const quiet = args.flags.has('quiet') || args.flags.has('json');
+    const trainer = createTrainer({ selectBackend: selectNodeBackend });
+    const onProgress = (p: TrainProgress) => {
+      if (quiet) return;
+      if (p.message || p.phase === 'clone' || p.iteration % 10 === 0) {
+        const what = p.phase === 'eval' ? 'test-split share' : 'validation share';
+        const share = p.shareOfOracle !== undefined ? ` ${what} ${(100 * p.shareOfOracle).toFixed(2)}%` : '';
+        process.stderr.write(`[${p.elapsedS.toFixed(1)} s] ${p.phase} ${p.iteration}${share}${p.message ? ' ' + p.message : ''}\n`);
+      }
+    };
+    const result = await trainer.start(
+      { train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !args.flags.has('no-clone') },
+      onProgress,
+    );
+
+    const ppoIters = result.history.filter((h) => h.phase === 'ppo' && h.metrics['charts/SPS'] !== undefined);
+    const cloneEpochs = result.history.filter((h) => h.phase === 'clone' && h.iteration > 0).length;
+    const lastPpo = ppoIters[ppoIters.length - 1];
+    const elapsedS = result.history[result.history.length - 1]?.elapsedS ?? 0;
+    const summary = {
+      profitEur: result.backtest.profitEur,
+      oracleProfitEur: result.backtest.oracleProfitEur,
+      shareOfOracle: result.backtest.shareOfOracle,
+      equivalentCycles: result.backtest.equivalentCycles,
+      validationShare: Number(result.model.config.validationShare),
+      backend: result.backend,
+      stopReason: result.stopReason,
+      elapsedS,
+      cloneEpochs,
+      ppoIterations: ppoIters.length,
+      ppoGlobalStep: lastPpo?.metrics['charts/global_step'] ?? 0,
+      ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
+      trainSteps: train.pricesEurPerMWh.length,
+      testSteps: test.pricesEurPerMWh.length,
+      out: outDir,
+    };
+    await mkdir(outDir, { recursive: true });
+    await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
+    await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
+    await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    return {
+      json: summary,
+      text: keyValueTable([
+        ['test profit, EUR', summary.profitEur],
+        ['oracle profit, EUR', summary.oracleProfitEur],
+        ['share of oracle', `${(100 * summary.shareOfOracle).toFixed(2)} %`],
+        ['validation share', `${(100 * summary.validationShare).toFixed(2)} %`],
+        ['equivalent cycles', summary.equivalentCycles],
+        ['backend', summary.backend],
+        ['stopped by', summary.stopReason],
+        ['elapsed, s', summary.elapsedS],
+        ['clone epochs', summary.cloneEpochs],
+        ['PPO iterations', summary.ppoIterations],
+        ['written to', outDir],
+      ]),
+    };
+  },
+};

@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './features.ts';
+export * from './env.ts';

@@ -1,0 +1,32 @@
+// Greedy evaluation: the policy's most likely action at every step of a whole series, from the battery's initial
+// SOC, through the same env the agent trained in. Money is the env's cash, i.e. the battery model's cash flow.
+
+import { type BatteryParams } from '../battery/index.ts';
+import { type EnvConfig } from '../env/config.ts';
+import { BatteryEnv } from '../env/env.ts';
+import { type ObsContext } from '../env/features.ts';
+import { type PolicyWeights, argmaxRow, forwardStack } from './mlp.ts';
+
+/** Greedy actions over the whole series and the profit they earn, EUR. */
+export function greedyRollout(
+  weights: PolicyWeights,
+  ctx: ObsContext,
+  battery: BatteryParams,
+  config: EnvConfig,
+  startSocKWh: number = battery.initialSocKWh,
+): { actions: Int32Array; profitEur: number } {
+  const env = new BatteryEnv(ctx, battery, config);
+  env.reset(0, startSocKWh, ctx.length);
+  const nA = env.levels.length;
+  const obs = new Float32Array(ctx.obsDim);
+  const logits = new Float32Array(nA);
+  const actions = new Int32Array(ctx.length);
+  let profitEur = 0;
+  for (let t = 0; t < ctx.length; t++) {
+    env.observe(obs, 0);
+    forwardStack(weights.actor, obs, 1, logits);
+    actions[t] = argmaxRow(logits, 0, nA);
+    profitEur += env.step(actions[t]).cashEur;
+  }
+  return { actions, profitEur };
+}

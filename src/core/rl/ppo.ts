@@ -1,0 +1,366 @@
+// Proximal Policy Optimisation as CleanRL's ppo.py does it (Huang et al., "The 37 implementation details of PPO"),
+// for the discrete battery env. Reads top to bottom in execution order: (1) anneal LR, (2) rollout with the
+// plain-TypeScript forward pass across vectorised envs, (3) GAE, (4) flatten, (5) epochs × minibatches of clipped
+// surrogate + clipped value loss − entropy bonus with global gradient clipping, (6) optional KL stop, (7) metrics,
+// (8) greedy validation and keep-best. Differences from ppo.py, on purpose: truncation is not folded into `done`
+// (γ·V(final state) is added to the truncated step's reward), and the best policy by a validation score is kept so
+// a run never ends worse than it started.
+
+import * as tf from '@tensorflow/tfjs';
+import { type VecEnv } from '../env/env.ts';
+import { computeGae } from './gae.ts';
+import { type PolicyWeights, cloneWeights, forwardStack, sampleRow } from './mlp.ts';
+import { type Rng, shuffleInPlace } from './rng.ts';
+import { TfPolicy, clipByGlobalNorm, logitsOf, valuesOf } from './tf-policy.ts';
+
+/** Every PPO detail, named as in CleanRL; all required once resolved. */
+export interface PpoConfig {
+  /** Adam learning rate (CleanRL 2.5e-4). */
+  learningRate: number;
+  /** Adam epsilon (CleanRL 1e-5). */
+  adamEps: number;
+  /** Parallel environments in the rollout; the forward pass is batched across them. */
+  numEnvs: number;
+  /** Steps per environment per rollout (CleanRL 128). */
+  numSteps: number;
+  /** Anneal the learning rate linearly to 0 over the run (by time when the run is time-bounded). */
+  annealLr: boolean;
+  /** Discount factor γ. */
+  gamma: number;
+  /** GAE λ. */
+  gaeLambda: number;
+  /** Minibatches per epoch: minibatch size = numEnvs × numSteps / numMinibatches. */
+  numMinibatches: number;
+  /** Passes over each rollout (K epochs). */
+  updateEpochs: number;
+  /** Normalise advantages per minibatch. */
+  normAdv: boolean;
+  /** Surrogate clipping coefficient ε. */
+  clipCoef: number;
+  /** Clip the value loss around the old values with clipCoef. */
+  clipVloss: boolean;
+  /** Entropy bonus coefficient. */
+  entCoef: number;
+  /** Value loss coefficient. */
+  vfCoef: number;
+  /** Global gradient-norm clip. */
+  maxGradNorm: number;
+  /** Stop an update's epochs early when approx KL exceeds this; 0 = off (CleanRL's target_kl None). */
+  targetKl: number;
+  /** Width of each of the two tanh hidden layers of actor and critic. */
+  hiddenSize: number;
+  /** Add γ·V(final state) to the reward of a truncated step instead of treating truncation as termination. */
+  bootstrapTruncated: boolean;
+  /** After a warm start, iterations that train only the critic, so a random critic does not pull the cloned actor. */
+  criticWarmupIterations: number;
+  /** Greedy validation (and keep-best) every this many iterations. */
+  evalEveryIterations: number;
+  /** A minibatch loss above this (or NaN) stops the run as diverged. */
+  divergenceLoss: number;
+}
+
+export const DEFAULT_PPO_CONFIG: Readonly<PpoConfig> = Object.freeze({
+  learningRate: 2.5e-4,
+  adamEps: 1e-5,
+  numEnvs: 8,
+  numSteps: 128,
+  annealLr: true,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  numMinibatches: 4,
+  updateEpochs: 4,
+  normAdv: true,
+  clipCoef: 0.2,
+  clipVloss: true,
+  entCoef: 0.01,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  targetKl: 0,
+  hiddenSize: 64,
+  bootstrapTruncated: true,
+  criticWarmupIterations: 10,
+  evalEveryIterations: 5,
+  divergenceLoss: 1e6,
+});
+
+/** Defaults filled in and checked; throws a RangeError naming the field. */
+export function resolvePpoConfig(partial: Partial<Record<keyof PpoConfig, number | boolean>> = {}): PpoConfig {
+  for (const k of Object.keys(partial)) if (!(k in DEFAULT_PPO_CONFIG)) throw new RangeError(`unknown ppo option "${k}"`);
+  const c = { ...DEFAULT_PPO_CONFIG, ...partial } as PpoConfig;
+  for (const k of Object.keys(DEFAULT_PPO_CONFIG) as (keyof PpoConfig)[]) {
+    if (typeof c[k] !== typeof DEFAULT_PPO_CONFIG[k]) throw new RangeError(`ppo.${k} must be a ${typeof DEFAULT_PPO_CONFIG[k]}`);
+  }
+  const posInt = ['numEnvs', 'numSteps', 'numMinibatches', 'updateEpochs', 'hiddenSize', 'evalEveryIterations'] as const;
+  for (const k of posInt) if (!(Number.isInteger(c[k]) && c[k] >= 1)) throw new RangeError(`ppo.${k} must be an integer ≥ 1`);
+  if ((c.numEnvs * c.numSteps) % c.numMinibatches !== 0) throw new RangeError('ppo.numMinibatches must divide numEnvs × numSteps');
+  if (!(c.learningRate > 0)) throw new RangeError('ppo.learningRate must be > 0');
+  if (!(c.gamma >= 0 && c.gamma <= 1) || !(c.gaeLambda >= 0 && c.gaeLambda <= 1)) throw new RangeError('ppo.gamma and ppo.gaeLambda must be in [0, 1]');
+  return c;
+}
+
+/** What the loop needs from its caller. */
+export interface PpoRun {
+  config: PpoConfig;
+  vec: VecEnv;
+  policy: TfPolicy;
+  /** Plain copy of the policy's current weights (read after each update). */
+  weights: PolicyWeights;
+  rng: Rng;
+  /** The policy was cloned: start with critic-only iterations. */
+  warmStarted: boolean;
+  /** Greedy validation score of a policy (higher is better); the best one is kept. */
+  evaluate: (w: PolicyWeights) => number;
+  /** Score of the starting policy, when already known. */
+  initialScore?: number;
+  /** Share of the run done, in [0, 1], for learning-rate annealing. */
+  progress: () => number;
+  /** A reason to stop ('time', 'stopped', ...) or null to go on. */
+  shouldStop: () => string | null;
+  /** After each iteration; `weights` are the current (not the best) policy's. */
+  onIteration: (iteration: number, metrics: Record<string, number>, score: number | undefined, weights: PolicyWeights) => void;
+  /** Lets messages (stop) through between iterations; in a worker a macrotask. */
+  yieldToEvents: () => Promise<void>;
+  nowMs: () => number;
+}
+
+export interface PpoOutcome {
+  best: PolicyWeights;
+  bestScore: number;
+  stopReason: string;
+  message?: string;
+  iterations: number;
+  globalStep: number;
+}
+
+function gatherRows(src: Float32Array, idx: Int32Array, from: number, count: number, width: number): Float32Array {
+  const out = new Float32Array(count * width);
+  for (let k = 0; k < count; k++) out.set(src.subarray(idx[from + k] * width, idx[from + k] * width + width), k * width);
+  return out;
+}
+
+function gather(src: Float32Array | Int32Array, idx: Int32Array, from: number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let k = 0; k < count; k++) out[k] = src[idx[from + k]];
+  return out;
+}
+
+/** Trains until `shouldStop` says so; returns the best policy by validation score. */
+export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
+  const { config: c, vec, policy, rng } = run;
+  const N = c.numEnvs;
+  const T = c.numSteps;
+  const B = N * T;
+  const mbSize = B / c.numMinibatches;
+  const obsDim = vec.obsDim;
+  const nA = vec.envs[0].levels.length;
+  if (vec.numEnvs !== N) throw new Error(`VecEnv has ${vec.numEnvs} envs, config wants ${N}`);
+
+  const optimizer = tf.train.adam(c.learningRate, 0.9, 0.999, c.adamEps);
+  // tfjs Adam keeps its moments by the position of each gradient, so the critic-only warm-up needs its own.
+  const criticOptimizer = tf.train.adam(c.learningRate, 0.9, 0.999, c.adamEps);
+  // tfjs reads `learningRate` at every applyGradients, so annealing sets it (the field is protected in the typings).
+  const lr = optimizer as unknown as { learningRate: number };
+  const obsBuf = new Float32Array(B * obsDim);
+  const actBuf = new Int32Array(B);
+  const logpBuf = new Float32Array(B);
+  const valBuf = new Float32Array(B);
+  const rewBuf = new Float32Array(B);
+  const doneBuf = new Uint8Array(B);
+  const logits = new Float32Array(N * nA);
+  const values = new Float32Array(N);
+  const finalValues = new Float32Array(N);
+  const stepLogp = new Float32Array(N);
+  const actions = new Int32Array(N);
+  const idx = new Int32Array(B);
+
+  let weights = run.weights;
+  let best = cloneWeights(weights);
+  let bestScore = run.initialScore ?? run.evaluate(weights);
+  let globalStep = 0;
+  let iteration = 0;
+  let stopReason = 'done';
+  let message: string | undefined;
+  const t0 = run.nowMs();
+
+  try {
+    for (;;) {
+      const reason = run.shouldStop();
+      if (reason) {
+        stopReason = reason;
+        break;
+      }
+      iteration++;
+      // 1. Anneal the learning rate.
+      if (c.annealLr) lr.learningRate = (criticOptimizer as unknown as { learningRate: number }).learningRate = c.learningRate * Math.max(0.02, 1 - run.progress());
+      const criticOnly = run.warmStarted && iteration <= c.criticWarmupIterations;
+
+      // 2. Rollout: one batched forward pass per step for all envs.
+      for (let step = 0; step < T; step++) {
+        const base = step * N;
+        obsBuf.set(vec.obs, base * obsDim);
+        forwardStack(weights.actor, vec.obs, N, logits);
+        forwardStack(weights.critic, vec.obs, N, values);
+        for (let e = 0; e < N; e++) {
+          actions[e] = sampleRow(logits, e, nA, rng, stepLogp);
+          actBuf[base + e] = actions[e];
+          logpBuf[base + e] = stepLogp[e];
+          valBuf[base + e] = values[e];
+        }
+        const out = vec.step(actions);
+        let anyTruncated = false;
+        for (let e = 0; e < N; e++) {
+          rewBuf[base + e] = out.rewards[e];
+          doneBuf[base + e] = out.terminated[e] | out.truncated[e];
+          if (out.truncated[e]) anyTruncated = true;
+        }
+        if (c.bootstrapTruncated && anyTruncated) {
+          forwardStack(weights.critic, out.finalObs, N, finalValues);
+          for (let e = 0; e < N; e++) if (out.truncated[e]) rewBuf[base + e] += c.gamma * finalValues[e];
+        }
+      }
+      globalStep += B;
+
+      // 3. GAE, bootstrapped from the value of the observation after the rollout.
+      forwardStack(weights.critic, vec.obs, N, values);
+      const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, values, T, N, c.gamma, c.gaeLambda);
+
+      // 4–5. Epochs × minibatches (the buffers are already flat: index = step × N + env).
+      for (let i = 0; i < B; i++) idx[i] = i;
+      const vars = criticOnly ? policy.criticVars() : [...policy.actorVars(), ...policy.criticVars()];
+      let stats: Float32Array = new Float32Array(7);
+      let klStopped = false;
+      for (let epoch = 0; epoch < c.updateEpochs && !klStopped; epoch++) {
+        shuffleInPlace(idx, rng);
+        let kept: tf.Tensor | null = null;
+        for (let start = 0; start < B; start += mbSize) {
+          const mbObs = gatherRows(obsBuf, idx, start, mbSize, obsDim);
+          const mbAct = gather(actBuf, idx, start, mbSize);
+          const mbLogp = gather(logpBuf, idx, start, mbSize);
+          const mbAdv = gather(advantages, idx, start, mbSize);
+          const mbRet = gather(returns, idx, start, mbSize);
+          const mbVal = gather(valBuf, idx, start, mbSize);
+          const metrics = tf.tidy(() => {
+            const obs = tf.tensor2d(mbObs, [mbSize, obsDim]);
+            const act = tf.oneHot(tf.tensor1d(mbAct, 'int32'), nA).toFloat();
+            const oldLogp = tf.tensor1d(mbLogp);
+            const ret = tf.tensor1d(mbRet);
+            const oldV = tf.tensor1d(mbVal);
+            let adv: tf.Tensor = tf.tensor1d(mbAdv);
+            if (c.normAdv) {
+              const m = tf.moments(adv);
+              adv = tf.div(tf.sub(adv, m.mean), tf.add(tf.sqrt(m.variance), 1e-8));
+            }
+            const held: { stats?: tf.Tensor } = {};
+            const { grads } = tf.variableGrads(() => {
+              const logp = tf.logSoftmax(logitsOf(policy, obs));
+              const newLogp = tf.sum(tf.mul(logp, act), 1);
+              const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
+              const logRatio = tf.sub(newLogp, oldLogp);
+              const ratio = tf.exp(logRatio);
+              const pg1 = tf.mul(tf.neg(adv), ratio);
+              const pg2 = tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef));
+              const pgLoss = tf.mean(tf.maximum(pg1, pg2));
+              const newV = valuesOf(policy, obs);
+              const vUnclipped = tf.square(tf.sub(newV, ret));
+              const vLoss = c.clipVloss
+                ? tf.mul(0.5, tf.mean(tf.maximum(vUnclipped, tf.square(tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -c.clipCoef, c.clipCoef)), ret)))))
+                : tf.mul(0.5, tf.mean(vUnclipped));
+              const loss = criticOnly
+                ? tf.mul(c.vfCoef, vLoss)
+                : tf.add(tf.sub(pgLoss, tf.mul(c.entCoef, entropy)), tf.mul(c.vfCoef, vLoss));
+              const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+              const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), 'float32'));
+              // Kept past variableGrads' own scope; disposed right after use below.
+              held.stats = tf.keep(tf.stack([pgLoss, vLoss, entropy, approxKl, clipFrac, loss]));
+              return loss as tf.Scalar;
+            }, vars);
+            const clipped = clipByGlobalNorm(grads, c.maxGradNorm);
+            (criticOnly ? criticOptimizer : optimizer).applyGradients(clipped.grads as tf.NamedTensorMap as never);
+            const all = tf.concat([held.stats!, tf.reshape(clipped.norm, [1])]);
+            held.stats!.dispose();
+            return all;
+          });
+          kept?.dispose();
+          kept = metrics;
+        }
+        // 6. Metrics of the epoch's last minibatch (as CleanRL logs), KL early stop, divergence check.
+        stats = (await kept!.data()) as Float32Array;
+        kept!.dispose();
+        if (!Number.isFinite(stats[5]) || Math.abs(stats[5]) > c.divergenceLoss) {
+          throw new DivergedError(`PPO diverged at iteration ${iteration}: loss ${stats[5]}; keeping the best policy so far`);
+        }
+        if (c.targetKl > 0 && stats[3] > c.targetKl) klStopped = true;
+      }
+      weights = await policy.read();
+      if (!weightsFinite(weights)) throw new DivergedError(`PPO diverged at iteration ${iteration}: non-finite weights; keeping the best policy so far`);
+
+      // 7. Metrics, CleanRL names; episodic return is the shaped reward, episodic cash the money.
+      let yPred = 0;
+      let yVar = 0;
+      let yMean = 0;
+      for (let i = 0; i < B; i++) yMean += returns[i] / B;
+      for (let i = 0; i < B; i++) {
+        yVar += (returns[i] - yMean) ** 2;
+        yPred += (returns[i] - valBuf[i]) ** 2;
+      }
+      const eps = vec.drainEpisodes();
+      const elapsedS = (run.nowMs() - t0) / 1000;
+      const metrics: Record<string, number> = {
+        'charts/learning_rate': lr.learningRate,
+        'losses/policy_loss': stats[0],
+        'losses/value_loss': stats[1],
+        'losses/entropy': stats[2],
+        'losses/approx_kl': stats[3],
+        'losses/clipfrac': stats[4],
+        'losses/grad_norm': stats[6],
+        'losses/explained_variance': yVar > 0 ? 1 - yPred / yVar : 0,
+        'charts/SPS': elapsedS > 0 ? globalStep / elapsedS : 0,
+        'charts/global_step': globalStep,
+      };
+      if (eps.length > 0) {
+        metrics['charts/episodic_return'] = eps.reduce((s, e) => s + e.reward, 0) / eps.length;
+        metrics['charts/episodic_cash_eur'] = eps.reduce((s, e) => s + e.cashEur, 0) / eps.length;
+        metrics['charts/episodic_length'] = eps.reduce((s, e) => s + e.length, 0) / eps.length;
+      }
+
+      // 8. Greedy validation; keep the best.
+      let score: number | undefined;
+      if (iteration % c.evalEveryIterations === 0 && !criticOnly) {
+        score = run.evaluate(weights);
+        metrics['charts/validation_share'] = score;
+        if (score > bestScore) {
+          bestScore = score;
+          best = cloneWeights(weights);
+        }
+      }
+      run.onIteration(iteration, metrics, score, weights);
+      await run.yieldToEvents();
+    }
+    if (iteration > 0 && !(run.warmStarted && iteration <= c.criticWarmupIterations)) {
+      const score = run.evaluate(weights);
+      if (score > bestScore) {
+        bestScore = score;
+        best = cloneWeights(weights);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof DivergedError)) throw err;
+    stopReason = 'diverged';
+    message = err.message;
+  } finally {
+    optimizer.dispose();
+    criticOptimizer.dispose();
+  }
+  return { best, bestScore, stopReason, message, iterations: iteration, globalStep };
+}
+
+/** Raised inside the loop when losses or weights blow up; the run ends with the best policy so far. */
+class DivergedError extends Error {}
+
+function weightsFinite(w: PolicyWeights): boolean {
+  for (const l of [...w.actor, ...w.critic]) {
+    for (const v of l.kernel) if (!Number.isFinite(v)) return false;
+    for (const v of l.bias) if (!Number.isFinite(v)) return false;
+  }
+  return true;
+}
