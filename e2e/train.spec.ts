@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+
+// Training through the real trainer worker (wasm): a short run, its backtest and CSV export, then a second run
+// with other shaping that is stopped early; the first run's curve stays for comparison.
+
+test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best policy; runs are compared', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel(/Training time/).fill('4');
+
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('stop-button')).toBeEnabled();
+  await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 120_000 });
+  await expect(page.getByTestId('rl-profit')).toContainText('EUR');
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+  await expect(page.getByTestId('soc-chart')).toHaveAttribute('data-agent', 'yes');
+  await page.screenshot({ path: 'e2e/screenshots/trained.png', fullPage: true });
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('steps-csv').click()]);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur');
+  expect(csv.length).toBe(2190 + 1);
+
+  // Other shaping, a longer budget, stopped early: the run still ends with a backtest.
+  await page.getByLabel('Preset').selectOption('money');
+  await expect(page.getByLabel(/Sell-above-average bonus/)).toHaveValue('0');
+  await page.getByLabel(/Training time/).fill('60');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('training-curve')).toContainText('Run 1');
+  await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('train-button')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByText('Training ended: stopped.')).toBeVisible();
+  await expect(page.getByTestId('rl-share')).toHaveText(/%$/);
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('training-curve')).toContainText('Run 1');
+  await page.screenshot({ path: 'e2e/screenshots/trained-twice.png', fullPage: true });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENV_CONFIG } from '../../core/env/config.ts';
+import { DEFAULT_PPO_CONFIG } from '../../core/rl/ppo.ts';
+import { DEFAULT_SETTINGS, EXPLAIN, PRESETS, toRequestOptions, validateSettings } from './presets.ts';
+
+describe('presets', () => {
+  it('the default settings are the RL code’s defaults', () => {
+    const { env, ppo } = toRequestOptions(DEFAULT_SETTINGS);
+    for (const [k, v] of Object.entries(env)) expect(v).toBe(DEFAULT_ENV_CONFIG[k as keyof typeof DEFAULT_ENV_CONFIG]);
+    for (const [k, v] of Object.entries(ppo)) expect(v).toBe(DEFAULT_PPO_CONFIG[k as keyof typeof DEFAULT_PPO_CONFIG]);
+  });
+  it('every setting has an explanation and every preset is valid', () => {
+    for (const k of Object.keys(DEFAULT_SETTINGS)) expect(EXPLAIN[k as keyof typeof EXPLAIN].length).toBeGreaterThan(10);
+    for (const p of PRESETS) expect(validateSettings({ ...DEFAULT_SETTINGS, ...p.settings })).toBeNull();
+  });
+  it('validateSettings names what is wrong', () => {
+    expect(validateSettings({ ...DEFAULT_SETTINGS, numActions: 4 })).toMatch(/odd/);
+    expect(validateSettings({ ...DEFAULT_SETTINGS, gamma: 1.5 })).toMatch(/γ/);
+  });
+});
