@@ -40,4 +40,10 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('training-curve')).toContainText('Run 1');
   await page.screenshot({ path: 'e2e/screenshots/trained-twice.png', fullPage: true });
+
+  // Nothing the user made is lost by a reload: both runs come back from IndexedDB with their share of oracle.
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('runs-table').locator('td.share').first()).toHaveText(/\d\.\d%$/);
 });
