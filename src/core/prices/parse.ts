@@ -241,6 +241,14 @@ export function parsePriceRows(file: string, header: string[], rows: RawRow[]): 
     if (bad <= MAX_DETAILED_WARNINGS) warnings.push({ kind: value.trim() === '' ? 'empty' : 'unparsable', row: line, column, message: `row ${line}, column "${column}": ${why}`, action: 'row dropped' });
   };
 
+  /** The row's price, or NaN after noting why it cannot be read. */
+  const readPrice = (r: RawRow): number => {
+    const cell = r.cells[layout.priceCol] ?? '';
+    const p = parseDecimal(cell);
+    if (!Number.isFinite(p)) noteBad(r.line, layout.priceName, cell, cell.trim() === '' ? 'the price is empty' : `"${cell}" is not a number`);
+    return Number.isFinite(p) ? p : Number.NaN;
+  };
+
   if (layout.kind === 'day-hour') {
     const order = dateOrder(file, dataRows.map((r) => r.cells[layout.dateCol] ?? ''), warnings, layout.timeName);
     const hourName = header[layout.hourCol].trim();
@@ -265,12 +273,8 @@ export function parsePriceRows(file: string, header: string[], rows: RawRow[]): 
         noteBad(r.line, hourName, hourCell, `"${hourCell}" is not an hour number 1–${maxIndex === 25 ? '24 (25 on the autumn DST day)' : '96'}`);
         continue;
       }
-      const priceCell = r.cells[layout.priceCol] ?? '';
-      const p = parseDecimal(priceCell);
-      if (!Number.isFinite(p)) {
-        noteBad(r.line, layout.priceName, priceCell, priceCell.trim() === '' ? 'the price is empty' : `"${priceCell}" is not a number`);
-        continue;
-      }
+      const p = readPrice(r);
+      if (Number.isNaN(p)) continue;
       times[kept] = cetMidnightUtcMs(d[0], d[1], d[2]) + (h - 1) * stepMs;
       prices[kept] = p;
       lines[kept++] = r.line;
@@ -284,12 +288,8 @@ export function parsePriceRows(file: string, header: string[], rows: RawRow[]): 
         noteBad(r.line, layout.timeName, timeCell, `"${timeCell}" is not a timestamp`);
         continue;
       }
-      const priceCell = r.cells[layout.priceCol] ?? '';
-      const p = parseDecimal(priceCell);
-      if (!Number.isFinite(p)) {
-        noteBad(r.line, layout.priceName, priceCell, priceCell.trim() === '' ? 'the price is empty' : `"${priceCell}" is not a number`);
-        continue;
-      }
+      const p = readPrice(r);
+      if (Number.isNaN(p)) continue;
       times[kept] = t;
       prices[kept] = p;
       lines[kept++] = r.line;
