@@ -1,6 +1,7 @@
 // A training run in the trainer worker: live progress, the result and its backtest, earlier runs kept for
 // comparison. The page stays responsive: all work is in the worker; progress arrives once per iteration.
 
+import { fallbackBackend } from '../lib/backend-fallback.ts';
 import * as Comlink from 'comlink';
 import type { BackendName, TrainProgress, TrainRequest, TrainResult, TrainerApi } from '../../../workers/trainer-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
@@ -85,7 +86,21 @@ export class TrainingState {
       if (p.message) this.message = p.message;
     });
     try {
-      const result = await this.#box.call((w) => w.start(req, onProgress));
+      let result: TrainResult;
+      try {
+        result = await this.#box.call((w) => w.start(req, onProgress));
+      } catch (e) {
+        // A GPU failure (device lost, out of memory, a crashed worker) gets one retry on another backend.
+        const crashed = e instanceof WorkerCallAborted && e.reason === 'crashed';
+        const cancelled = e instanceof WorkerCallAborted && e.reason === 'cancelled';
+        const next = cancelled || id !== this.#runId ? null : fallbackBackend(this.backend ?? req.backend ?? 'auto', (e as Error).message, crashed);
+        if (!next) throw e;
+        this.message = `The ${this.backend ?? req.backend} backend failed (${(e as Error).message}); training again on ${next}.`;
+        this.error = null;
+        this.history = [];
+        this.backend = next;
+        result = await this.#box.call((w) => w.start({ ...req, backend: next }, onProgress));
+      }
       if (id !== this.#runId) return null;
       this.result = result;
       this.resultSeries = series;
