@@ -41,17 +41,19 @@ export function simulate(
     dischargedKWh: new Float64Array(n),
     cashEur: new Float64Array(n),
   };
+  const { socBeforeKWh, socAfterKWh, chargedKWh, dischargedKWh, cashEur } = trace;
+  const { chargeKWh: wantCharge, dischargeKWh: wantDischarge } = schedule;
   let soc = battery.initialSocKWh;
   let profitEur = 0;
   let charged = 0;
   let discharged = 0;
   for (let t = 0; t < n; t++) {
-    const r = stepBattery(battery, soc, schedule.chargeKWh[t] ?? 0, schedule.dischargeKWh[t] ?? 0, pricesEurPerMWh[t], dtHours);
-    trace.socBeforeKWh[t] = soc;
-    trace.socAfterKWh[t] = r.socAfterKWh;
-    trace.chargedKWh[t] = r.chargedKWh;
-    trace.dischargedKWh[t] = r.dischargedKWh;
-    trace.cashEur[t] = r.cashEur;
+    const r = stepBattery(battery, soc, wantCharge[t] ?? 0, wantDischarge[t] ?? 0, pricesEurPerMWh[t], dtHours);
+    socBeforeKWh[t] = soc;
+    socAfterKWh[t] = r.socAfterKWh;
+    chargedKWh[t] = r.chargedKWh;
+    dischargedKWh[t] = r.dischargedKWh;
+    cashEur[t] = r.cashEur;
     profitEur += r.cashEur;
     charged += r.chargedKWh;
     discharged += r.dischargedKWh;
