@@ -89,6 +89,30 @@ describe('solveOracle (slope trick)', () => {
     expect(solveOracle({ pricesEurPerMWh: [10, 200], dtHours: 1, battery: resolveBattery({ powerKW: 0 }) }).profitEur).toBe(0);
   });
 
+  it('equals HiGHS when thousands of pieces of the value function live at once (the kernel enlarges its deque)', () => {
+    // A big battery with little power: the value of stored energy has a piece per power-step of capacity.
+    const r = createRng(77);
+    const T = 2500;
+    const prices = Float64Array.from({ length: T }, (_, t) => 60 + 50 * Math.sin((2 * Math.PI * t) / 24) + 40 * r.next() - (t % 97 === 0 ? 300 : 0));
+    for (const spec of [{ capacityKWh: 5000, powerKW: 1 }, { capacityKWh: 5000, powerKW: 1, sharedPowerLimit: false, initialSocKWh: 2500 }]) {
+      const b = resolveBattery(spec);
+      const o = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: b });
+      const h = solveWithHighs(highs, batteryLp(prices, 1, b));
+      expect(relDiff(o.profitEur, h.objective)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('gives the same answer however it was called before (the kernel reuses its memory across sizes)', () => {
+    const { prices, dt, b } = randomInstance(100);
+    const first = solveOracle({ pricesEurPerMWh: prices, dtHours: dt, battery: b });
+    solveOracle({ pricesEurPerMWh: Float64Array.from({ length: 20000 }, (_, t) => (t * 37) % 211 - 50), dtHours: 0.25, battery: DEFAULT_BATTERY });
+    solveOracle({ pricesEurPerMWh: [5], dtHours: 1, battery: DEFAULT_BATTERY });
+    const again = solveOracle({ pricesEurPerMWh: prices, dtHours: dt, battery: b });
+    expect(again.profitEur).toBe(first.profitEur);
+    expect(Array.from(again.schedule.socKWh)).toEqual(Array.from(first.schedule.socKWh));
+    expect(solveOracle({ pricesEurPerMWh: [], dtHours: 1, battery: DEFAULT_BATTERY }).profitEur).toBe(0);
+  });
+
   it('matches the pinned HiGHS optimum of every real file with the default battery, and beats the action-set optimum', async () => {
     const pinned = JSON.parse(readFileSync(new URL('../../../test-data/oracle/pinned-optima.json', import.meta.url), 'utf8')) as { files: Record<string, { steps: number; highsProfitEur: number }> };
     const names = Object.keys(pinned.files);
