@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BatteryParamError, DEFAULT_BATTERY, resolveBattery, stepBattery, stepCashEur, equivalentCycles, requestForPowerFraction } from './battery.ts';
+import { BatteryParamError, DEFAULT_BATTERY, resolveBattery, stepBattery, stepCashEur, equivalentCycles, requestForPowerFraction, cellBuyCostEur, cellSellValueEur } from './battery.ts';
 import { simulate } from '../sim/simulate.ts';
 
 const batteryArb = fc.record({
@@ -79,6 +79,19 @@ describe('stepBattery', () => {
 });
 
 describe('battery properties', () => {
+  it('cellBuyCostEur and cellSellValueEur are the cash of moving one cell kWh through stepBattery', () => {
+    const b = resolveBattery({ chargeEfficiency: 0.8, dischargeEfficiency: 0.95, degradationEurPerKWh: 0.02, initialSocKWh: 50 });
+    for (const price of [-200, 0, 35.5, 300]) {
+      const buy = stepBattery(b, 50, 1 / 0.8, 0, price, 1);
+      expect(buy.socAfterKWh).toBeCloseTo(51, 12);
+      expect(cellBuyCostEur(b, price)).toBeCloseTo(-buy.cashEur, 12);
+      const sell = stepBattery(b, 50, 0, 0.95, price, 1);
+      expect(sell.socAfterKWh).toBeCloseTo(49, 12);
+      expect(cellSellValueEur(b, price)).toBeCloseTo(sell.cashEur, 12);
+    }
+    expect(cellBuyCostEur(DEFAULT_BATTERY, 100)).toBeCloseTo((0.1 + 0.01) / 0.9, 12);
+  });
+
   it('SOC never leaves [minSoc, maxSoc] for any requests', () => {
     fc.assert(fc.property(batteryArb, fc.array(fc.tuple(fc.double({ min: -100, max: 400, noNaN: true }), fc.double({ min: -100, max: 400, noNaN: true }), fc.double({ min: -500, max: 3000, noNaN: true })), { maxLength: 60 }), fc.constantFrom(1, 0.25),
       (battery, steps, dt) => {

@@ -137,6 +137,16 @@ export function stepCashEur(b: BatteryParams, priceEurPerMWh: number, chargedKWh
   return eurForEnergy(priceEurPerMWh, dischargedKWh - chargedKWh) - b.degradationEurPerKWh * (chargedKWh + dischargedKWh);
 }
 
+/** What storing one kWh in the cell costs at this price: the grid energy bought for it and its wear, EUR. */
+export function cellBuyCostEur(b: BatteryParams, priceEurPerMWh: number): number {
+  return -stepCashEur(b, priceEurPerMWh, 1 / b.chargeEfficiency, 0);
+}
+
+/** What one kWh taken from the cell earns at this price: the grid energy sold from it less its wear, EUR. */
+export function cellSellValueEur(b: BatteryParams, priceEurPerMWh: number): number {
+  return stepCashEur(b, priceEurPerMWh, 0, b.dischargeEfficiency);
+}
+
 /** What one step did after clipping. */
 export interface StepResult {
   chargedKWh: number;

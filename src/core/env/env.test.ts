@@ -89,6 +89,12 @@ describe('BatteryEnv', () => {
     expect(out[11]).toBeCloseTo(Math.log(spread / 50), 5);
     expect(out[12]).toBeCloseTo(10 / (10 + spread), 6);
     expect(out[13]).toBeCloseTo(avg / (avg + spread), 6);
+    // Round-trip margins per cell kWh on the price scale (std 50): charge now at 270, sell at 290 later; or sell
+    // now at 270 and buy back at 280 at best. Buying a cell kWh costs (p/1000 + 0.01)/0.9, selling earns p/1000 − 0.01.
+    const buy = (p: number) => (p / 1000 + 0.01) / 0.9;
+    const sell = (p: number) => p / 1000 - 0.01;
+    expect(out[16]).toBeCloseTo(((sell(290) - buy(270)) * 1000) / 50, 5);
+    expect(out[17]).toBeCloseTo(((sell(270) - buy(280)) * 1000) / 50, 5);
   });
 
   it('with windowNormalisation, prices are relative to the forecast average over the window spread: level-free', () => {

@@ -4,7 +4,10 @@
 //   training split's mean and std, [7+H] log of the window's price spread over the training std, [8+H] the
 //   degradation cost against the spread, d/(d + spread), [9+H] the forecast average against the spread,
 //   a/(|a| + spread) (the efficiency loss of a cycle scales with it), [10+H] and [11+H] the highest and lowest of the
-//   next H prices on the price scale (extremes are hard for a small tanh MLP to find among H inputs).
+//   next H prices on the price scale (extremes are hard for a small tanh MLP to find among H inputs), [12+H] the
+//   best round trip that starts by charging now (sell value of a stored kWh at the dearest next-H price less its cost
+//   now) and [13+H] the best that starts by discharging now (sell now, buy back at the cheapest), both on the price
+//   scale: the battery model's costs are in them, so the network need not learn efficiency and wear arithmetic.
 // Prices [0] and [6 .. 6+H) are, by default (windowNormalisation), (p − forecast average)/spread with the spread the
 // std of the window the agent sees (current + next H prices): the arbitrage decision depends on price differences
 // relative to the costs, so dimensionless features carry over to price levels the training split never had
@@ -16,12 +19,12 @@
 // After the last step of a series the future is unknown: the last known price is repeated, and the teacher, which
 // solves only over known prices, sees the same information.
 
-import { type BatteryParams, maxChargeKWh } from '../battery/index.ts';
-import { eurForEnergy, MS_PER_HOUR } from '../units.ts';
+import { type BatteryParams, cellBuyCostEur, cellSellValueEur, maxChargeKWh } from '../battery/index.ts';
+import { eurForEnergy, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
 import { type EnvConfig, horizonSteps } from './config.ts';
 
 /** Features besides the H look-ahead prices: price, SOC, day sin/cos, week sin/cos, average, spread, costs. */
-export const OBS_FIXED = 12;
+export const OBS_FIXED = 14;
 
 /** Training-split statistics, saved with the model. */
 export interface NormStats {
@@ -74,6 +77,9 @@ export interface ObsContext {
   readonly rawPrices: Float64Array;
   /** Std of the window the agent sees (current + next H prices), floored, EUR/MWh. */
   readonly windowSpreadEurPerMWh: Float64Array;
+  /** Best round trip from step t over the next H prices that starts by charging / discharging now, EUR per cell kWh. */
+  readonly chargeMarginEurPerKWh: Float64Array;
+  readonly dischargeMarginEurPerKWh: Float64Array;
   readonly windowNormalisation: boolean;
   /** Degradation cost of a round trip's two legs, in EUR/MWh, for the cost feature. */
   readonly degradationEurPerMWh: number;
@@ -121,6 +127,18 @@ export function createObsContext(series: EnvSeries, battery: BatteryParams, conf
     s1 += add - drop;
     s2 += add * add - drop * drop;
   }
+  const chargeMarginEurPerKWh = new Float64Array(n);
+  const dischargeMarginEurPerKWh = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    let bestSell = -Infinity;
+    let cheapestBuy = Infinity;
+    for (let k = 1; k <= horizon; k++) {
+      bestSell = Math.max(bestSell, cellSellValueEur(battery, raw[t + k]));
+      cheapestBuy = Math.min(cheapestBuy, cellBuyCostEur(battery, raw[t + k]));
+    }
+    chargeMarginEurPerKWh[t] = bestSell - cellBuyCostEur(battery, raw[t]);
+    dischargeMarginEurPerKWh[t] = cellSellValueEur(battery, raw[t]) - cheapestBuy;
+  }
   const time = new Float32Array(4 * n);
   const dayMs = 24 * MS_PER_HOUR;
   const weekMs = 7 * dayMs;
@@ -145,6 +163,8 @@ export function createObsContext(series: EnvSeries, battery: BatteryParams, conf
     forecastAvgEurPerMWh,
     rawPrices: raw,
     windowSpreadEurPerMWh,
+    chargeMarginEurPerKWh,
+    dischargeMarginEurPerKWh,
     windowNormalisation: config.windowNormalisation,
     degradationEurPerMWh: battery.degradationEurPerKWh * 1000,
     socMinKWh: battery.minSocKWh,
@@ -185,4 +205,8 @@ export function writeObservation(ctx: ObsContext, t: number, socKWh: number, out
   }
   out[offset + 10 + h] = hi;
   out[offset + 11 + h] = lo;
+  // Margins in EUR per cell kWh, on the price scale (EUR/MWh of spread or std).
+  const perKWh = KWH_PER_MWH / (ctx.windowNormalisation ? spread : st.priceStdEurPerMWh);
+  out[offset + 12 + h] = ctx.chargeMarginEurPerKWh[t] * perKWh;
+  out[offset + 13 + h] = ctx.dischargeMarginEurPerKWh[t] * perKWh;
 }
