@@ -56,6 +56,18 @@ describe('trainer', () => {
     expect(again.profitEur).toBeCloseTo(bt.profitEur, 9);
   });
 
+  it('keeps the clone’s last epoch unless fine-tuning beats it on validation by keepBestMargin', async () => {
+    const trainer = createTrainer();
+    const seen: TrainProgress[] = [];
+    // No fine-tuned policy can beat its start by a whole oracle share: the run ends with the clone's last epoch.
+    const res = await trainer.start(request({ run: { keepBestMargin: 1 } }), (p) => seen.push(p));
+    const lastClone = seen.filter((p) => p.phase === 'clone' && p.shareOfOracle !== undefined).at(-1)!;
+    expect(seen.some((p) => p.phase === 'ppo')).toBe(true);
+    const evalMetrics = seen.find((p) => p.phase === 'eval')!.metrics;
+    expect(evalMetrics['eval/validation_share']).toBe(lastClone.shareOfOracle);
+    expect(res.params.run).toMatchObject({ keepBestMargin: 1 });
+  });
+
   it('stop() ends training early and start() still resolves with a backtest', async () => {
     const trainer = createTrainer();
     const res = await trainer.start(request({ seconds: 60, clone: false }), (p) => {

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveBattery } from '../battery/index.ts';
 import { computeNormStats, createObsContext, resolveEnvConfig } from '../env/index.ts';
-import { type Teacher, buildCloneDataset, concatDatasets, spreadLevels, trainClone } from './clone.ts';
+import { type Teacher, augmentFactors, buildCloneDataset, concatDatasets, spreadLevels, trainClone } from './clone.ts';
 import { argmaxRow, forwardStack, initPolicyWeights } from './mlp.ts';
-import { createRng } from './rng.ts';
+import { createRng, sampleSteps } from './rng.ts';
 import { TfPolicy } from './tf-policy.ts';
 
 beforeAll(async () => {
@@ -35,13 +35,44 @@ describe('behaviour cloning', () => {
     expect(Array.from(spreadLevels(Float64Array.from({ length: 101 }, (_, i) => i), 5))).toEqual([0, 25, 50, 75, 100]);
   });
 
+  it('augmentFactors spaces the price factors geometrically on both sides of 1; 0 or 1 turns them off', () => {
+    const f = augmentFactors({ augmentPriceScale: 4, augmentScalesPerSide: 2 });
+    expect(f.map((x) => Number(x.toFixed(6)))).toEqual([0.25, 0.5, 2, 4]);
+    expect(augmentFactors({ augmentPriceScale: 2, augmentScalesPerSide: 1 })).toEqual([0.5, 2]);
+    expect(augmentFactors({ augmentPriceScale: 0, augmentScalesPerSide: 3 })).toEqual([]);
+    expect(augmentFactors({ augmentPriceScale: 1, augmentScalesPerSide: 3 })).toEqual([]);
+  });
+
+  it('sampleSteps draws k distinct ascending steps, the same for the same seed, all of them when k ≥ n', () => {
+    const a = sampleSteps(100, 30, createRng(5));
+    expect(a.length).toBe(30);
+    expect(new Set(a).size).toBe(30);
+    for (let i = 1; i < a.length; i++) expect(a[i]).toBeGreaterThan(a[i - 1]);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a)).toBeLessThan(100);
+    expect(Array.from(sampleSteps(100, 30, createRng(5)))).toEqual(Array.from(a));
+    expect(Array.from(sampleSteps(4, 9, createRng(1)))).toEqual([0, 1, 2, 3]);
+    expect(sampleSteps(4, 0, createRng(1)).length).toBe(0);
+  });
+
+  it('buildCloneDataset on listed steps asks the teacher only at those steps', () => {
+    const prices = [10, 100, 60, 30];
+    const s = { timesUtcMs: Float64Array.from(prices, (_, i) => i * HOUR), pricesEurPerMWh: Float64Array.from(prices), dtHours: 1 };
+    const battery = resolveBattery({});
+    const env = resolveEnvConfig({ horizonHours: 2 });
+    const ctx = createObsContext(s, battery, env, computeNormStats(s, battery, env));
+    const d = buildCloneDataset(ctx, battery, env, 24, [1, 3], ruleTeacher);
+    expect(d.count).toBe(6);
+    expect(Array.from(d.actions)).toEqual([0, 2, 2, 1, 1, 0]);
+  });
+
   it('buildCloneDataset asks the teacher at every step for every SOC level', () => {
     const prices = [10, 100, 60, 30];
     const s = { timesUtcMs: Float64Array.from(prices, (_, i) => i * HOUR), pricesEurPerMWh: Float64Array.from(prices), dtHours: 1 };
     const battery = resolveBattery({});
     const env = resolveEnvConfig({ horizonHours: 2 });
     const ctx = createObsContext(s, battery, env, computeNormStats(s, battery, env));
-    const d = buildCloneDataset(ctx, battery, env, 24, ctx.length, ruleTeacher);
+    const d = buildCloneDataset(ctx, battery, env, 24, null, ruleTeacher);
     expect(d.count).toBe(12);
     // Rows: step-major, SOC levels 0, 50, 100.
     expect(Array.from(d.actions)).toEqual([1, 1, 0, 0, 2, 2, 0, 0, 0, 1, 1, 0]);
@@ -60,12 +91,12 @@ describe('behaviour cloning', () => {
     const battery = resolveBattery({});
     const env = resolveEnvConfig({ horizonHours: 6, windowNormalisation: false });
     const ctx = createObsContext(s, battery, env, computeNormStats(s, battery, env));
-    const data = buildCloneDataset(ctx, battery, env, 24, ctx.length, ruleTeacher);
+    const data = buildCloneDataset(ctx, battery, env, 24, null, ruleTeacher);
     const w = initPolicyWeights(ctx.obsDim, 3, 32, rng);
     const policy = new TfPolicy(w);
     const before = tf.memory().numTensors;
     let lastAccuracy = 0;
-    await trainClone(policy, data, { epochs: 60, batchSize: 256, learningRate: 1e-2, maxSocLevels: 24, augmentPriceScale: 0 }, 3, rng, async (_e, _l, acc) => {
+    await trainClone(policy, data, { epochs: 60, batchSize: 256, learningRate: 1e-2, maxSocLevels: 24, augmentPriceScale: 0, augmentScalesPerSide: 1, augmentSamples: 0 }, 3, rng, async (_e, _l, acc) => {
       lastAccuracy = acc;
       return acc < 0.995;
     });

@@ -49,3 +49,18 @@ export function shuffleInPlace(a: Int32Array | number[], rng: Rng): void {
     a[j] = t;
   }
 }
+
+/** `k` distinct indices of [0, n), drawn uniformly, ascending. */
+export function sampleSteps(n: number, k: number, rng: Rng): Int32Array {
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  // Partial Fisher–Yates: the first k slots end up a uniform sample.
+  const m = Math.max(0, Math.min(n, k));
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.int(n - i);
+    const t = all[i];
+    all[i] = all[j];
+    all[j] = t;
+  }
+  return all.subarray(0, m).sort();
+}
