@@ -12,7 +12,7 @@ export interface BenchResult {
 }
 
 /** Bench modules by name; a module whose file is absent is skipped with a note. */
-const MODULES = ['oracle', 'rl'];
+const MODULES = ['oracle', 'rl', 'rl-browser'];
 
 const here = new URL('.', import.meta.url);
 const args = process.argv.slice(2);
