@@ -5,7 +5,7 @@ import { loadPriceFile, selectNodeBackend } from '../src/cli/commands/rl-node.ts
 import { createTrainer } from '../workers/trainer.ts';
 import { benchSplit, progressTracker, rolloutSps, secondsCell } from './rl-measure.ts';
 
-const DATA = new URL('../../shared/data/', import.meta.url).pathname;
+const DATA = new URL('../test-data/real/', import.meta.url).pathname;
 const HOURLY = ['be-2023-hourly.csv', 'de-lu-2023-hourly.csv', 'dk1-2023-hourly.csv', 'fr-2022-hourly.csv', 'fi-2020-hourly.csv', 'pt-2023-hourly.csv', 'be-2022-hourly-iso.csv'];
 
 /** Runs the benchmark; quick mode: one market-year, 30 s of training. */

@@ -149,7 +149,8 @@ export function concatDatasets(parts: CloneDataset[]): CloneDataset {
   return { obs, actions, count, obsDim, socLevels: parts[0].socLevels };
 }
 
-// How often, in minibatches, the budget and the stop button are checked inside an epoch.
+// How often, in minibatches, the budget and the stop button are checked inside an epoch (every minibatch on GPU
+// backends, whose minibatches are slow and only queued until something is read back).
 const CHECK_EVERY_MINIBATCHES = 16;
 
 /** Runs cloning epochs on the actor; after each epoch `onEpoch` may return false to stop. */
@@ -170,6 +171,8 @@ export async function trainClone(
   const mbObs = new Float32Array(bs * data.obsDim);
   const mbAct = new Int32Array(bs);
   const vars = policy.actorVars();
+  const queued = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
+  const checkEvery = queued ? 1 : CHECK_EVERY_MINIBATCHES;
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       shuffleInPlace(idx, rng);
@@ -178,9 +181,14 @@ export async function trainClone(
       let stopped = false;
       let seen = 0;
       for (let start = 0, mb = 0; start + bs <= data.count; start += bs, mb++) {
-        if (mb > 0 && mb % CHECK_EVERY_MINIBATCHES === 0 && !(await keepGoing())) {
-          stopped = true;
-          break;
+        if (mb > 0 && mb % checkEvery === 0) {
+          // Wait for the queued minibatches, so that the clock behind keepGoing sees the work really done (on
+          // WebGPU a 30 s budget ran 295 s: a whole epoch was queued before the first check).
+          if (sums) await (sums as tf.Tensor).data();
+          if (!(await keepGoing())) {
+            stopped = true;
+            break;
+          }
         }
         seen += bs;
         for (let k = 0; k < bs; k++) {
