@@ -3,18 +3,14 @@
 // time to 80/90/95% of the oracle on the validation slice, with the wasm backend and with WebGPU (SwiftShader here).
 // The same numbers as rl.bench.ts (same split, seed and rl-measure.ts code), in a browser instead of Node.
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
-import { build } from 'vite';
-import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import { type Browser } from '@playwright/test';
 import type { BackendName } from '../workers/trainer-api.ts';
+import { ARGS, openBenchPage, startBenchHost } from './browser-host.ts';
 import type { BrowserRunRequest, BrowserRunResult } from './browser/main.ts';
 import { secondsCell } from './rl-measure.ts';
 
 const DATA = fileURLToPath(new URL('../test-data/real/', import.meta.url));
-const PAGE_DIR = fileURLToPath(new URL('browser/', import.meta.url));
 const HOURLY = ['be-2023-hourly.csv', 'de-lu-2023-hourly.csv', 'dk1-2023-hourly.csv', 'fr-2022-hourly.csv', 'fi-2020-hourly.csv', 'pt-2023-hourly.csv', 'be-2022-hourly-iso.csv'];
 
 interface Planned {
@@ -50,43 +46,11 @@ function plan(quick: boolean): Planned[] {
   return only ? all.filter((p) => only.includes(p.backend)) : all;
 }
 
-// The trainer's WebGPU needs a GPU process: no --disable-gpu. SwiftShader provides the adapter on a GPU-less machine.
-const ARGS = [...chromiumArgs.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'];
-
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
-
-/** Serves `root` on 127.0.0.1 (a free port); nothing outside it. */
-async function serve(root: string): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
-    const file = join(root, path === '' || path.endsWith(sep) ? join(path, 'index.html') : path);
-    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('bench server has no port');
-  return { server, url: `http://127.0.0.1:${addr.port}/` };
-}
-
 /** One training run in a fresh browser context (fresh page, worker and tfjs). */
 async function runOne(browser: Browser, url: string, req: BrowserRunRequest, graceS: number): Promise<BrowserRunResult | { error: string }> {
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    // Nothing leaves 127.0.0.1.
-    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-    page.on('console', (m) => {
-      if (m.type() === 'error') process.stderr.write(`  [page] ${m.text()}\n`);
-    });
-    await page.exposeFunction('powerbidderBenchLog', (line: string) => process.stderr.write(`  ${line}\n`));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof window.powerbidderBench === 'function');
+    const page = await openBenchPage(context, url);
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<{ error: string }>((ok) => {
       timer = setTimeout(() => ok({ error: `no result ${req.seconds + graceS} s after the start` }), (req.seconds + graceS) * 1000);
@@ -105,12 +69,7 @@ async function runOne(browser: Browser, url: string, req: BrowserRunRequest, gra
 
 /** Runs the benchmark; quick mode: BE 2023 only, 30 s per backend. */
 export async function bench(opts: { quick: boolean }): Promise<{ title: string; columns: string[]; rows: (string | number)[][]; json: unknown }> {
-  const t0 = performance.now();
-  await build({ configFile: join(PAGE_DIR, 'vite.config.ts') });
-  const buildS = (performance.now() - t0) / 1000;
-  const { server, url } = await serve(join(PAGE_DIR, 'dist'));
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS });
-  const version = browser.version();
+  const { browser, url, buildS, version, close } = await startBenchHost();
   const rows: (string | number)[][] = [];
   const json: Record<string, unknown>[] = [];
   try {
@@ -136,8 +95,7 @@ export async function bench(opts: { quick: boolean }): Promise<{ title: string; 
       }
     }
   } finally {
-    await browser.close();
-    await new Promise((ok) => server.close(ok));
+    await close();
   }
   return {
     title: `RL (headless Chromium ${version}, trainer worker, seed 1; time to X% is on the validation slice, share on the test split; page build ${buildS.toFixed(1)} s)`,

@@ -4,6 +4,7 @@
 import * as Comlink from 'comlink';
 import { parsePriceCsv } from '../../src/io/csv.ts';
 import type { BackendName, TrainerApi, TrainProgress } from '../../workers/trainer-api.ts';
+import type { OracleApi } from '../../workers/oracle-api.ts';
 import { benchSplit, progressTracker, rolloutSps } from '../rl-measure.ts';
 
 export interface BrowserRunRequest {
@@ -38,9 +39,27 @@ export interface BrowserRunResult {
   userAgent: string;
 }
 
+export interface OracleRunRequest {
+  pricesEurPerMWh: number[];
+  dtHours: number;
+  /** Solves after the first (warm). */
+  reps: number;
+}
+
+export interface OracleRunResult {
+  /** solveMs of the worker's first solve (its kernel compiled just before, outside the timing). */
+  coldSolveMs: number;
+  /** The page's wall time of that first call: transfer, kernel compile and solve. */
+  coldCallMs: number;
+  /** solveMs of the later solves. */
+  warmSolveMs: number[];
+  profitEur: number;
+}
+
 declare global {
   interface Window {
     powerbidderBench: (req: BrowserRunRequest) => Promise<BrowserRunResult>;
+    powerbidderOracleBench: (req: OracleRunRequest) => Promise<OracleRunResult>;
     /** Set by the bench (Playwright's exposeFunction) to log progress in the terminal while a run goes. */
     powerbidderBenchLog?: (line: string) => void;
   }
@@ -109,4 +128,27 @@ async function run(req: BrowserRunRequest): Promise<BrowserRunResult> {
   }
 }
 
+/** Solves through a fresh oracle worker (workers/oracle.worker.ts, as the app does): the first solve, then `reps` more. */
+async function oracleRun(req: OracleRunRequest): Promise<OracleRunResult> {
+  const worker = new Worker(new URL('../../workers/oracle.worker.ts', import.meta.url), { type: 'module' });
+  const oracle = Comlink.wrap<OracleApi>(worker);
+  try {
+    const solve = async () => {
+      const r = await oracle.solve({ pricesEurPerMWh: Float64Array.from(req.pricesEurPerMWh), dtHours: req.dtHours, battery: {} });
+      if (!r.ok) throw new Error(r.message);
+      return r.result;
+    };
+    const t0 = performance.now();
+    const first = await solve();
+    const coldCallMs = performance.now() - t0;
+    const warmSolveMs: number[] = [];
+    for (let i = 0; i < req.reps; i++) warmSolveMs.push((await solve()).solveMs);
+    return { coldSolveMs: first.solveMs, coldCallMs, warmSolveMs, profitEur: first.profitEur };
+  } finally {
+    oracle[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
 window.powerbidderBench = run;
+window.powerbidderOracleBench = oracleRun;
