@@ -127,17 +127,19 @@ export function createObsContext(series: EnvSeries, battery: BatteryParams, conf
     s1 += add - drop;
     s2 += add * add - drop * drop;
   }
+  const sellEur = Float64Array.from(raw, (p) => cellSellValueEur(battery, p));
+  const buyEur = Float64Array.from(raw, (p) => cellBuyCostEur(battery, p));
   const chargeMarginEurPerKWh = new Float64Array(n);
   const dischargeMarginEurPerKWh = new Float64Array(n);
   for (let t = 0; t < n; t++) {
     let bestSell = -Infinity;
     let cheapestBuy = Infinity;
-    for (let k = 1; k <= horizon; k++) {
-      bestSell = Math.max(bestSell, cellSellValueEur(battery, raw[t + k]));
-      cheapestBuy = Math.min(cheapestBuy, cellBuyCostEur(battery, raw[t + k]));
+    for (let k = t + 1; k <= t + horizon; k++) {
+      if (sellEur[k] > bestSell) bestSell = sellEur[k];
+      if (buyEur[k] < cheapestBuy) cheapestBuy = buyEur[k];
     }
-    chargeMarginEurPerKWh[t] = bestSell - cellBuyCostEur(battery, raw[t]);
-    dischargeMarginEurPerKWh[t] = cellSellValueEur(battery, raw[t]) - cheapestBuy;
+    chargeMarginEurPerKWh[t] = bestSell - buyEur[t];
+    dischargeMarginEurPerKWh[t] = sellEur[t] - cheapestBuy;
   }
   const time = new Float32Array(4 * n);
   const dayMs = 24 * MS_PER_HOUR;
