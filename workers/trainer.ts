@@ -8,7 +8,7 @@ import { type EnvConfig, actionLevels, computeNormStats, createObsContext, resol
 import { type ObsContext, type EnvSeries } from '../src/core/env/features.ts';
 import { type OracleInput, type OracleResult } from '../src/core/oracle/types.ts';
 import { simulate } from '../src/core/sim/simulate.ts';
-import { DEFAULT_CLONE_CONFIG, augmentFactors, buildCloneDataset, concatDatasets, trainClone } from '../src/core/rl/clone.ts';
+import { DEFAULT_CLONE_CONFIG, augmentVariants, buildCloneDataset, concatDatasets, trainClone } from '../src/core/rl/clone.ts';
 import { greedyRollout } from '../src/core/rl/evaluate.ts';
 import { type PolicyWeights, cloneWeights, initPolicyWeights } from '../src/core/rl/mlp.ts';
 import { fromSavedPolicy, toSavedPolicy } from '../src/core/rl/model.ts';
@@ -237,15 +237,16 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
         // Warm start: clone the rolling-horizon teacher.
         if (clone && !stopRequested) {
           const parts = [buildCloneDataset(fitCtx, battery, env, cloneCfg.maxSocLevels)];
-          const factors = augmentFactors(cloneCfg);
-          const perCopy = Math.min(fit.pricesEurPerMWh.length, Math.round((cloneCfg.augmentSamples / Math.max(1, factors.length)) * fit.pricesEurPerMWh.length));
-          for (const k of perCopy > 0 ? factors : []) {
-            const scaled = { ...fit, pricesEurPerMWh: fit.pricesEurPerMWh.map((p) => p * k) };
-            parts.push(buildCloneDataset(createObsContext(scaled, battery, env, stats), battery, env, cloneCfg.maxSocLevels, sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng)));
+          const variants = augmentVariants(cloneCfg, stats.priceStdEurPerMWh);
+          const perCopy = Math.min(fit.pricesEurPerMWh.length, Math.round((cloneCfg.augmentSamples / Math.max(1, variants.length)) * fit.pricesEurPerMWh.length));
+          for (const { scale, shiftEurPerMWh } of perCopy > 0 ? variants : []) {
+            const moved = { ...fit, pricesEurPerMWh: fit.pricesEurPerMWh.map((p) => p * scale + shiftEurPerMWh) };
+            parts.push(buildCloneDataset(createObsContext(moved, battery, env, stats), battery, env, cloneCfg.maxSocLevels, sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng)));
           }
           const data = parts.length > 1 ? concatDatasets(parts) : parts[0];
           emit({ phase: 'clone', iteration: 0, elapsedS: elapsedS(), metrics: { 'clone/samples': data.count, 'clone/soc_levels': data.socLevels.length }, message: `teacher dataset: ${data.count} samples` });
           const cloneDeadlineS = Math.min(deadlineS, budgetS * cloneTimeFraction);
+          const cloneStartS = elapsedS();
           await trainClone(policy, data, cloneCfg, env.numActions, rng, async (epoch, loss, accuracy) => {
             weights = await policy.read();
             const score = evaluate(weights);
@@ -262,7 +263,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
           }, async () => {
             await deps.yieldToEvents();
             return !stopRequested && elapsedS() < cloneDeadlineS;
-          });
+          }, () => Math.min(1, (elapsedS() - cloneStartS) / Math.max(1e-9, cloneDeadlineS - cloneStartS)));
           policy.assign(best);
           weights = cloneWeights(best);
         }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveBattery } from '../battery/index.ts';
 import { computeNormStats, createObsContext, resolveEnvConfig } from '../env/index.ts';
-import { type Teacher, augmentFactors, buildCloneDataset, concatDatasets, spreadLevels, trainClone } from './clone.ts';
+import { type Teacher, augmentFactors, augmentVariants, buildCloneDataset, concatDatasets, spreadLevels, trainClone } from './clone.ts';
 import { argmaxRow, forwardStack, initPolicyWeights } from './mlp.ts';
 import { createRng, sampleSteps } from './rng.ts';
 import { TfPolicy } from './tf-policy.ts';
@@ -41,6 +41,11 @@ describe('behaviour cloning', () => {
     expect(augmentFactors({ augmentPriceScale: 2, augmentScalesPerSide: 1 })).toEqual([0.5, 2]);
     expect(augmentFactors({ augmentPriceScale: 0, augmentScalesPerSide: 3 })).toEqual([]);
     expect(augmentFactors({ augmentPriceScale: 1, augmentScalesPerSide: 3 })).toEqual([]);
+    // Shifted copies follow the scaled ones, by ± the std asked for.
+    expect(augmentVariants({ augmentPriceScale: 2, augmentScalesPerSide: 1, augmentShiftStd: 0.5 }, 40)).toEqual([
+      { scale: 0.5, shiftEurPerMWh: 0 }, { scale: 2, shiftEurPerMWh: 0 }, { scale: 1, shiftEurPerMWh: -20 }, { scale: 1, shiftEurPerMWh: 20 },
+    ]);
+    expect(augmentVariants({ augmentPriceScale: 0, augmentScalesPerSide: 1, augmentShiftStd: 0 }, 40)).toEqual([]);
   });
 
   it('sampleSteps draws k distinct ascending steps, the same for the same seed, all of them when k ≥ n', () => {
@@ -96,7 +101,7 @@ describe('behaviour cloning', () => {
     const policy = new TfPolicy(w);
     const before = tf.memory().numTensors;
     let lastAccuracy = 0;
-    await trainClone(policy, data, { epochs: 60, batchSize: 256, learningRate: 1e-2, maxSocLevels: 24, augmentPriceScale: 0, augmentScalesPerSide: 1, augmentSamples: 0 }, 3, rng, async (_e, _l, acc) => {
+    await trainClone(policy, data, { epochs: 60, batchSize: 256, learningRate: 1e-2, annealLr: 0, maxSocLevels: 24, augmentPriceScale: 0, augmentScalesPerSide: 1, augmentShiftStd: 0, augmentSamples: 0 }, 3, rng, async (_e, _l, acc) => {
       lastAccuracy = acc;
       return acc < 0.995;
     });

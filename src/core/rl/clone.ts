@@ -44,20 +44,28 @@ export interface CloneConfig {
   batchSize: number;
   /** Adam learning rate. */
   learningRate: number;
+  /** 1: anneal the learning rate linearly to 2% over the cloning budget (0: constant). */
+  annealLr: number;
   /** At most this many SOC levels per step in the dataset (15-minute data reaches many more). */
   maxSocLevels: number;
   /**
-   * Also clone the teacher on the training prices multiplied by factors up to this one and down to its inverse
-   * (0 or 1 = off): the teacher re-solves them, so the actor sees the same patterns at other price levels against
-   * the same costs. Measured (120 s, seed 1, test split): factors 2 and ½ took BE 2023 96.4 → 97.1%, DK1 2023
-   * 94.8 → 95.7%, FI 2020 91.1 → 94.7%; 2, 3, 4 and their inverses took FI 2020 to 96.2%.
+   * Also clone the teacher on copies of the training prices multiplied by factors up to this one and down to its
+   * inverse (0 or 1 = off): the teacher re-solves them, so the actor sees the same patterns against other ratios
+   * of wear to spread. Measured (120 s, seed 1, test split): factors 2 and ½ took BE 2023 96.4 → 97.1%, DK1 2023
+   * 94.8 → 95.7%, FI 2020 91.1 → 94.7%; 2, 3, 4 and their inverses took FI 2020 to 96.2% (full copies).
    */
   augmentPriceScale: number;
   /** Factors on each side of 1, spaced geometrically up to augmentPriceScale (1: just it and its inverse). */
   augmentScalesPerSide: number;
   /**
-   * Samples of all scaled copies together, in training splits: each copy contributes a random share of the steps, so
-   * more factors add variety, not memory or time per epoch.
+   * Also clone on copies shifted up and down by this many training-split stds (0 = off): a shift changes the price
+   * level but not the spread, and with it what a cycle's efficiency loss costs against the spread (FI 2020's test
+   * quarter is dearer than its training months).
+   */
+  augmentShiftStd: number;
+  /**
+   * Samples of all augmented copies together, in training splits: each copy contributes a random share of the
+   * steps, so more copies add variety, not memory or time per epoch.
    */
   augmentSamples: number;
 }
@@ -66,19 +74,28 @@ export const DEFAULT_CLONE_CONFIG: Readonly<CloneConfig> = Object.freeze({
   epochs: 40,
   batchSize: 2048,
   learningRate: 4e-3,
+  annealLr: 1,
   maxSocLevels: 24,
   augmentPriceScale: 4,
   augmentScalesPerSide: 3,
+  augmentShiftStd: 1,
   augmentSamples: 2,
 });
 
-/** The price factors of the augmented copies (CloneConfig.augmentPriceScale, augmentScalesPerSide), ascending. */
+/** The price factors of the scaled copies (CloneConfig.augmentPriceScale, augmentScalesPerSide), ascending. */
 export function augmentFactors(config: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide'>): number[] {
   const top = config.augmentPriceScale;
   const n = Math.max(1, Math.round(config.augmentScalesPerSide));
   if (!(top > 0) || top === 1) return [];
   const up = Array.from({ length: n }, (_, i) => top ** ((i + 1) / n));
   return [...up.map((f) => 1 / f), ...up].sort((a, b) => a - b);
+}
+
+/** Every augmented copy, price' = price × scale + shift: the scaled ones, then the two shifted ones. */
+export function augmentVariants(config: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide' | 'augmentShiftStd'>, priceStdEurPerMWh: number): { scale: number; shiftEurPerMWh: number }[] {
+  const scaled = augmentFactors(config).map((scale) => ({ scale, shiftEurPerMWh: 0 }));
+  const shift = config.augmentShiftStd * priceStdEurPerMWh;
+  return shift > 0 ? [...scaled, { scale: 1, shiftEurPerMWh: -shift }, { scale: 1, shiftEurPerMWh: shift }] : scaled;
 }
 
 // Enough to enumerate every reachable SOC of common batteries (hourly: ~20; 15-minute: a few hundred).
@@ -163,8 +180,12 @@ export async function trainClone(
   onEpoch: (epoch: number, loss: number, accuracy: number) => Promise<boolean>,
   /** Called every few minibatches; false ends training mid-epoch (time budget, stop button). */
   keepGoing: () => Promise<boolean> = async () => true,
+  /** Share of the cloning budget used, in [0, 1], for annealing the learning rate (CloneConfig.annealLr). */
+  progress: () => number = () => 0,
 ): Promise<void> {
   const optimizer = tf.train.adam(config.learningRate);
+  // tfjs reads `learningRate` at every applyGradients (the field is protected in the typings), as in ppo.ts.
+  const lr = optimizer as unknown as { learningRate: number };
   const idx = new Int32Array(data.count);
   for (let i = 0; i < data.count; i++) idx[i] = i;
   const bs = Math.min(config.batchSize, data.count);
@@ -189,6 +210,7 @@ export async function trainClone(
             stopped = true;
             break;
           }
+          if (config.annealLr) lr.learningRate = config.learningRate * Math.max(0.02, 1 - progress());
         }
         seen += bs;
         for (let k = 0; k < bs; k++) {
