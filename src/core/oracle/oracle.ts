@@ -15,12 +15,12 @@
 // −σ1 and −σ2 (g_t's slopes); the forward pass then picks the next SOC as a clamp, and the requests that reach it
 // are replayed through the one battery model (sim/simulate.ts) for the schedule, SOC, cash and profit.
 //
-// Both passes run as WebAssembly (kernel.ts). The same algorithm in TypeScript took 50–75 ms for its first solve
+// Both passes run as WebAssembly (kernel.ts). The same algorithm in TypeScript took 50–76 ms for its first solve
 // of 35,040 steps in a fresh Node 20 process here (warm: 7–10 ms): V8 interprets the long loops until TurboFan has
 // compiled them, and compiling the backward loop alone took 20–60 ms on this 2-core machine. WebAssembly is
 // compiled before the first call and runs at full speed from its first step.
 
-import { type BatteryParams, equivalentCycles, maxChargeKWh, maxDischargeKWh } from '../battery/index.ts';
+import { type BatteryParams, maxChargeKWh, maxDischargeKWh } from '../battery/index.ts';
 import { simulate } from '../sim/simulate.ts';
 import { KWH_PER_MWH } from '../units.ts';
 import { PIECE_BYTES, RECORD_BYTES, oracleKernel } from './kernel.ts';
@@ -82,7 +82,7 @@ function replay(b: BatteryParams, prices: ArrayLike<number>, dt: number, chargeK
     profitEur: sim.profitEur,
     chargedKWh: sim.totalChargedKWh,
     dischargedKWh: sim.totalDischargedKWh,
-    equivalentCycles: equivalentCycles(b, sim.totalChargedKWh, sim.totalDischargedKWh),
+    equivalentCycles: sim.equivalentCycles,
     solveMs: nowMs() - t0,
     schedule: { chargeKWh: sim.chargedKWh, dischargeKWh: sim.dischargedKWh, socKWh: sim.socAfterKWh },
   };
