@@ -127,9 +127,29 @@ export function maxDischargeKWh(b: BatteryParams, dtHours: number): number {
   return energyForPower(b.dischargePowerKW, dtHours);
 }
 
+/** Energy that reaches the cell when `chargedKWh` is bought from the grid, kWh. */
+export function cellGainKWh(b: BatteryParams, chargedKWh: number): number {
+  return b.chargeEfficiency * chargedKWh;
+}
+
+/** Energy that leaves the cell when `dischargedKWh` is sold to the grid, kWh. */
+export function cellLossKWh(b: BatteryParams, dischargedKWh: number): number {
+  return dischargedKWh / b.dischargeEfficiency;
+}
+
+/** Grid energy to buy so that `cellKWh` reaches the cell (the inverse of cellGainKWh), kWh. */
+export function chargeForCellGainKWh(b: BatteryParams, cellKWh: number): number {
+  return cellKWh / b.chargeEfficiency;
+}
+
+/** Grid energy sold when `cellKWh` leaves the cell (the inverse of cellLossKWh), kWh. */
+export function dischargeForCellLossKWh(b: BatteryParams, cellKWh: number): number {
+  return cellKWh * b.dischargeEfficiency;
+}
+
 /** SOC after a step that buys `chargedKWh` and sells `dischargedKWh` (no clipping). */
 export function socAfter(b: BatteryParams, socKWh: number, chargedKWh: number, dischargedKWh: number): number {
-  return socKWh + b.chargeEfficiency * chargedKWh - dischargedKWh / b.dischargeEfficiency;
+  return socKWh + cellGainKWh(b, chargedKWh) - cellLossKWh(b, dischargedKWh);
 }
 
 /** Cash of a step in EUR: settlement at the market price minus degradation on throughput. */
@@ -139,12 +159,12 @@ export function stepCashEur(b: BatteryParams, priceEurPerMWh: number, chargedKWh
 
 /** What storing one kWh in the cell costs at this price: the grid energy bought for it and its wear, EUR. */
 export function cellBuyCostEur(b: BatteryParams, priceEurPerMWh: number): number {
-  return -stepCashEur(b, priceEurPerMWh, 1 / b.chargeEfficiency, 0);
+  return -stepCashEur(b, priceEurPerMWh, chargeForCellGainKWh(b, 1), 0);
 }
 
 /** What one kWh taken from the cell earns at this price: the grid energy sold from it less its wear, EUR. */
 export function cellSellValueEur(b: BatteryParams, priceEurPerMWh: number): number {
-  return stepCashEur(b, priceEurPerMWh, 0, b.dischargeEfficiency);
+  return stepCashEur(b, priceEurPerMWh, 0, dischargeForCellLossKWh(b, 1));
 }
 
 /** What one step did after clipping. */
@@ -188,11 +208,11 @@ export function stepBattery(
   if (next > b.maxSocKWh || next < b.minSocKWh) {
     const tol = BOUND_EPS * Math.max(1, b.capacityKWh);
     if (next > b.maxSocKWh) {
-      if (next > b.maxSocKWh + tol) c = Math.max(0, c - (next - b.maxSocKWh) / b.chargeEfficiency);
+      if (next > b.maxSocKWh + tol) c = Math.max(0, c - chargeForCellGainKWh(b, next - b.maxSocKWh));
       next = socAfter(b, socKWh, c, d);
     }
     if (next < b.minSocKWh) {
-      if (next < b.minSocKWh - tol) d = Math.max(0, d - (b.minSocKWh - next) * b.dischargeEfficiency);
+      if (next < b.minSocKWh - tol) d = Math.max(0, d - dischargeForCellLossKWh(b, b.minSocKWh - next));
       next = socAfter(b, socKWh, c, d);
     }
     // Float noise of the order of 1e-12 × capacity is absorbed here; larger excesses were clipped above.
@@ -205,7 +225,7 @@ export function stepBattery(
 export function equivalentCycles(b: BatteryParams, chargedKWh: number, dischargedKWh: number): number {
   const usable = b.maxSocKWh - b.minSocKWh;
   if (usable <= 0) return 0;
-  return (b.chargeEfficiency * chargedKWh + dischargedKWh / b.dischargeEfficiency) / (2 * usable);
+  return (cellGainKWh(b, chargedKWh) + cellLossKWh(b, dischargedKWh)) / (2 * usable);
 }
 
 /**

@@ -89,7 +89,7 @@ describe('solveOracle (slope trick)', () => {
     expect(solveOracle({ pricesEurPerMWh: [10, 200], dtHours: 1, battery: resolveBattery({ powerKW: 0 }) }).profitEur).toBe(0);
   });
 
-  it('equals HiGHS when thousands of pieces of the value function live at once (the kernel enlarges its deque)', () => {
+  it('equals HiGHS when thousands of pieces of the value function live at once (the value function grows its arrays)', () => {
     // A big battery with little power: the value of stored energy has a piece per power-step of capacity.
     const r = createRng(77);
     const T = 2500;
@@ -102,7 +102,7 @@ describe('solveOracle (slope trick)', () => {
     }
   });
 
-  it('gives the same answer however it was called before (the kernel reuses its memory across sizes)', () => {
+  it('gives the same answer however it was called before (the value function is reused across sizes)', () => {
     const { prices, dt, b } = randomInstance(100);
     const first = solveOracle({ pricesEurPerMWh: prices, dtHours: dt, battery: b });
     solveOracle({ pricesEurPerMWh: Float64Array.from({ length: 20000 }, (_, t) => (t * 37) % 211 - 50), dtHours: 0.25, battery: DEFAULT_BATTERY });
