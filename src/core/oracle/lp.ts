@@ -57,6 +57,35 @@ export function batteryLp(pricesEurPerMWh: ArrayLike<number>, dtHours: number, b
   return { variables, constraints, offset: 0 };
 }
 
+/** The LP's variables for a battery schedule: c_t, d_t, s_t per step, in batteryLp's order. */
+export function lpPoint(schedule: { chargeKWh: ArrayLike<number>; dischargeKWh: ArrayLike<number>; socKWh: ArrayLike<number> }): Float64Array {
+  const T = schedule.socKWh.length;
+  const x = new Float64Array(3 * T);
+  for (let t = 0; t < T; t++) {
+    x[3 * t] = schedule.chargeKWh[t];
+    x[3 * t + 1] = schedule.dischargeKWh[t];
+    x[3 * t + 2] = schedule.socKWh[t];
+  }
+  return x;
+}
+
+/** The objective at a point and how far the point is outside the LP's bounds and constraints (0 when feasible). */
+export function evaluateLp(lp: LinearProgram, x: ArrayLike<number>): { objective: number; maxViolation: number } {
+  let objective = lp.offset;
+  let maxViolation = 0;
+  const outside = (v: number, lower: number, upper: number) => Math.max(0, lower - v, v - upper);
+  lp.variables.forEach((v, i) => {
+    objective += v.cost * x[i];
+    maxViolation = Math.max(maxViolation, outside(x[i], v.lower, v.upper));
+  });
+  for (const c of lp.constraints) {
+    let sum = 0;
+    for (const [i, a] of c.terms) sum += a * x[i];
+    maxViolation = Math.max(maxViolation, outside(sum, c.lower, c.upper));
+  }
+  return { objective, maxViolation };
+}
+
 // Shortest round-trip decimal: exact, and far shorter to write and parse than 17 digits.
 const num = (x: number): string => (Number.isFinite(x) ? String(x) : x > 0 ? 'inf' : '-inf');
 
