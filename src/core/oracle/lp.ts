@@ -2,8 +2,7 @@
 // HiGHS (npm `highs`, WebAssembly) and javascript-lp-solver. It is the test reference for the fast path and serves
 // model variants the fast path does not cover. The solver objects are passed in, so core imports neither package.
 
-import { type BatteryParams, maxChargeKWh, maxDischargeKWh } from '../battery/index.ts';
-import { KWH_PER_MWH } from '../units.ts';
+import { type BatteryParams, cellGainKWh, cellLossKWh, maxChargeKWh, maxDischargeKWh, stepCashEur } from '../battery/index.ts';
 
 export interface LpVariable {
   name: string;
@@ -30,24 +29,26 @@ export interface LinearProgram {
 
 /**
  * Variables c_t, d_t (grid side, kWh) and s_t (SOC after step t); s_t = s_{t−1} + ηc·c_t − d_t/ηd;
- * cash = price/1000·(d − c) − k·(c + d); shared power limit c/(Pc·dt) + d/(Pd·dt) ≤ 1 when on.
+ * cash = price/1000·(d − c) − k·(c + d); shared power limit c/(Pc·dt) + d/(Pd·dt) ≤ 1 when on. The model is
+ * linear, so its coefficients are the battery model's own SOC change and cash per kWh.
  */
 export function batteryLp(pricesEurPerMWh: ArrayLike<number>, dtHours: number, b: BatteryParams): LinearProgram {
   const T = pricesEurPerMWh.length;
   const C = maxChargeKWh(b, dtHours);
   const D = maxDischargeKWh(b, dtHours);
+  const socPerChargedKWh = cellGainKWh(b, 1);
+  const socPerDischargedKWh = -cellLossKWh(b, 1);
   const variables: LpVariable[] = [];
   const constraints: LpConstraint[] = [];
   for (let t = 0; t < T; t++) {
-    const pi = pricesEurPerMWh[t] / KWH_PER_MWH;
     const last = t === T - 1;
-    variables.push({ name: `c${t}`, lower: 0, upper: C, cost: -pi - b.degradationEurPerKWh });
-    variables.push({ name: `d${t}`, lower: 0, upper: D, cost: pi - b.degradationEurPerKWh });
+    variables.push({ name: `c${t}`, lower: 0, upper: C, cost: stepCashEur(b, pricesEurPerMWh[t], 1, 0) });
+    variables.push({ name: `d${t}`, lower: 0, upper: D, cost: stepCashEur(b, pricesEurPerMWh[t], 0, 1) });
     const sLower = last && b.terminalSocKWh !== null ? Math.max(b.minSocKWh, b.terminalSocKWh) : b.minSocKWh;
     variables.push({ name: `s${t}`, lower: sLower, upper: b.maxSocKWh, cost: 0 });
   }
   for (let t = 0; t < T; t++) {
-    const terms: [number, number][] = [[3 * t + 2, 1], [3 * t, -b.chargeEfficiency], [3 * t + 1, 1 / b.dischargeEfficiency]];
+    const terms: [number, number][] = [[3 * t + 2, 1], [3 * t, -socPerChargedKWh], [3 * t + 1, -socPerDischargedKWh]];
     let rhs = 0;
     if (t > 0) terms.push([3 * (t - 1) + 2, -1]);
     else rhs = b.initialSocKWh;
