@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DEFAULT_BATTERY, resolveBattery, type BatteryParams } from '../battery/index.ts';
+import { BATTERY_LIMITS, BatteryParamError, DEFAULT_BATTERY, resolveBattery, type BatteryParams } from '../battery/index.ts';
 import { createRng } from '../rl/rng.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { solveOracle } from './oracle.ts';
@@ -77,6 +77,33 @@ describe('solveOracle (slope trick)', () => {
     expect(evaluateLp(lp, lpPoint(offBalance)).maxViolation).toBeCloseTo(1, 12);
     const overPower = { ...o.schedule, chargeKWh: Float64Array.from([60, 0, 0]), socKWh: Float64Array.from([54, 0, 0]) };
     expect(evaluateLp(lp, lpPoint(overPower)).maxViolation).toBeGreaterThanOrEqual(10);
+  });
+
+  it('refuses a terminal SOC that no schedule can reach over the series, naming it, and meets one at the edge', () => {
+    // 3 hourly steps of 50 kW at ηc = 0.9 store at most 135 kWh; the battery holds 200.
+    const b = resolveBattery({ capacityKWh: 200, terminalSocKWh: 140 });
+    expect(() => solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b })).toThrow(BatteryParamError);
+    expect(() => solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b })).toThrow(/terminal SOC \(kWh\) 140 cannot be met.*at most 135 kWh in 3 steps/);
+    expect(() => solveActionDp({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b, levels: [0, 1, -1] })).toThrow(/cannot be met/);
+    expect(() => solveOracle({ pricesEurPerMWh: [], dtHours: 1, battery: resolveBattery({ terminalSocKWh: 1 }) })).toThrow(/cannot be met/);
+    const edge = solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: { ...b, terminalSocKWh: 135 } });
+    expect(edge.schedule.socKWh[2]).toBeCloseTo(135, 9);
+    expect(edge.chargedKWh).toBeCloseTo(150, 9);
+  });
+
+  it('gives finite profits for every battery at the edges of the physical ranges', () => {
+    const r = createRng(9);
+    const prices = Float64Array.from({ length: 500 }, () => (r.next() - 0.5) * 2e4);
+    const L = BATTERY_LIMITS;
+    for (const spec of [
+      { capacityKWh: L.maxCapacityKWh, powerKW: L.maxPowerKW, degradationEurPerKWh: L.maxDegradationEurPerKWh },
+      { capacityKWh: L.maxCapacityKWh, powerKW: L.maxPowerKW, chargeEfficiency: L.minEfficiency, dischargeEfficiency: L.minEfficiency },
+      { capacityKWh: L.maxCapacityKWh, powerKW: 1e-6, degradationEurPerKWh: 0, sharedPowerLimit: false },
+    ]) {
+      const o = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: resolveBattery(spec) });
+      expect(Number.isFinite(o.profitEur), JSON.stringify(spec)).toBe(true);
+      expect(o.profitEur).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('agrees with javascript-lp-solver on tiny instances', async () => {

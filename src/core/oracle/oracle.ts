@@ -18,6 +18,7 @@
 
 import {
   type BatteryParams,
+  assertTerminalSocReachable,
   cellBuyCostEur,
   cellGainKWh,
   cellLossKWh,
@@ -243,12 +244,13 @@ function backward(b: BatteryParams, g: StepPieces, cellInKWh: number, cellOutKWh
 
 /**
  * Solves the battery LP exactly; `nowMs` (a clock, injected to keep core pure) times the solve for solveMs, schedule
- * included.
+ * included. Throws BatteryParamError when the battery's terminal SOC minimum cannot be met over this series.
  */
 export function solveOracle(input: OracleInput, nowMs: () => number = () => 0): OracleResult {
   const t0 = nowMs();
   const { pricesEurPerMWh: prices, dtHours, battery: b } = input;
   const T = prices.length;
+  assertTerminalSocReachable(b, T, dtHours);
   const fullChargeKWh = maxChargeKWh(b, dtHours);
   const fullDischargeKWh = maxDischargeKWh(b, dtHours);
   const cellInKWh = cellGainKWh(b, fullChargeKWh);
