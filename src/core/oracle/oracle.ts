@@ -28,7 +28,7 @@ import {
   maxChargeKWh,
   maxDischargeKWh,
 } from '../battery/index.ts';
-import { simulate } from '../sim/simulate.ts';
+import { type Schedule, simulate } from '../sim/simulate.ts';
 import type { OracleInput, OracleResult } from './types.ts';
 
 /** The two pieces of g_t's reverse, merged into V at step t: the higher slope first. */
@@ -243,23 +243,11 @@ function backward(b: BatteryParams, g: StepPieces, cellInKWh: number, cellOutKWh
 }
 
 /**
- * Solves the battery LP exactly; `nowMs` (a clock, injected to keep core pure) times the solve for solveMs, schedule
- * included. Throws BatteryParamError when the battery's terminal SOC minimum cannot be met over this series.
+ * The forward pass: from the initial SOC, clamp the next SOC into the best range, the next step's feasible range,
+ * the power range and the bounds; then the grid requests that make that SOC change at the least cost.
  */
-export function solveOracle(input: OracleInput, nowMs: () => number = () => 0): OracleResult {
-  const t0 = nowMs();
-  const { pricesEurPerMWh: prices, dtHours, battery: b } = input;
-  const T = prices.length;
-  assertTerminalSocReachable(b, T, dtHours);
-  const fullChargeKWh = maxChargeKWh(b, dtHours);
-  const fullDischargeKWh = maxDischargeKWh(b, dtHours);
-  const cellInKWh = cellGainKWh(b, fullChargeKWh);
-  const cellOutKWh = cellLossKWh(b, fullDischargeKWh);
-  const g = stepPieces(b, prices, cellInKWh, cellOutKWh);
-  const plan = backward(b, g, cellInKWh, cellOutKWh);
-
-  // Forward: clamp the next SOC into the best range, the next step's feasible range, the power range and the
-  // bounds; then the grid requests that make that SOC change at the least cost.
+function forward(b: BatteryParams, g: StepPieces, plan: Plan, fullChargeKWh: number, fullDischargeKWh: number, cellInKWh: number, cellOutKWh: number): Schedule {
+  const T = g.highSlope.length;
   const chargeKWh = new Float64Array(T);
   const dischargeKWh = new Float64Array(T);
   let soc = b.initialSocKWh;
@@ -287,8 +275,25 @@ export function solveOracle(input: OracleInput, nowMs: () => number = () => 0): 
     }
     soc = next;
   }
+  return { chargeKWh, dischargeKWh };
+}
 
-  const sim = simulate(b, prices, dtHours, { chargeKWh, dischargeKWh });
+/**
+ * Solves the battery LP exactly; `nowMs` (a clock, injected to keep core pure) times the solve for solveMs, schedule
+ * included. Throws BatteryParamError when the battery's terminal SOC minimum cannot be met over this series.
+ */
+export function solveOracle(input: OracleInput, nowMs: () => number = () => 0): OracleResult {
+  const t0 = nowMs();
+  const { pricesEurPerMWh: prices, dtHours, battery: b } = input;
+  assertTerminalSocReachable(b, prices.length, dtHours);
+  const fullChargeKWh = maxChargeKWh(b, dtHours);
+  const fullDischargeKWh = maxDischargeKWh(b, dtHours);
+  const cellInKWh = cellGainKWh(b, fullChargeKWh);
+  const cellOutKWh = cellLossKWh(b, fullDischargeKWh);
+  const g = stepPieces(b, prices, cellInKWh, cellOutKWh);
+  const plan = backward(b, g, cellInKWh, cellOutKWh);
+  const requests = forward(b, g, plan, fullChargeKWh, fullDischargeKWh, cellInKWh, cellOutKWh);
+  const sim = simulate(b, prices, dtHours, requests);
   return {
     profitEur: sim.profitEur,
     chargedKWh: sim.totalChargedKWh,
