@@ -14,7 +14,7 @@
 // capacity wide and every step adds pieces a power-step long, so only about 2·capacity/(power·dt) pieces live at
 // once and a sorted insert costs a short copy. Before each merge we record where V_{t+1}'s derivative crosses
 // g_t's slopes; the forward pass then picks the next SOC as a clamp, turns each SOC change into grid requests, and
-// replays those through the one battery model (sim/simulate.ts) for the schedule, SOC path, cash and profit.
+// takes each step through the one battery model (stepBattery) for the schedule, SOC path, cash and profit.
 
 import {
   type BatteryParams,
@@ -25,10 +25,11 @@ import {
   cellSellValueEur,
   chargeForCellGainKWh,
   dischargeForCellLossKWh,
+  equivalentCycles,
   maxChargeKWh,
   maxDischargeKWh,
+  stepBattery,
 } from '../battery/index.ts';
-import { type Schedule, simulate } from '../sim/simulate.ts';
 import type { OracleInput, OracleResult } from './types.ts';
 
 /** The two pieces of g_t's reverse, merged into V at step t: the higher slope first. */
@@ -244,13 +245,20 @@ function backward(b: BatteryParams, g: StepPieces, cellInKWh: number, cellOutKWh
 
 /**
  * The forward pass: from the initial SOC, clamp the next SOC into the best range, the next step's feasible range,
- * the power range and the bounds; then the grid requests that make that SOC change at the least cost.
+ * the power range and the bounds; turn that SOC change into the grid requests that make it at the least cost, and
+ * take the step through the one battery model (stepBattery), whose SOC, energies and cash are the result.
  */
-function forward(b: BatteryParams, g: StepPieces, plan: Plan, fullChargeKWh: number, fullDischargeKWh: number, cellInKWh: number, cellOutKWh: number): Schedule {
-  const T = g.highSlope.length;
-  const chargeKWh = new Float64Array(T);
-  const dischargeKWh = new Float64Array(T);
+function forward(b: BatteryParams, prices: ArrayLike<number>, dtHours: number, g: StepPieces, plan: Plan): Omit<OracleResult, 'solveMs'> {
+  const T = prices.length;
+  const fullChargeKWh = maxChargeKWh(b, dtHours);
+  const fullDischargeKWh = maxDischargeKWh(b, dtHours);
+  const cellInKWh = cellGainKWh(b, fullChargeKWh);
+  const cellOutKWh = cellLossKWh(b, fullDischargeKWh);
+  const schedule = { chargeKWh: new Float64Array(T), dischargeKWh: new Float64Array(T), socKWh: new Float64Array(T) };
   let soc = b.initialSocKWh;
+  let profitEur = 0;
+  let chargedKWh = 0;
+  let dischargedKWh = 0;
   for (let t = 0; t < T; t++) {
     let next = soc + g.kinkKWh[t];
     next = Math.min(Math.max(next, plan.bestLowKWh[t]), plan.bestHighKWh[t]);
@@ -258,24 +266,33 @@ function forward(b: BatteryParams, g: StepPieces, plan: Plan, fullChargeKWh: num
     next = Math.min(Math.max(next, soc - cellOutKWh), soc + cellInKWh);
     next = Math.min(Math.max(next, b.minSocKWh), b.maxSocKWh);
     const x = next - soc;
+    let c: number;
+    let d: number;
     if (!g.burns[t]) {
-      chargeKWh[t] = x > 0 ? Math.min(fullChargeKWh, chargeForCellGainKWh(b, x)) : 0;
-      dischargeKWh[t] = x < 0 ? Math.min(fullDischargeKWh, dischargeForCellLossKWh(b, -x)) : 0;
+      c = x > 0 ? Math.min(fullChargeKWh, chargeForCellGainKWh(b, x)) : 0;
+      d = x < 0 ? Math.min(fullDischargeKWh, dischargeForCellLossKWh(b, -x)) : 0;
     } else if (b.sharedPowerLimit) {
       // A mix of full charge and full discharge on the shared limit.
       const share = cellInKWh + cellOutKWh > 0 ? Math.min(1, Math.max(0, (x + cellOutKWh) / (cellInKWh + cellOutKWh))) : 0;
-      chargeKWh[t] = share * fullChargeKWh;
-      dischargeKWh[t] = (1 - share) * fullDischargeKWh;
+      c = share * fullChargeKWh;
+      d = (1 - share) * fullDischargeKWh;
     } else if (x <= cellInKWh - cellOutKWh) {
-      dischargeKWh[t] = fullDischargeKWh;
-      chargeKWh[t] = Math.min(fullChargeKWh, Math.max(0, chargeForCellGainKWh(b, x + cellOutKWh)));
+      d = fullDischargeKWh;
+      c = Math.min(fullChargeKWh, Math.max(0, chargeForCellGainKWh(b, x + cellOutKWh)));
     } else {
-      chargeKWh[t] = fullChargeKWh;
-      dischargeKWh[t] = Math.min(fullDischargeKWh, Math.max(0, dischargeForCellLossKWh(b, cellInKWh - x)));
+      c = fullChargeKWh;
+      d = Math.min(fullDischargeKWh, Math.max(0, dischargeForCellLossKWh(b, cellInKWh - x)));
     }
-    soc = next;
+    const step = stepBattery(b, soc, c, d, prices[t], dtHours);
+    schedule.chargeKWh[t] = step.chargedKWh;
+    schedule.dischargeKWh[t] = step.dischargedKWh;
+    schedule.socKWh[t] = step.socAfterKWh;
+    chargedKWh += step.chargedKWh;
+    dischargedKWh += step.dischargedKWh;
+    profitEur += step.cashEur;
+    soc = step.socAfterKWh;
   }
-  return { chargeKWh, dischargeKWh };
+  return { profitEur, chargedKWh, dischargedKWh, equivalentCycles: equivalentCycles(b, chargedKWh, dischargedKWh), schedule };
 }
 
 /**
@@ -286,20 +303,10 @@ export function solveOracle(input: OracleInput, nowMs: () => number = () => 0): 
   const t0 = nowMs();
   const { pricesEurPerMWh: prices, dtHours, battery: b } = input;
   assertTerminalSocReachable(b, prices.length, dtHours);
-  const fullChargeKWh = maxChargeKWh(b, dtHours);
-  const fullDischargeKWh = maxDischargeKWh(b, dtHours);
-  const cellInKWh = cellGainKWh(b, fullChargeKWh);
-  const cellOutKWh = cellLossKWh(b, fullDischargeKWh);
+  const cellInKWh = cellGainKWh(b, maxChargeKWh(b, dtHours));
+  const cellOutKWh = cellLossKWh(b, maxDischargeKWh(b, dtHours));
   const g = stepPieces(b, prices, cellInKWh, cellOutKWh);
   const plan = backward(b, g, cellInKWh, cellOutKWh);
-  const requests = forward(b, g, plan, fullChargeKWh, fullDischargeKWh, cellInKWh, cellOutKWh);
-  const sim = simulate(b, prices, dtHours, requests);
-  return {
-    profitEur: sim.profitEur,
-    chargedKWh: sim.totalChargedKWh,
-    dischargedKWh: sim.totalDischargedKWh,
-    equivalentCycles: sim.equivalentCycles,
-    solveMs: nowMs() - t0,
-    schedule: { chargeKWh: sim.chargedKWh, dischargeKWh: sim.dischargedKWh, socKWh: sim.socAfterKWh },
-  };
+  const result = forward(b, prices, dtHours, g, plan);
+  return { ...result, solveMs: nowMs() - t0 };
 }
