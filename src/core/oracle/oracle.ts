@@ -54,16 +54,38 @@ interface Plan {
   feasibleHighKWh: Float64Array;
 }
 
-/** g_t for every step, from the battery model's per-kWh cell costs. */
-function stepPieces(b: BatteryParams, prices: ArrayLike<number>, cellInKWh: number, cellOutKWh: number): StepPieces {
+/** The passes' arrays, kept for the next solve (dragging a slider re-solves the same series many times). */
+interface Work {
+  steps: number;
+  pieces: StepPieces;
+  plan: Plan;
+}
+let work: Work | null = null;
+
+/** Work arrays for at least `T` steps; the passes write every entry they read, so none needs clearing. */
+function workFor(T: number): Work {
+  if (work === null || work.steps < T) {
+    const n = Math.max(T, 1024);
+    work = {
+      steps: n,
+      pieces: { highSlope: new Float64Array(n), lowSlope: new Float64Array(n), kinkKWh: new Float64Array(n), burns: new Uint8Array(n) },
+      plan: { bestLowKWh: new Float64Array(n), bestHighKWh: new Float64Array(n), feasibleLowKWh: new Float64Array(n + 1), feasibleHighKWh: new Float64Array(n + 1) },
+    };
+  }
+  return work;
+}
+
+/** g_t for every step into `p`, from the battery model's per-kWh cell costs. */
+function stepPieces(b: BatteryParams, prices: ArrayLike<number>, cellInKWh: number, cellOutKWh: number, p: StepPieces): void {
   const T = prices.length;
-  const p: StepPieces = { highSlope: new Float64Array(T), lowSlope: new Float64Array(T), kinkKWh: new Float64Array(T), burns: new Uint8Array(T) };
   for (let t = 0; t < T; t++) {
     const buy = cellBuyCostEur(b, prices[t]);
     const sell = cellSellValueEur(b, prices[t]);
     if (buy >= sell) {
       p.highSlope[t] = buy;
       p.lowSlope[t] = sell;
+      p.kinkKWh[t] = 0;
+      p.burns[t] = 0;
     } else if (b.sharedPowerLimit) {
       const slope = cellInKWh + cellOutKWh > 0 ? (buy * cellInKWh + sell * cellOutKWh) / (cellInKWh + cellOutKWh) : 0;
       p.highSlope[t] = slope;
@@ -77,7 +99,6 @@ function stepPieces(b: BatteryParams, prices: ArrayLike<number>, cellInKWh: numb
       p.burns[t] = 1;
     }
   }
-  return p;
 }
 
 /**
@@ -215,13 +236,11 @@ class ConcaveValue {
   }
 }
 
-// One value function per thread, reused across solves so repeated solves allocate nothing for it.
+// One value function per thread, reused across solves like the work arrays.
 const value = new ConcaveValue();
 
-/** The backward pass: V_t from V_{t+1}, recording the best next SOC range and the feasible range per step. */
-function backward(b: BatteryParams, g: StepPieces, cellInKWh: number, cellOutKWh: number): Plan {
-  const T = g.highSlope.length;
-  const plan: Plan = { bestLowKWh: new Float64Array(T), bestHighKWh: new Float64Array(T), feasibleLowKWh: new Float64Array(T + 1), feasibleHighKWh: new Float64Array(T + 1) };
+/** The backward pass over T steps: V_t from V_{t+1}, recording into `plan` the best next SOC range and the feasible range per step. */
+function backward(b: BatteryParams, T: number, g: StepPieces, cellInKWh: number, cellOutKWh: number, plan: Plan): void {
   const tolKWh = 1e-12 * Math.max(1, b.maxSocKWh);
   const terminalKWh = b.terminalSocKWh !== null ? Math.max(b.minSocKWh, b.terminalSocKWh) : b.minSocKWh;
   value.reset(terminalKWh, b.maxSocKWh);
@@ -240,7 +259,6 @@ function backward(b: BatteryParams, g: StepPieces, cellInKWh: number, cellOutKWh
     plan.feasibleLowKWh[t] = value.startKWh;
     plan.feasibleHighKWh[t] = value.endKWh;
   }
-  return plan;
 }
 
 /**
@@ -305,8 +323,9 @@ export function solveOracle(input: OracleInput, nowMs: () => number = () => 0): 
   assertTerminalSocReachable(b, prices.length, dtHours);
   const cellInKWh = cellGainKWh(b, maxChargeKWh(b, dtHours));
   const cellOutKWh = cellLossKWh(b, maxDischargeKWh(b, dtHours));
-  const g = stepPieces(b, prices, cellInKWh, cellOutKWh);
-  const plan = backward(b, g, cellInKWh, cellOutKWh);
-  const result = forward(b, prices, dtHours, g, plan);
+  const { pieces, plan } = workFor(prices.length);
+  stepPieces(b, prices, cellInKWh, cellOutKWh, pieces);
+  backward(b, prices.length, pieces, cellInKWh, cellOutKWh, plan);
+  const result = forward(b, prices, dtHours, pieces, plan);
   return { ...result, solveMs: nowMs() - t0 };
 }
