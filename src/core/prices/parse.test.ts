@@ -69,9 +69,12 @@ describe('parsePriceCsv formats', () => {
     expect(s.dtHours).toBe(1);
   });
   it('original format with mm/dd/yy dates is detected from a day above 12', () => {
-    const s = parse('Date;Hour;Price (EUR)\n03/13/23;1;10\n03/13/23;2;11\n03/14/23;1;12\n', 'us.csv');
+    const rows = ['Date;Hour;Price (EUR)'];
+    for (let h = 1; h <= 24; h++) rows.push(`03/13/23;${h};${10 + h}`);
+    rows.push('03/14/23;1;12');
+    const s = parse(rows.join('\n'), 'us.csv');
     expect(s.timesUtcMs[s.timesUtcMs.length - 1]).toBe(Date.UTC(2023, 2, 13, 23)); // 14 March 00:00 CET
-    expect(s.timesUtcMs.length).toBe(25); // the gap from 02:00 to 24:00 on the 13th is filled
+    expect(s.timesUtcMs.length).toBe(25);
   });
   it('ambiguous dates (all fields ≤ 12) are resolved from the whole file by consecutive days, with a warning', () => {
     const rows = ['Date;Hour;Price (EUR)'];
@@ -125,8 +128,11 @@ describe('parsePriceCsv formats', () => {
 
 describe('parsePriceCsv repairs and reports', () => {
   it('a gap is filled with the previous price and reported with the row after it', () => {
-    const s = parse('timestamp,price\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,2\n2023-01-01T04:00Z,5\n');
-    expect(Array.from(s.pricesEurPerMWh)).toEqual([1, 2, 2, 2, 5]);
+    const rows = ['timestamp,price'];
+    for (let h = 0; h < 26; h++) if (h !== 2 && h !== 3) rows.push(`${new Date(Date.UTC(2023, 0, 1, h)).toISOString()},${h}`);
+    const s = parse(rows.join('\n'));
+    expect(Array.from(s.pricesEurPerMWh.subarray(0, 6))).toEqual([0, 1, 1, 1, 4, 5]);
+    expect(s.pricesEurPerMWh.length).toBe(26);
     expect(s.warnings).toEqual([expect.objectContaining({ kind: 'gap', row: 4, action: 'filled with the previous price' })]);
   });
   it('a duplicate keeps the first row and names the dropped one', () => {
@@ -134,13 +140,13 @@ describe('parsePriceCsv repairs and reports', () => {
     expect(Array.from(s.pricesEurPerMWh)).toEqual([1, 2, 3]);
     expect(s.warnings[0]).toMatchObject({ kind: 'duplicate', row: 4 });
   });
-  it('one unparsable row among many is dropped, filled and reported with row and column', () => {
+  it('a missing value (n/a) among many is filled with the previous price and reported with row and column', () => {
     const rows = ['timestamp,price'];
     for (let h = 0; h < 48; h++) rows.push(`2023-01-0${1 + Math.floor(h / 24)}T${String(h % 24).padStart(2, '0')}:00Z,${h === 10 ? 'n/a' : h}`);
     const s = parse(rows.join('\n'));
     expect(s.timesUtcMs.length).toBe(48);
-    expect(s.warnings[0]).toMatchObject({ kind: 'unparsable', row: 12, column: 'price', action: 'row dropped' });
-    expect(s.warnings[1]).toMatchObject({ kind: 'gap', row: 13 });
+    expect(s.pricesEurPerMWh[10]).toBe(9);
+    expect(s.warnings).toEqual([expect.objectContaining({ kind: 'missing', row: 12, column: 'price', action: 'filled with the previous price' })]);
   });
   it('rows out of order are sorted and reported', () => {
     const s = parse('timestamp,price\n2023-01-01T01:00Z,2\n2023-01-01T00:00Z,1\n2023-01-01T02:00Z,3\n');
