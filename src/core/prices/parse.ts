@@ -454,7 +454,8 @@ function checkCellCounts(file: string, names: string[], rows: RawRow[], delimite
     const hint = decimalComma
       ? `: ${showCell(`${r.cells[p]},${r.cells[p + 1]}`)} looks like a decimal comma in a comma-separated file; write ${r.cells[p].trim()}.${r.cells[p + 1].trim()}, quote the price, or separate columns with ";"`
       : `; a value holds the separator "${delimiter === '\t' ? '\\t' : delimiter}" (quote it)`;
-    throw new PriceFileError(`${file}, row ${r.line}: ${r.cells.length} cells where the header has ${names.length}${hint}`, file, r.line, layout.priceName);
+    const where = decimalComma ? `row ${r.line}, column ${showCell(layout.priceName)}` : `row ${r.line}`;
+    throw new PriceFileError(`${file}, ${where}: ${r.cells.length} cells where the header has ${names.length}${hint}`, file, r.line, decimalComma ? layout.priceName : undefined);
   }
 }
 
@@ -507,7 +508,7 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
   if (stepMs % 60_000 !== 0 || stepMs < MIN_STEP_MINUTES * 60_000 || stepMs > MAX_STEP_HOURS * MS_PER_HOUR) {
     const k = t.findIndex((x, i) => i > 0 && x - t[i - 1] === stepMs);
     throw new PriceFileError(
-      `${file}, row ${l[k]}: the rows step by ${stepMs >= 60_000 ? `${Math.round(stepMs / 60_000 * 1000) / 1000} minutes` : `${stepMs} ms`}; price steps of ${MIN_STEP_MINUTES} minute to ${MAX_STEP_HOURS} hours in whole minutes are read`,
+      `${file}, row ${l[k]}: the rows step by ${stepMs >= 60_000 ? `${Math.round((stepMs / 60_000) * 1000) / 1000} minutes` : `${stepMs / 1000} seconds`}; price steps of ${MIN_STEP_MINUTES} minute to ${MAX_STEP_HOURS} hours in whole minutes are read`,
       file, l[k]);
   }
   for (let i = 1; i < t.length; i++) {
@@ -559,7 +560,7 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
   }
   if (total > MAX_STEPS) {
     throw new PriceFileError(
-      `${file}: ${grouped(total)} steps of ${stepMs / 60_000} minutes from ${iso(t[0])} to ${iso(t[t.length - 1])}; the largest series is ${grouped(MAX_STEPS)} steps: split the file`,
+      `${file}: ${grouped(total)} steps of ${stepMs / 60_000} minute${stepMs === 60_000 ? '' : 's'} from ${iso(t[0])} to ${iso(t[t.length - 1])}; the largest series is ${grouped(MAX_STEPS)} steps: split the file`,
       file);
   }
   if (filled > MAX_FILLED_SHARE * total) {
