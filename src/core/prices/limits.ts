@@ -12,8 +12,8 @@ export const MAX_GAP_HOURS = 7 * 24;
 /** Filled steps may be at most this share of the series; beyond it the file is refused, not repaired. */
 export const MAX_FILLED_SHARE = 0.1;
 /**
- * Largest |price| accepted, EUR/MWh. Market price limits are far inside it (SDAC day-ahead −500 to +4,000, intraday
- * ±9,999); values beyond it are unit or typing errors and would overflow profits downstream.
+ * Largest |price| accepted, EUR/MWh. Market price limits are far inside it (SDAC day-ahead from −500 to a few thousand,
+ * SIDC intraday ±9,999); values beyond it are unit or typing errors and would overflow profits downstream.
  */
 export const MAX_ABS_PRICE_EUR_PER_MWH = 1_000_000;
 /** Shortest and longest step accepted: 1 minute (5-minute markets exist) to 1 day. */

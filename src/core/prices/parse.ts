@@ -38,6 +38,8 @@ const MISSING_MARKERS = new Set(['', 'nan', 'inf', '+inf', '-inf', 'infinity', '
 
 /** True when a price cell is an explicit missing marker (empty, NaN, Inf, n/e, N/A, -, ...). */
 export function isMissingMarker(cell: string): boolean {
+  const c = cell.charCodeAt(0);
+  if (c >= 48 && c <= 57) return false; // starts with a digit: the common case, decided without allocating
   return MISSING_MARKERS.has(cell.trim().toLowerCase());
 }
 
@@ -64,6 +66,9 @@ export function parseDecimal(raw: string): number {
 
 type Mark = '.' | ',';
 
+/** An optional minus, digits, and an optional decimal point with digits: most price cells. */
+const PLAIN = /^-?\d+(\.\d+)?$/;
+
 /** A number cell without spaces, with a typographic minus made ASCII. */
 function compact(raw: string): string {
   return raw.trim().replace(/[\s\u00a0\u202f]/g, '').replace(/^\u2212/, '-');
@@ -74,6 +79,11 @@ function compact(raw: string): string {
  * three places or a thousands separator), or null for no evidence (an integer).
  */
 function markEvidence(raw: string): Mark | 'ambiguous' | null {
+  if (PLAIN.test(raw)) {
+    const dot = raw.indexOf('.');
+    if (dot < 0) return null;
+    return raw.length - dot === 4 && /^-?[1-9]\d{0,2}\./.test(raw) ? 'ambiguous' : '.';
+  }
   const body = compact(raw).replace(/^[-+]/, '').replace(/e[-+]?\d+$/i, '');
   const dots = body.split('.').length - 1;
   const commas = body.split(',').length - 1;
@@ -85,6 +95,8 @@ function markEvidence(raw: string): Mark | 'ambiguous' | null {
 
 /** Reads a number written with decimal mark `mark` (null: the file showed none, so only integers and `1e3`). */
 function readNumber(raw: string, mark: Mark | null): number {
+  // The common case (12, -3.25) without allocating; with mark ',' a dot groups thousands, so it takes the long way.
+  if (PLAIN.test(raw) && (mark !== ',' || raw.indexOf('.') < 0)) return Number(raw);
   let s = compact(raw);
   const dec = mark ?? '.';
   const thousands = dec === ',' ? '.' : ',';
