@@ -125,7 +125,8 @@ function decimalMark(file: string, rows: RawRow[], col: number, name: string): M
     else if (e === 'ambiguous') ambiguous ??= r;
     if (point && comma) {
       throw new PriceFileError(
-        `${file}, column ${showCell(name)} mixes a decimal point (row ${point.line}: ${showCell(point.cells[col])}) and a decimal comma (row ${comma.line}: ${showCell(comma.cells[col])}); write every price the same way`,
+        `${file}, column ${showCell(name)} mixes a decimal point (row ${point.line}: ${showCell(point.cells[col])}) ` +
+          `and a decimal comma (row ${comma.line}: ${showCell(comma.cells[col])}); write every price the same way`,
         file, Math.max(point.line, comma.line), name);
     }
   }
@@ -134,7 +135,9 @@ function decimalMark(file: string, rows: RawRow[], col: number, name: string): M
     const v = compact(ambiguous.cells[col]);
     const [a, b] = v.split(/[.,]/);
     throw new PriceFileError(
-      `${file}, row ${ambiguous.line}, column ${showCell(name)}: ${showCell(v)} could be ${Number(a + '.' + b)} or ${Number(a + b)} (no price in the file shows whether "${v.includes('.') ? '.' : ','}" is a decimal mark or a thousands separator); write it with its decimals, e.g. ${a}.${b.replace(/0+$/, '') || '0'} or ${a}${b}`,
+      `${file}, row ${ambiguous.line}, column ${showCell(name)}: ${showCell(v)} could be ${Number(a + '.' + b)} or ${Number(a + b)} ` +
+        `(no price in the file shows whether "${v.includes('.') ? '.' : ','}" is a decimal mark or a thousands separator); ` +
+        `write it with its decimals, e.g. ${a}.${b.replace(/0+$/, '') || '0'} or ${a}${b}`,
       file, ambiguous.line, name);
   }
   return mark;
