@@ -42,7 +42,7 @@ commands: ${Object.keys(COMMANDS).join(', ')}
 /** Runs one `bess` invocation; resolves to its exit code after all its output is written. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const fail = (code: number, message: string): number => {
-    io.stderr(`bess: ${safeLine(message)}\n`);
+    io.stderr(safeLine(`bess: ${message}`) + '\n');
     return code;
   };
   const [name, ...rest] = argv;

@@ -19,7 +19,7 @@ const REASONS: Record<string, string> = {
   EPERM: 'not permitted',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on the device',
-  ENOENT: 'cannot be created there',
+  ENOENT: 'the file system does not allow it',
   ENOTDIR: 'a part of the path is a file',
   EEXIST: 'exists and is not a folder',
 };
@@ -51,7 +51,7 @@ export async function prepareOutDir(dir: string, { force, flag = '--out' }: { fo
       await mkdir(p);
     } catch (err) {
       await removeEmpty(created);
-      throw new CliError(`${flag} ${dir}: cannot create ${p}: ${reason(err)}`);
+      throw new CliError(`${flag} ${dir}: cannot create the folder ${p}: ${reason(err)}`);
     }
     created.push(p);
   }
