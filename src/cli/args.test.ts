@@ -31,14 +31,26 @@ describe('parseCommandArgs(name, command, argv)', () => {
   it('reads declared flags as their types and fills defaults', () => {
     const { values, positionals } = parse('f.csv', '--out', 'd', '--seconds', '2.5', '--force', '--capacity-kwh=200');
     expect(positionals).toEqual(['f.csv']);
-    expect(values).toMatchObject({ out: 'd', seconds: 2.5, seed: 1, backend: 'auto', force: true, json: false, 'capacity-kwh': 200 });
+    expect(values).toMatchObject({
+      out: 'd',
+      seconds: 2.5,
+      seed: 1,
+      backend: 'auto',
+      force: true,
+      json: false,
+      'capacity-kwh': 200,
+    });
     expect(values['power-kw']).toBeUndefined();
   });
 
   it('rejects an undeclared flag, naming it and the nearest declared one', () => {
-    expect(errorOf('f.csv', '--out', 'd', '--capacity', '200')).toBe('unknown flag --capacity (did you mean --capacity-kwh?); bess demo --help lists its flags');
+    expect(errorOf('f.csv', '--out', 'd', '--capacity', '200')).toBe(
+      'unknown flag --capacity (did you mean --capacity-kwh?); bess demo --help lists its flags',
+    );
     expect(errorOf('f.csv', '--out', 'd', '--sede', '2')).toMatch(/^unknown flag --sede \(did you mean --seed\?\)/);
-    expect(errorOf('f.csv', '--out', 'd', '--zzzzzzzzzz')).toBe('unknown flag --zzzzzzzzzz; bess demo --help lists its flags');
+    expect(errorOf('f.csv', '--out', 'd', '--zzzzzzzzzz')).toBe(
+      'unknown flag --zzzzzzzzzz; bess demo --help lists its flags',
+    );
     expect(errorOf('f.csv', '--out', 'd', '-x')).toMatch(/^unknown flag -x/);
   });
 
@@ -46,7 +58,10 @@ describe('parseCommandArgs(name, command, argv)', () => {
     expect(errorOf('f.csv', '--out')).toBe('--out needs a value');
     expect(errorOf('f.csv', '--out', 'd', '--seconds')).toBe('--seconds needs a value');
     expect(errorOf('f.csv', '--out', '--force')).toMatch(/^--out needs a value, got the flag "--force"/);
-    for (const bad of ['abc', '', '1,5', 'NaN', 'Infinity', '12kWh']) expect(errorOf('f.csv', '--out', 'd', `--seconds=${bad}`)).toBe(`--seconds must be a number, got ${JSON.stringify(bad)}`);
+    for (const bad of ['abc', '', '1,5', 'NaN', 'Infinity', '12kWh'])
+      expect(errorOf('f.csv', '--out', 'd', `--seconds=${bad}`)).toBe(
+        `--seconds must be a number, got ${JSON.stringify(bad)}`,
+      );
     expect(errorOf('f.csv', '--out', 'd', '--seed', '1.5')).toBe('--seed must be a whole number, got 1.5');
     expect(errorOf('f.csv', '--out', 'd', '--backend', 'gpu')).toBe('--backend must be one of auto, cpu, got "gpu"');
     expect(errorOf('f.csv', '--out', 'd', '--force=yes')).toBe('--force takes no value');
@@ -55,7 +70,9 @@ describe('parseCommandArgs(name, command, argv)', () => {
   it('reads a negative number as the value of a number flag, not as a flag', () => {
     expect(parse('f.csv', '--out', 'd', '--power-kw', '-5').values['power-kw']).toBe(-5);
     expect(parse('f.csv', '--out', 'd', '--seconds', '-.5').values.seconds).toBe(-0.5);
-    expect(errorOf('f.csv', '--out', 'd', '--seconds', '-Infinity')).toBe('--seconds must be a number, got "-Infinity"');
+    expect(errorOf('f.csv', '--out', 'd', '--seconds', '-Infinity')).toBe(
+      '--seconds must be a number, got "-Infinity"',
+    );
   });
 
   it('rejects a flag given twice', () => {
@@ -75,7 +92,16 @@ describe('parseCommandArgs(name, command, argv)', () => {
 
 describe('batterySpec(values)', () => {
   it('maps each battery flag to its BatterySpec field and leaves absent ones unset', () => {
-    const { values } = parse('f.csv', '--out', 'd', '--capacity-kwh', '200', '--charge-efficiency', '0.95', '--independent-power-limits');
+    const { values } = parse(
+      'f.csv',
+      '--out',
+      'd',
+      '--capacity-kwh',
+      '200',
+      '--charge-efficiency',
+      '0.95',
+      '--independent-power-limits',
+    );
     expect(batterySpec(values)).toEqual({ capacityKWh: 200, chargeEfficiency: 0.95, sharedPowerLimit: false });
     expect(batterySpec(parse('f.csv', '--out', 'd').values)).toEqual({});
   });

@@ -4,7 +4,14 @@
 // unexpected positional.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_BATTERY, type BatterySpec } from '../core/battery/index.ts';
-import { COMMON_OPTIONS, type Command, type CommandArgs, type OptionSpec, type OptionSpecs, type OptionValues } from './command.ts';
+import {
+  COMMON_OPTIONS,
+  type Command,
+  type CommandArgs,
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionValues,
+} from './command.ts';
 
 /** A user error: printed as one line on stderr, exit code 2, no stack trace. */
 export class CliError extends Error {
@@ -14,17 +21,36 @@ export class CliError extends Error {
 /** The battery flags of DESIGN.md; spread into a command's options. Unset flags keep the battery model's defaults. */
 export const BATTERY_OPTIONS = {
   'capacity-kwh': { type: 'number', arg: 'KWH', help: `usable capacity (default ${DEFAULT_BATTERY.capacityKWh})` },
-  'power-kw': { type: 'number', arg: 'KW', help: `power limit, both directions (default ${DEFAULT_BATTERY.chargePowerKW})` },
+  'power-kw': {
+    type: 'number',
+    arg: 'KW',
+    help: `power limit, both directions (default ${DEFAULT_BATTERY.chargePowerKW})`,
+  },
   'charge-power-kw': { type: 'number', arg: 'KW', help: 'charge power limit (default --power-kw)' },
   'discharge-power-kw': { type: 'number', arg: 'KW', help: 'discharge power limit (default --power-kw)' },
-  'charge-efficiency': { type: 'number', arg: 'X', help: `share of grid energy reaching the cell, (0, 1] (default ${DEFAULT_BATTERY.chargeEfficiency})` },
-  'discharge-efficiency': { type: 'number', arg: 'X', help: `share of cell energy reaching the grid, (0, 1] (default ${DEFAULT_BATTERY.dischargeEfficiency})` },
-  'degradation-eur-per-kwh': { type: 'number', arg: 'EUR', help: `wear cost per kWh of throughput (default ${DEFAULT_BATTERY.degradationEurPerKWh})` },
+  'charge-efficiency': {
+    type: 'number',
+    arg: 'X',
+    help: `share of grid energy reaching the cell, (0, 1] (default ${DEFAULT_BATTERY.chargeEfficiency})`,
+  },
+  'discharge-efficiency': {
+    type: 'number',
+    arg: 'X',
+    help: `share of cell energy reaching the grid, (0, 1] (default ${DEFAULT_BATTERY.dischargeEfficiency})`,
+  },
+  'degradation-eur-per-kwh': {
+    type: 'number',
+    arg: 'EUR',
+    help: `wear cost per kWh of throughput (default ${DEFAULT_BATTERY.degradationEurPerKWh})`,
+  },
   'initial-soc-kwh': { type: 'number', arg: 'KWH', help: 'SOC at the start (default --min-soc-kwh)' },
   'min-soc-kwh': { type: 'number', arg: 'KWH', help: 'lowest SOC (default 0)' },
   'max-soc-kwh': { type: 'number', arg: 'KWH', help: 'highest SOC (default --capacity-kwh)' },
   'terminal-soc-kwh': { type: 'number', arg: 'KWH', help: 'SOC the horizon must end with at least (default free)' },
-  'independent-power-limits': { type: 'boolean', help: 'charge and discharge may each use full power in one step (original system)' },
+  'independent-power-limits': {
+    type: 'boolean',
+    help: 'charge and discharge may each use full power in one step (original system)',
+  },
 } as const satisfies OptionSpecs;
 
 type BatteryNumberFlag = Exclude<keyof typeof BATTERY_OPTIONS, 'independent-power-limits'>;
@@ -63,13 +89,24 @@ export function batteryFlagFor(field: keyof BatterySpec): string | undefined {
 }
 
 /** Parses `argv` (after the command's name) against the command's declared options; throws CliError on any mistake. */
-export function parseCommandArgs<O extends OptionSpecs>(name: string, command: Command<O>, argv: readonly string[]): CommandArgs<O> {
+export function parseCommandArgs<O extends OptionSpecs>(
+  name: string,
+  command: Command<O>,
+  argv: readonly string[],
+): CommandArgs<O> {
   const specs: OptionSpecs = { ...command.options, ...COMMON_OPTIONS };
   const config: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [flag, spec] of Object.entries(specs)) config[flag] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  for (const [flag, spec] of Object.entries(specs))
+    config[flag] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: joinNegativeNumbers(argv, specs), options: config, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({
+      args: joinNegativeNumbers(argv, specs),
+      options: config,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
   } catch (err) {
     throw translateParseError(err, name, specs, argv);
   }
@@ -91,7 +128,9 @@ export function parseCommandArgs<O extends OptionSpecs>(name: string, command: C
   const declared = command.positionals;
   if (positionals.length > declared.length) {
     const extra = positionals[declared.length];
-    const takes = declared.length ? `takes ${declared.map((p) => (p.optional ? `[${p.name}]` : p.name)).join(' ')}` : 'takes no positional arguments';
+    const takes = declared.length
+      ? `takes ${declared.map((p) => (p.optional ? `[${p.name}]` : p.name)).join(' ')}`
+      : 'takes no positional arguments';
     throw new CliError(`unexpected argument ${JSON.stringify(extra)}: ${name} ${takes}`);
   }
   const missing = declared.slice(positionals.length).find((p) => !p.optional);
@@ -114,7 +153,8 @@ function checkedValue(flag: string, spec: OptionSpec, raw: string | boolean): un
     if (spec.integer && !Number.isInteger(n)) throw new CliError(`--${flag} must be a whole number, got ${s}`);
     return n;
   }
-  if (spec.choices && !spec.choices.includes(s)) throw new CliError(`--${flag} must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(s)}`);
+  if (spec.choices && !spec.choices.includes(s))
+    throw new CliError(`--${flag} must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(s)}`);
   return s;
 }
 
@@ -144,13 +184,17 @@ function translateParseError(err: unknown, name: string, specs: OptionSpecs, arg
   const flag = /'(-[^' ]*)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
     const near = nearestFlag(flag.replace(/^-+/, '').split('=')[0], Object.keys(specs));
-    return new CliError(`unknown flag ${flag}${near ? ` (did you mean --${near}?)` : ''}; bess ${name} --help lists its flags`);
+    return new CliError(
+      `unknown flag ${flag}${near ? ` (did you mean --${near}?)` : ''}; bess ${name} --help lists its flags`,
+    );
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
     if (/does not take an argument/.test(message)) return new CliError(`${flag} takes no value`);
     if (/ambiguous/.test(message)) {
       const next = argv[argv.indexOf(flag) + 1];
-      return new CliError(`${flag} needs a value, got the flag ${JSON.stringify(next)} (write ${flag}=VALUE for a value that starts with "-")`);
+      return new CliError(
+        `${flag} needs a value, got the flag ${JSON.stringify(next)} (write ${flag}=VALUE for a value that starts with "-")`,
+      );
     }
     return new CliError(`${flag} needs a value`);
   }
@@ -172,7 +216,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length];
@@ -186,7 +231,9 @@ function placeholder(spec: OptionSpec): string {
 export function commandHelp(name: string, command: Command): string {
   const specs: OptionSpecs = { ...command.options, ...COMMON_OPTIONS };
   const positionals = command.positionals.map((p) => (p.optional ? `[${p.name}]` : p.name));
-  const required = Object.entries(specs).filter(([, s]) => s.required).map(([f, s]) => `--${f} ${placeholder(s)}`);
+  const required = Object.entries(specs)
+    .filter(([, s]) => s.required)
+    .map(([f, s]) => `--${f} ${placeholder(s)}`);
   const rows: [string, string][] = [
     ...command.positionals.map((p): [string, string] => [p.name, p.help]),
     ...Object.entries(specs).map(([flag, s]): [string, string] => [

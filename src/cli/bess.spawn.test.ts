@@ -32,7 +32,9 @@ function run(args: string[], stdoutFile?: string): Promise<Done> {
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', async (code) => resolve({ code, stdout: stdoutFile ? await readFile(stdoutFile) : Buffer.concat(out), stderr }));
+    child.on('close', async (code) =>
+      resolve({ code, stdout: stdoutFile ? await readFile(stdoutFile) : Buffer.concat(out), stderr }),
+    );
   });
 }
 const bess = (argv: string[], stdoutFile?: string) => run([...NODE_ARGS, 'src/cli/bess.ts', ...argv], stdoutFile);
@@ -78,7 +80,9 @@ describe('bess as a process', () => {
     const bad = await bess(['oracle', HOURLY, '--capacity', '200', '--json']);
     expect(bad.code).toBe(2);
     expect(bad.stdout.length).toBe(0);
-    expect(bad.stderr).toBe('bess: unknown flag --capacity (did you mean --capacity-kwh?); bess oracle --help lists its flags\n');
+    expect(bad.stderr).toBe(
+      'bess: unknown flag --capacity (did you mean --capacity-kwh?); bess oracle --help lists its flags\n',
+    );
     const missing = await bess(['parse', join(tmp, 'none.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`bess: no such file: ${join(tmp, 'none.csv')}\n`);
@@ -91,7 +95,8 @@ describe('bess as a process', () => {
   });
 
   it('importing the CLI and its commands runs nothing', async () => {
-    const script = "await import('./src/cli/bess.ts'); await import('./src/cli/commands/oracle.ts'); console.log('imported');";
+    const script =
+      "await import('./src/cli/bess.ts'); await import('./src/cli/commands/oracle.ts'); console.log('imported');";
     const r = await run([...NODE_ARGS, '--input-type=module', '-e', script, 'oracle', HOURLY]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');

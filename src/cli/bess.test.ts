@@ -62,7 +62,17 @@ describe('bess parse', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     const o = r.json();
-    expect(Object.keys(o).sort()).toEqual(['end', 'maxPrice', 'meanPrice', 'minPrice', 'negativeCount', 'rows', 'start', 'stepMinutes', 'warnings']);
+    expect(Object.keys(o).sort()).toEqual([
+      'end',
+      'maxPrice',
+      'meanPrice',
+      'minPrice',
+      'negativeCount',
+      'rows',
+      'start',
+      'stepMinutes',
+      'warnings',
+    ]);
     expect(o).toMatchObject({ rows: 8760, stepMinutes: 60, start: '2022-12-31T23:00:00Z', warnings: [] });
     expect((await cli('parse', QUARTER, '--json')).json().stepMinutes).toBe(15);
   });
@@ -107,7 +117,8 @@ describe('bess compare', () => {
     expect(strategies.length).toBeGreaterThanOrEqual(3);
     for (const s of strategies) {
       expect(typeof s.name).toBe('string');
-      for (const k of ['profitEur', 'shareOfOracle', 'ms']) expect(typeof s[k], `${String(s.name)}.${k}`).toBe('number');
+      for (const k of ['profitEur', 'shareOfOracle', 'ms'])
+        expect(typeof s[k], `${String(s.name)}.${k}`).toBe('number');
     }
     expect(strategies[0].shareOfOracle).toBe(1);
     const oracle = (await cli('oracle', HOURLY, '--json')).json();
@@ -118,11 +129,34 @@ describe('bess compare', () => {
 
 describe('bess train and bess backtest', () => {
   it('train writes the run and prints its final metrics; backtest reads it back', async () => {
-    const r = await cli('train', '--train', TINY, '--seconds', '2', '--seed', '3', '--backend', 'cpu', '--out', runDir, '--json');
+    const r = await cli(
+      'train',
+      '--train',
+      TINY,
+      '--seconds',
+      '2',
+      '--seed',
+      '3',
+      '--backend',
+      'cpu',
+      '--out',
+      runDir,
+      '--json',
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.err).toBe(''); // --json implies --quiet
     const o = r.json();
-    for (const k of ['profitEur', 'oracleProfitEur', 'shareOfOracle', 'equivalentCycles', 'validationShare', 'elapsedS', 'trainSteps', 'testSteps']) expect(typeof o[k], k).toBe('number');
+    for (const k of [
+      'profitEur',
+      'oracleProfitEur',
+      'shareOfOracle',
+      'equivalentCycles',
+      'validationShare',
+      'elapsedS',
+      'trainSteps',
+      'testSteps',
+    ])
+      expect(typeof o[k], k).toBe('number');
     expect(o).toMatchObject({ backend: 'cpu', trainSteps: 180, testSteps: 60, out: runDir });
     expect((await readdir(runDir)).sort()).toEqual(['metrics.json', 'model.json', 'params.json']);
     expect(JSON.parse(await readFile(join(runDir, 'params.json'), 'utf8'))).toMatchObject({ trainFile: TINY });
@@ -130,7 +164,8 @@ describe('bess train and bess backtest', () => {
     const b = await cli('backtest', '--model', runDir, TINY, '--json');
     expect(b.code, b.err).toBe(0);
     const bt = b.json();
-    for (const k of ['profitEur', 'oracleProfitEur', 'shareOfOracle', 'equivalentCycles', 'steps', 'finalSocKWh']) expect(typeof bt[k], k).toBe('number');
+    for (const k of ['profitEur', 'oracleProfitEur', 'shareOfOracle', 'equivalentCycles', 'steps', 'finalSocKWh'])
+      expect(typeof bt[k], k).toBe('number');
     expect(bt).toMatchObject({ steps: 240, file: TINY, model: runDir });
     const oracle = (await cli('oracle', TINY, '--json')).json();
     expect(bt.oracleProfitEur).toBeCloseTo(oracle.profitEur as number, 6);
@@ -139,13 +174,29 @@ describe('bess train and bess backtest', () => {
   it('train refuses an existing run before training unless --force, and leaves it as it was', async () => {
     const before = await readFile(join(runDir, 'model.json'), 'utf8');
     const line = await usageError('train', '--train', TINY, '--seconds', '2', '--backend', 'cpu', '--out', runDir);
-    expect(line).toBe(`bess: --out ${runDir} already holds a run (params.json, metrics.json, model.json); pass --force to overwrite it, or choose another folder`);
+    expect(line).toBe(
+      `bess: --out ${runDir} already holds a run (params.json, metrics.json, model.json); pass --force to overwrite it, or choose another folder`,
+    );
     expect(await readFile(join(runDir, 'model.json'), 'utf8')).toBe(before);
   });
 
   it('train --force overwrites an existing run', async () => {
     const mtime = (await stat(join(runDir, 'model.json'))).mtimeMs;
-    const r = await cli('train', '--train', TINY, '--seconds', '2', '--seed', '4', '--backend', 'cpu', '--out', runDir, '--force', '--quiet');
+    const r = await cli(
+      'train',
+      '--train',
+      TINY,
+      '--seconds',
+      '2',
+      '--seed',
+      '4',
+      '--backend',
+      'cpu',
+      '--out',
+      runDir,
+      '--force',
+      '--quiet',
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^written to\s+/m);
@@ -158,8 +209,12 @@ describe('bess train and bess backtest', () => {
     await writeFile(file, 'keep');
     const args = ['train', '--train', TINY, '--seconds', '2', '--backend', 'cpu', '--out'];
     expect(await usageError(...args, file)).toBe(`bess: --out ${file} is a file, not a folder`);
-    expect(await usageError(...args, join(file, 'run'))).toBe(`bess: --out ${join(file, 'run')}: ${file} is a file, not a folder`);
-    expect(await usageError(...args, '/proc/bess-x/run')).toMatch(/^bess: --out \/proc\/bess-x\/run: cannot create the folder \/proc\/bess-x/);
+    expect(await usageError(...args, join(file, 'run'))).toBe(
+      `bess: --out ${join(file, 'run')}: ${file} is a file, not a folder`,
+    );
+    expect(await usageError(...args, '/proc/bess-x/run')).toMatch(
+      /^bess: --out \/proc\/bess-x\/run: cannot create the folder \/proc\/bess-x/,
+    );
     expect(await readFile(file, 'utf8')).toBe('keep');
   });
 
@@ -171,14 +226,18 @@ describe('bess train and bess backtest', () => {
 
   it('backtest: a folder without a model, or a damaged model, is an error naming it', async () => {
     await mkdir(join(tmp, 'empty'));
-    expect(await usageError('backtest', '--model', join(tmp, 'empty'), TINY)).toMatch(new RegExp(`^bess: ${join(tmp, 'empty')}: no model.json`));
+    expect(await usageError('backtest', '--model', join(tmp, 'empty'), TINY)).toMatch(
+      new RegExp(`^bess: ${join(tmp, 'empty')}: no model.json`),
+    );
     await mkdir(join(tmp, 'damaged'));
     await writeFile(join(tmp, 'damaged', 'model.json'), '{"format": 1');
     expect(await usageError('backtest', '--model', join(tmp, 'damaged'), TINY)).toMatch(/damaged\/model\.json/);
   });
 
   it('train: --seconds must be positive', async () => {
-    expect(await usageError('train', '--train', TINY, '--out', join(tmp, 'x'), '--seconds', '0')).toBe('bess: --seconds must be > 0');
+    expect(await usageError('train', '--train', TINY, '--out', join(tmp, 'x'), '--seconds', '0')).toBe(
+      'bess: --seconds must be > 0',
+    );
   });
 });
 
@@ -186,8 +245,12 @@ describe('every command', () => {
   it('exits 2 naming an unknown or misspelt flag', async () => {
     for (const name of NAMES) {
       const hint = name === 'parse' ? '' : ' (did you mean --capacity-kwh?)'; // parse has no battery flags
-      expect(await usageError(name, ...valid()[name], '--capacity', '200')).toBe(`bess: unknown flag --capacity${hint}; bess ${name} --help lists its flags`);
-      expect(await usageError(name, ...valid()[name], '--jsno')).toMatch(/^bess: unknown flag --jsno \(did you mean --json\?\)/);
+      expect(await usageError(name, ...valid()[name], '--capacity', '200')).toBe(
+        `bess: unknown flag --capacity${hint}; bess ${name} --help lists its flags`,
+      );
+      expect(await usageError(name, ...valid()[name], '--jsno')).toMatch(
+        /^bess: unknown flag --jsno \(did you mean --json\?\)/,
+      );
     }
   });
 
@@ -196,21 +259,30 @@ describe('every command', () => {
       expect(await usageError(name, ...valid()[name], '--json', '--json')).toBe('bess: --json is given twice');
       expect(await usageError(name, ...valid()[name], 'extra.csv')).toMatch(/^bess: unexpected argument "extra.csv"/);
       if (name === 'parse') continue;
-      expect(await usageError(name, ...valid()[name], '--capacity-kwh', 'lots')).toBe('bess: --capacity-kwh must be a number, got "lots"');
+      expect(await usageError(name, ...valid()[name], '--capacity-kwh', 'lots')).toBe(
+        'bess: --capacity-kwh must be a number, got "lots"',
+      );
       expect(await usageError(name, ...valid()[name], '--power-kw')).toBe('bess: --power-kw needs a value');
     }
   });
 
   it('exits 2 naming a missing file', async () => {
     const missing = join(tmp, 'no-such.csv');
-    for (const name of ['parse', 'oracle', 'compare']) expect(await usageError(name, missing)).toBe(`bess: no such file: ${missing}`);
-    expect(await usageError('train', '--train', missing, '--out', join(tmp, 'x'))).toBe(`bess: no such file: ${missing}`);
+    for (const name of ['parse', 'oracle', 'compare'])
+      expect(await usageError(name, missing)).toBe(`bess: no such file: ${missing}`);
+    expect(await usageError('train', '--train', missing, '--out', join(tmp, 'x'))).toBe(
+      `bess: no such file: ${missing}`,
+    );
   });
 
   it('exits 2 naming the flag of a battery value that makes no sense', async () => {
     for (const name of ['oracle', 'compare']) {
-      expect(await usageError(name, HOURLY, '--capacity-kwh', '-5')).toBe('bess: --capacity-kwh: capacityKWh must be ≥ 0 kWh, got -5');
-      expect(await usageError(name, HOURLY, '--charge-efficiency', '1.5')).toBe('bess: --charge-efficiency: chargeEfficiency must be in (0, 1], got 1.5');
+      expect(await usageError(name, HOURLY, '--capacity-kwh', '-5')).toBe(
+        'bess: --capacity-kwh: capacityKWh must be ≥ 0 kWh, got -5',
+      );
+      expect(await usageError(name, HOURLY, '--charge-efficiency', '1.5')).toBe(
+        'bess: --charge-efficiency: chargeEfficiency must be in (0, 1], got 1.5',
+      );
       expect(await usageError(name, HOURLY, '--initial-soc-kwh=500')).toMatch(/^bess: --initial-soc-kwh: /);
     }
   });
@@ -241,7 +313,9 @@ describe('every command', () => {
 
 describe('bess itself', () => {
   it('exits 2 for an unknown command or none, 0 for --help', async () => {
-    expect(await usageError('orcale', HOURLY)).toBe('bess: unknown command "orcale"; commands: parse, oracle, compare, train, backtest');
+    expect(await usageError('orcale', HOURLY)).toBe(
+      'bess: unknown command "orcale"; commands: parse, oracle, compare, train, backtest',
+    );
     expect(await usageError()).toMatch(/^bess: a command is needed/);
     const help = await cli('--help');
     expect(help.code).toBe(0);

@@ -48,12 +48,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      if (name === undefined) return fail(EXIT_USAGE, `a command is needed: ${Object.keys(COMMANDS).join(', ')} (bess --help)`);
+      if (name === undefined)
+        return fail(EXIT_USAGE, `a command is needed: ${Object.keys(COMMANDS).join(', ')} (bess --help)`);
       await io.stdout(usage() + '\n');
       return EXIT_OK;
     }
     const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!load) return fail(EXIT_USAGE, `unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    if (!load)
+      return fail(EXIT_USAGE, `unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
     const { command } = await load();
     const end = rest.indexOf('--');
     if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
@@ -106,9 +108,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   });
   const fixedClock = Boolean(process.env.BESS_FIXED_CLOCK);
   const code = await runCli(argv, {
-    stdout: (text) => writeAll(process.stdout, text).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-    }),
+    stdout: (text) =>
+      writeAll(process.stdout, text).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      }),
     stderr: (text) => void process.stderr.write(text),
     nowMs: fixedClock ? () => 0 : () => performance.now(),
     debug: Boolean(process.env.BESS_DEBUG),
@@ -119,7 +122,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 /** True when this module is the script node was started with (`tsx src/cli/bess.ts`), not an import. */
 function isEntryPoint(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }

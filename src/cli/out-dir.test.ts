@@ -14,7 +14,10 @@ afterEach(async () => {
 });
 
 const messageOf = async (p: Promise<unknown>): Promise<string> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(CliError);
   return (err as Error).message;
 };
@@ -55,7 +58,9 @@ describe('prepareOutDir(dir, {force})', () => {
   it('refuses a path under a file, naming the file', async () => {
     const file = join(tmp, 'f');
     await writeFile(file, '');
-    expect(await messageOf(prepareOutDir(join(file, 'x', 'y'), { force: false }))).toBe(`--out ${join(file, 'x', 'y')}: ${file} is a file, not a folder`);
+    expect(await messageOf(prepareOutDir(join(file, 'x', 'y'), { force: false }))).toBe(
+      `--out ${join(file, 'x', 'y')}: ${file} is a file, not a folder`,
+    );
   });
 
   it('refuses a folder that holds a run unless forced, and leaves it as it was', async () => {
@@ -63,7 +68,9 @@ describe('prepareOutDir(dir, {force})', () => {
       const dir = join(tmp, runFile);
       await mkdir(dir);
       await writeFile(join(dir, runFile), 'old');
-      expect(await messageOf(prepareOutDir(dir, { force: false }))).toBe(`--out ${dir} already holds a run (${runFile}); pass --force to overwrite it, or choose another folder`);
+      expect(await messageOf(prepareOutDir(dir, { force: false }))).toBe(
+        `--out ${dir} already holds a run (${runFile}); pass --force to overwrite it, or choose another folder`,
+      );
       expect(await readdir(dir)).toEqual([runFile]);
       await prepareOutDir(dir, { force: true });
       expect(await readdir(dir)).toEqual([runFile]);

@@ -33,7 +33,10 @@ const reason = (err: unknown): string => {
  * already holds a run unless `force`, and proves it writable by writing and removing a probe file. Throws CliError
  * naming `flag`. Creates folders one level at a time: Node's recursive mkdir never settles under /proc.
  */
-export async function prepareOutDir(dir: string, { force, flag = '--out' }: { force: boolean; flag?: string }): Promise<PreparedDir> {
+export async function prepareOutDir(
+  dir: string,
+  { force, flag = '--out' }: { force: boolean; flag?: string },
+): Promise<PreparedDir> {
   const target = resolve(dir);
   const created: string[] = [];
   const missing: string[] = [];
@@ -41,7 +44,9 @@ export async function prepareOutDir(dir: string, { force, flag = '--out' }: { fo
     const kind = await kindOf(p);
     if (kind === 'dir') break;
     if (kind === 'other') {
-      throw new CliError(p === target ? `${flag} ${dir} is a file, not a folder` : `${flag} ${dir}: ${p} is a file, not a folder`);
+      throw new CliError(
+        p === target ? `${flag} ${dir} is a file, not a folder` : `${flag} ${dir}: ${p} is a file, not a folder`,
+      );
     }
     missing.unshift(p);
     if (dirname(p) === p) break;
@@ -58,7 +63,10 @@ export async function prepareOutDir(dir: string, { force, flag = '--out' }: { fo
   if (missing.length === 0 && !force) {
     const entries = new Set(await readdir(target));
     const run = RUN_FILES.filter((f) => entries.has(f));
-    if (run.length) throw new CliError(`${flag} ${dir} already holds a run (${run.join(', ')}); pass --force to overwrite it, or choose another folder`);
+    if (run.length)
+      throw new CliError(
+        `${flag} ${dir} already holds a run (${run.join(', ')}); pass --force to overwrite it, or choose another folder`,
+      );
   }
   const probe = join(target, `.bess-write-check-${process.pid}`);
   try {
