@@ -311,6 +311,15 @@ describe('every command', () => {
   });
 });
 
+describe('price files that are not files', () => {
+  it('a folder, or a device that never ends (/dev/zero), is an error, not a hang', async () => {
+    expect(await usageError('parse', 'src')).toBe('bess: src is a folder, not a price file');
+    expect(await usageError('parse', '/dev/zero')).toMatch(
+      /^bess: \/dev\/zero is not a regular file and gives more than/,
+    );
+  });
+});
+
 describe('bess itself', () => {
   it('exits 2 for an unknown command or none, 0 for --help', async () => {
     expect(await usageError('orcale', HOURLY)).toBe(
