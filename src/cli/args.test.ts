@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { BATTERY_OPTIONS, CliError, batteryFlagFor, batterySpec, commandHelp, parseCommandArgs } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -87,6 +88,49 @@ describe('parseCommandArgs(name, command, argv)', () => {
 
   it('takes what follows -- as positionals', () => {
     expect(parse('--out', 'd', '--', '--odd-name.csv').positionals).toEqual(['--odd-name.csv']);
+  });
+});
+
+describe('parseCommandArgs: properties', () => {
+  const declared = new Set([...Object.keys(demo.options), 'json', 'help']);
+  const flagName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).filter((n) => !declared.has(n));
+
+  it('any undeclared flag, anywhere among valid arguments, is an error naming it', () => {
+    fc.assert(
+      fc.property(flagName, fc.nat(3), fc.boolean(), (name, at, withValue) => {
+        const argv = ['f.csv', '--out', 'd', '--seed', '2'];
+        argv.splice(at === 0 ? 0 : 2 * at - 1, 0, `--${name}`, ...(withValue ? ['7'] : []));
+        expect(errorOf(...argv)).toMatch(new RegExp(`^unknown flag --${name}[ ;]`));
+      }),
+    );
+  });
+
+  it('a number flag takes exactly the finite numbers', () => {
+    const value = fc.oneof(
+      fc.double().map(String),
+      fc.string({ maxLength: 12 }),
+      fc.integer().map((n) => `${n}e2`),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        const n = v.trim() === '' ? Number.NaN : Number(v);
+        if (Number.isFinite(n)) expect(parse('f.csv', '--out', 'd', `--seconds=${v}`).values.seconds).toBe(n);
+        else
+          expect(errorOf('f.csv', '--out', 'd', `--seconds=${v}`)).toBe(
+            `--seconds must be a number, got ${JSON.stringify(v)}`,
+          );
+      }),
+    );
+  });
+
+  it('the order of the arguments does not matter', () => {
+    const pieces = [['f.csv'], ['--out', 'd'], ['--seed', '5'], ['--force'], ['--power-kw', '-3'], ['--backend=cpu']];
+    const expected = parse(...pieces.flat());
+    fc.assert(
+      fc.property(fc.shuffledSubarray(pieces, { minLength: pieces.length }), (order) => {
+        expect(parse(...order.flat())).toEqual(expected);
+      }),
+    );
   });
 });
 
