@@ -321,6 +321,17 @@ describe('price files that are not files', () => {
 });
 
 describe('bess itself', () => {
+  it("exits 1 with one line for an error that is not the input's (here: stdout fails)", async () => {
+    let err = '';
+    const code = await runCli(['parse', TINY], {
+      stdout: () => Promise.reject(new Error('disk full\n\u001b[2J')),
+      stderr: (t) => void (err += t),
+      nowMs: () => 0,
+    });
+    expect(code).toBe(1);
+    expect(err).toBe('bess: internal error: disk full \\x1b[2J\n');
+  });
+
   it('exits 2 for an unknown command or none, 0 for --help', async () => {
     expect(await usageError('orcale', HOURLY)).toBe(
       'bess: unknown command "orcale"; commands: parse, oracle, compare, train, backtest',
