@@ -74,7 +74,7 @@ describe('bess as a process', () => {
         expect((JSON.parse(piped.stdout.toString()) as { schedule: unknown[] }).schedule).toHaveLength(8760);
       }
     }
-  });
+  }, 600_000); // eight processes; a busy machine may take minutes, the result does not depend on it
 
   it('exits 0 on success, 2 with one stderr line for bad input', async () => {
     const bad = await bess(['oracle', HOURLY, '--capacity', '200', '--json']);
