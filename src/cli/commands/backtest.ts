@@ -2,21 +2,23 @@
 // and battery. Without battery flags the battery the model was trained with is used.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Command } from '../bess.ts';
-import { CliError, batteryFlags, requiredString } from '../args.ts';
+import { defineCommand } from '../command.ts';
+import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { type BatterySpec } from '../../core/battery/index.ts';
 import { parseSavedPolicy } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Backtest a trained model (bess train --out DIR) greedily on a price file, against the oracle.',
-  usage: 'bess backtest --model DIR FILE [battery flags] [--json]',
-  async run(args) {
-    const dir = requiredString(args, 'model');
-    const file = args.positional[0];
-    if (!file) throw new CliError('a price FILE is required');
+  positionals: [{ name: 'FILE', help: 'price CSV' }],
+  options: {
+    model: { type: 'string', required: true, arg: 'DIR', help: 'a run folder written by bess train --out' },
+    ...BATTERY_OPTIONS,
+  },
+  async run({ values, positionals: [file] }) {
+    const dir = values.model;
     let text: string;
     try {
       text = await readFile(join(dir, 'model.json'), 'utf8');
@@ -29,7 +31,7 @@ export const command: Command = {
     } catch (err) {
       throw new CliError(`${join(dir, 'model.json')}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const flags = batteryFlags(args);
+    const flags = batterySpec(values);
     const anyFlag = Object.values(flags).some((v) => v !== undefined);
     const battery: BatterySpec = anyFlag ? flags : ((model.config.battery as BatterySpec | undefined) ?? {});
     const series = await loadPriceFile(file);
@@ -64,4 +66,4 @@ export const command: Command = {
       ]),
     };
   },
-};
+});
