@@ -237,11 +237,16 @@ export function readStore(input: FileEntry[]): ReadResult {
     else skip(e.path, 'not part of a run');
   }
 
+  const dropSkippedUnder = (prefix: string) => {
+    for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i].path.startsWith(prefix)) skipped.splice(i, 1);
+  };
+
   // 2. Experiments and their runs, from their meta.yaml files.
   const store: MlflowStore = { experiments: [], runs: [], models: [] };
   for (const [dir, x] of experiments) {
     if (!x.metaEntry) {
       // FileStore.search_experiments warns about a malformed experiment and goes on.
+      dropSkippedUnder(`${dir}/`);
       skip(`${dir}/`, `not an MLflow experiment (no ${dir}/meta.yaml)`);
       continue;
     }
@@ -262,6 +267,7 @@ export function readStore(input: FileEntry[]): ReadResult {
     for (const [runDir, r] of x.runs) {
       if (!r.metaEntry) {
         // _list_run_infos: a folder without meta.yaml is not a run (an artifact folder in the same store).
+        dropSkippedUnder(`${dir}/${runDir}/`);
         skip(`${dir}/${runDir}/`, 'not a run (no meta.yaml)');
         continue;
       }

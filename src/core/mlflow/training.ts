@@ -264,3 +264,14 @@ export function trainingFromMlflowRun(run: MlflowRun): TrainingFromMlflow {
   const labels = (run.tags['powerbidder.tags'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return { ok: true, params: unflattenParams(run.params), history, evaluation, labels, modelJson, trace };
 }
+
+/**
+ * FNV-1a over the bytes of the prices and the step length, as the page's run store computes it
+ * (src/ui/runs/store.ts dataFingerprint): the same data always gives the same fingerprint, in the CLI too.
+ */
+export function dataFingerprint(pricesEurPerMWh: Float64Array, dtHours: number): string {
+  const bytes = new Uint8Array(pricesEurPerMWh.buffer, pricesEurPerMWh.byteOffset, pricesEurPerMWh.byteLength);
+  let h = 0x811c9dc5 ^ Math.round(dtHours * 3600);
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return `${(h >>> 0).toString(16).padStart(8, '0')}-${pricesEurPerMWh.length}`;
+}
