@@ -3,31 +3,36 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command } from '../bess.ts';
-import { CliError, batteryFlags, requiredString } from '../args.ts';
+import { CliError, batteryFlags, requiredString, stringFlag } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { type BatterySpec } from '../../core/battery/index.ts';
 import { parseSavedPolicy } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
+import { isModelUri, loadModelFromMlruns } from '../mlflow.ts';
 
 export const command: Command = {
   summary: 'Backtest a trained model (bess train --out DIR) greedily on a price file, against the oracle.',
-  usage: 'bess backtest --model DIR FILE [battery flags] [--json]',
+  usage: 'bess backtest --model DIR|models:/NAME/STAGE|runs:/RUN_ID [--mlruns DIR] FILE [battery flags] [--json]',
   async run(args) {
     const dir = requiredString(args, 'model');
     const file = args.positional[0];
     if (!file) throw new CliError('a price FILE is required');
     let text: string;
-    try {
-      text = await readFile(join(dir, 'model.json'), 'utf8');
-    } catch {
-      throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+    let where = join(dir, 'model.json');
+    if (isModelUri(dir)) ({ text, where } = await loadModelFromMlruns(dir, stringFlag(args, 'mlruns')));
+    else {
+      try {
+        text = await readFile(where, 'utf8');
+      } catch {
+        throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+      }
     }
     let model;
     try {
       model = parseSavedPolicy(text);
     } catch (err) {
-      throw new CliError(`${join(dir, 'model.json')}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new CliError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const flags = batteryFlags(args);
     const anyFlag = Object.values(flags).some((v) => v !== undefined);

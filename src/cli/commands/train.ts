@@ -9,16 +9,18 @@ import { serializeSavedPolicy } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { backendFlag, loadPriceFile, selectNodeBackend } from './rl-node.ts';
+import { MLFLOW_FLAGS_HELP, logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
 
 /** Share of a file's rows used for training when no --test file is given (the rest is the test split). */
 const TRAIN_SHARE = 0.75;
 
 export const command: Command = {
   summary: 'Train the PPO agent (teacher cloning + PPO) on a price file and backtest it on the test split.',
-  usage: 'bess train --train FILE [--test FILE] [--seconds N (120)] [--seed N (1)] [--no-clone] [--backend auto|wasm|cpu] [battery flags] --out DIR [--json] [--quiet]',
+  usage: 'bess train --train FILE [--test FILE] [--seconds N (120)] [--seed N (1)] [--no-clone] [--backend auto|wasm|cpu] [battery flags] --out DIR | --mlruns DIR [--experiment NAME] [--register NAME [--stage STAGE]] [--json] [--quiet]\n\n' + MLFLOW_FLAGS_HELP,
   async run(args) {
     const trainPath = requiredString(args, 'train');
-    const outDir = requiredString(args, 'out');
+    const mlflow = mlflowTrainFlags(args);
+    const outDir = mlflow ? stringFlag(args, 'out') : requiredString(args, 'out');
     const testPath = stringFlag(args, 'test');
     const seconds = numberFlag(args, 'seconds') ?? 120;
     const seed = numberFlag(args, 'seed') ?? 1;
@@ -44,6 +46,7 @@ export const command: Command = {
     if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1) throw new CliError(`${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`);
 
     const quiet = args.flags.has('quiet') || args.flags.has('json');
+    const startMs = Date.now();
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const onProgress = (p: TrainProgress) => {
       if (quiet) return;
@@ -77,12 +80,15 @@ export const command: Command = {
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
-      out: outDir,
+      out: outDir ?? null,
+      mlflow: mlflow ? await logTrainingToMlruns(mlflow, { result, trainPath, testPath, trainPrices: train.pricesEurPerMWh, dtHours: trainFile.dtHours, startMs, endMs: Date.now() }) : null,
     };
-    await mkdir(outDir, { recursive: true });
-    await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
-    await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
-    await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    if (outDir) {
+      await mkdir(outDir, { recursive: true });
+      await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
+      await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
+      await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    }
     return {
       json: summary,
       text: keyValueTable([
@@ -96,7 +102,7 @@ export const command: Command = {
         ['elapsed, s', summary.elapsedS],
         ['clone epochs', summary.cloneEpochs],
         ['PPO iterations', summary.ppoIterations],
-        ['written to', outDir],
+        ['written to', [outDir, summary.mlflow && `${summary.mlflow.runDir}${summary.mlflow.modelVersion ? ` (version ${summary.mlflow.modelVersion})` : ''}`].filter(Boolean).join(', ')],
       ]),
     };
   },
