@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
@@ -19,6 +19,38 @@ function fixtureZip(): Buffer {
   };
   walk('');
   return Buffer.from(zipSync(tree));
+}
+
+/** The runs view beside the exported files, for the README (e2e/screenshots/mlflow-runs-and-files.png). */
+async function picture(page: Page, paths: string[]): Promise<void> {
+  await page.setViewportSize({ width: 1900, height: 1000 });
+  const runsPng = await page.locator('section.runs').screenshot();
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  // A tree: each run's files under its folder, the params shortened to the first few.
+  const lines = ['mlruns/'];
+  const runDirs = new Set(paths.map((p) => /^mlruns\/\d+\/[0-9a-f]{32}\//.exec(p)?.[0]).filter((d): d is string => !!d));
+  let params = 0;
+  let lastDir = '';
+  for (const p of [...paths].sort()) {
+    const dir = [...runDirs].find((d) => p.startsWith(d));
+    if (!dir) {
+      lines.push('  ' + p.slice('mlruns/'.length));
+      continue;
+    }
+    if (dir !== lastDir) lines.push('  ' + dir.slice('mlruns/'.length));
+    lastDir = dir;
+    if (p.includes('/params/') && ++params > 5) continue;
+    lines.push('      ' + p.slice(dir.length));
+  }
+  const lastParam = lines.map((l) => l.includes('params/')).lastIndexOf(true);
+  if (params > 5) lines.splice(lastParam + 1, 0, `      params/… (${params - 5} more)`);
+  const view = await page.context().newPage();
+  await view.setViewportSize({ width: 1480, height: 300 });
+  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  await view.setContent(`<body style="margin:0;padding:12px;background:#0b1220;color:#cbd5e1;font:12px/1.35 monospace;display:flex;gap:16px;align-items:flex-start">
+    <img style="width:1000px;border:1px solid #334155" src="data:image/png;base64,${runsPng.toString('base64')}"><pre style="margin:0">${esc(lines.join('\n'))}</pre></body>`);
+  await view.screenshot({ path: 'e2e/screenshots/mlflow-runs-and-files.png', fullPage: true });
+  await view.close();
 }
 
 test('export runs as an mlruns zip, import it back, refuse a damaged one, import a store MLflow wrote', async ({ page }) => {
@@ -70,6 +102,7 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   await expect(rows).toHaveCount(1);
   await expect(rows.first().locator('td.share')).toHaveText(share!);
   await expect(rows.first().getByLabel('Model stage')).toHaveValue('Production');
+  await picture(page, paths);
 
   // A damaged zip: a message, and the stored run stays as it was.
   await page.getByTestId('mlflow-import').setInputFiles({ name: 'cut.zip', mimeType: 'application/zip', buffer: zipBytes.subarray(0, 200) });
@@ -89,7 +122,6 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   await page.getByTestId('mlflow-notes').locator('summary').click();
   await expect(page.getByTestId('mlflow-notes')).toContainText('elasticnet-sweep): no PowerBidder model');
   await page.screenshot({ path: 'e2e/screenshots/mlflow-import.png', fullPage: true });
-  await page.locator('section.runs').screenshot({ path: 'e2e/screenshots/mlflow-runs.png' });
 
   await page.reload();
   await expect(rows).toHaveCount(2);
