@@ -2,7 +2,7 @@
 // Usage: const runs = new RunsState(); await runs.open(); runs.add(result, meta); <RunsTable {runs} />
 import { openRunStore, exportRunJson, importRunJson, runFromResult, type RunRecord, type RunStore, type RunSummary, type Stage } from './store.ts';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
-import { mlrunsZipToRuns, runsToMlrunsZip, type MlflowExportOptions } from './mlflow-zip.ts';
+import type { MlflowExportOptions } from './mlflow-zip.ts';
 
 export class RunsState {
   runs = $state.raw<RunSummary[]>([]);
@@ -78,6 +78,8 @@ export class RunsState {
     const all = ids.length ? ids : this.runs.map((r) => r.id);
     const records = (await Promise.all(all.map((id) => this.#store?.get(id)))).filter((r): r is RunRecord => !!r);
     if (!records.length) return null;
+    // Loaded on first use: the YAML and zip libraries stay out of the page's first download.
+    const { runsToMlrunsZip } = await import('./mlflow-zip.ts');
     const zip = runsToMlrunsZip(records, { nowMs: Date.now(), charts });
     return { blob: new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), fileName: 'mlruns.zip' };
   }
@@ -85,6 +87,7 @@ export class RunsState {
   /** Imports an `mlruns` zip: all its usable runs, or (a damaged or foreign zip) none, with `error` set. */
   async importMlflowZip(file: File): Promise<void> {
     try {
+      const { mlrunsZipToRuns } = await import('./mlflow-zip.ts');
       const { runs, skipped } = mlrunsZipToRuns(new Uint8Array(await file.arrayBuffer()), file.name);
       for (const run of runs) await this.#store?.put(run);
       this.error = null;
