@@ -1,11 +1,14 @@
-// `bess train`: the trainer of the page (workers/trainer.ts), in Node. Writes params.json, metrics.json and
-// model.json to --out and prints the final metrics.
+// `bess train`: the trainer of the page (workers/trainer.ts → src/core/rl/run.ts), in Node. Writes params.json,
+// metrics.json and model.json to --out and prints the final metrics. The run's work is its budget
+// (--clone-epochs, --total-timesteps); --seconds only caps it, and the stop reason says when it did.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command } from '../bess.ts';
 import { CliError, batteryFlags, numberFlag, requiredString, stringFlag } from '../args.ts';
 import { keyValueTable } from '../format.ts';
-import { serializeSavedPolicy } from '../../core/rl/model.ts';
+import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
+import { serializeSavedModel } from '../../core/rl/model.ts';
+import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { backendFlag, loadPriceFile, selectNodeBackend } from './rl-node.ts';
@@ -15,15 +18,19 @@ const TRAIN_SHARE = 0.75;
 
 export const command: Command = {
   summary: 'Train the PPO agent (teacher cloning + PPO) on a price file and backtest it on the test split.',
-  usage: 'bess train --train FILE [--test FILE] [--seconds N (120)] [--seed N (1)] [--no-clone] [--backend auto|wasm|cpu] [battery flags] --out DIR [--json] [--quiet]',
+  usage: `bess train --train FILE [--test FILE] [--clone-epochs N (${DEFAULT_CLONE_CONFIG.epochs})] [--total-timesteps N (${DEFAULT_PPO_CONFIG.totalTimesteps})] [--seconds N (cap; none)] [--seed N (1)] [--no-clone] [--backend auto|wasm|cpu] [battery flags] --out DIR [--json] [--quiet]`,
   async run(args) {
     const trainPath = requiredString(args, 'train');
     const outDir = requiredString(args, 'out');
     const testPath = stringFlag(args, 'test');
-    const seconds = numberFlag(args, 'seconds') ?? 120;
+    const seconds = numberFlag(args, 'seconds');
     const seed = numberFlag(args, 'seed') ?? 1;
-    if (!(seconds > 0)) throw new CliError('--seconds must be > 0');
+    const cloneEpochs = numberFlag(args, 'clone-epochs');
+    const totalTimesteps = numberFlag(args, 'total-timesteps');
+    if (seconds !== undefined && !(seconds > 0)) throw new CliError('--seconds (the time cap) must be > 0');
     if (!Number.isInteger(seed)) throw new CliError('--seed must be an integer');
+    if (cloneEpochs !== undefined && !(Number.isInteger(cloneEpochs) && cloneEpochs >= 0)) throw new CliError('--clone-epochs must be a whole number ≥ 0');
+    if (totalTimesteps !== undefined && !(Number.isInteger(totalTimesteps) && totalTimesteps >= 0)) throw new CliError('--total-timesteps must be a whole number ≥ 0');
     const backend = backendFlag(stringFlag(args, 'backend'));
     const battery = batteryFlags(args);
 
@@ -54,12 +61,15 @@ export const command: Command = {
       }
     };
     const result = await trainer.start(
-      { train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !args.flags.has('no-clone') },
+      {
+        train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !args.flags.has('no-clone'),
+        cloneOptions: cloneEpochs === undefined ? {} : { epochs: cloneEpochs },
+        ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
+      },
       onProgress,
     );
 
     const ppoIters = result.history.filter((h) => h.phase === 'ppo' && h.metrics['charts/SPS'] !== undefined);
-    const cloneEpochs = result.history.filter((h) => h.phase === 'clone' && h.iteration > 0).length;
     const lastPpo = ppoIters[ppoIters.length - 1];
     const elapsedS = result.history[result.history.length - 1]?.elapsedS ?? 0;
     const summary = {
@@ -67,13 +77,16 @@ export const command: Command = {
       oracleProfitEur: result.backtest.oracleProfitEur,
       shareOfOracle: result.backtest.shareOfOracle,
       equivalentCycles: result.backtest.equivalentCycles,
-      validationShare: Number(result.model.config.validationShare),
+      validationShare: result.model.config.validationShare,
+      kept: result.kept.source,
       backend: result.backend,
       stopReason: result.stopReason,
       elapsedS,
-      cloneEpochs,
-      ppoIterations: ppoIters.length,
-      ppoGlobalStep: lastPpo?.metrics['charts/global_step'] ?? 0,
+      cloneEpochs: result.work.cloneEpochs,
+      ppoIterations: result.work.ppoIterations,
+      ppoGlobalStep: result.work.ppoTimesteps,
+      budgetCloneEpochs: result.params.cloneConfig.epochs,
+      budgetTotalTimesteps: result.params.ppo.totalTimesteps,
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
@@ -82,7 +95,7 @@ export const command: Command = {
     await mkdir(outDir, { recursive: true });
     await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
     await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
-    await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    await writeFile(join(outDir, 'model.json'), serializeSavedModel(result.model));
     return {
       json: summary,
       text: keyValueTable([
@@ -92,10 +105,11 @@ export const command: Command = {
         ['validation share', `${(100 * summary.validationShare).toFixed(2)} %`],
         ['equivalent cycles', summary.equivalentCycles],
         ['backend', summary.backend],
-        ['stopped by', summary.stopReason],
+        ['kept policy', summary.kept],
+        ['ended', `${summary.stopReason} (${STOP_REASON_TEXT[summary.stopReason]})`],
         ['elapsed, s', summary.elapsedS],
-        ['clone epochs', summary.cloneEpochs],
-        ['PPO iterations', summary.ppoIterations],
+        ['clone epochs', `${summary.cloneEpochs} of ${summary.budgetCloneEpochs}`],
+        ['PPO timesteps', `${summary.ppoGlobalStep} of ${summary.budgetTotalTimesteps} (${summary.ppoIterations} iterations)`],
         ['written to', outDir],
       ]),
     };

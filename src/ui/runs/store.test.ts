@@ -5,8 +5,9 @@ import type { TrainResult } from '../../../workers/trainer-api.ts';
 
 function fakeResult(share: number): TrainResult {
   const n = 4;
-  return {
-    backend: 'wasm', params: { seed: 1 }, stopReason: 'time',
+  // A store fixture, not a real run: only the fields the store reads are filled in.
+  return ({
+    backend: 'wasm', params: { seed: 1 }, stopReason: 'time-cap',
     history: [{ phase: 'ppo', iteration: 1, elapsedS: 1, metrics: { 'charts/SPS': 100 }, shareOfOracle: share }],
     model: { weights: [{ name: 'dense/kernel', shape: [2, 2], values: Float32Array.from([0.5, -1, 2, 3.25]) }], config: { horizon: 24 } },
     backtest: {
@@ -17,7 +18,7 @@ function fakeResult(share: number): TrainResult {
         cashEur: Float64Array.from([0, -1, 2, 0]), oracleSocKWh: new Float64Array(n),
       },
     },
-  };
+  }) as unknown as TrainResult;
 }
 const meta = (id: string, createdAt: number) => ({ id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'x', seconds: 30 });
 
