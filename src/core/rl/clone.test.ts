@@ -81,7 +81,7 @@ describe('behaviour cloning', () => {
     expect(d.count).toBe(12);
     // Rows: step-major, SOC levels 0, 50, 100.
     expect(Array.from(d.actions)).toEqual([1, 1, 0, 0, 2, 2, 0, 0, 0, 1, 1, 0]);
-    expect(d.obs[1 * ctx.obsDim + 1]).toBeCloseTo(0.5, 6); // SOC fraction of row 1
+    expect(d.obs[1 * ctx.obsDim + ctx.layout.at.soc]).toBeCloseTo(0.5, 6); // SOC fraction of row 1
     const both = concatDatasets([d, d]);
     expect(both.count).toBe(24);
     expect(Array.from(both.actions.slice(12))).toEqual(Array.from(d.actions));
