@@ -56,7 +56,7 @@ export interface PpoConfig {
 }
 
 export const DEFAULT_PPO_CONFIG: Readonly<PpoConfig> = Object.freeze({
-  totalTimesteps: 65_536,
+  totalTimesteps: 122_880,
   learningRate: 2.5e-4,
   adamEps: 1e-5,
   numEnvs: 8,
