@@ -50,3 +50,21 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('runs-table').locator('td.share').first()).toHaveText(/\d\.\d%$/);
 });
+
+test('two runs with the same seed and budget give the same result', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Preset').selectOption('quick');
+  const results: string[] = [];
+  for (let run = 0; run < 2; run++) {
+    await page.getByTestId('train-button').click();
+    await expect(page.getByTestId('stop-button')).toBeEnabled();
+    await expect(page.getByTestId('train-button')).toBeEnabled({ timeout: 240_000 });
+    await expect(page.getByText(/Training ended: ran its whole budget/)).toBeVisible();
+    results.push(`${await page.getByTestId('rl-share').textContent()} ${await page.getByTestId('rl-profit').textContent()}`);
+  }
+  expect(results[1]).toBe(results[0]);
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
+});
