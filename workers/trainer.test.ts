@@ -35,6 +35,9 @@ const request = (over: Partial<TrainRequest> = {}): TrainRequest => ({
   ...over,
 });
 
+/** A smaller budget still: 2 cloning epochs, 4 PPO iterations. */
+const small: Partial<TrainRequest> = { cloneOptions: { epochs: 2, augmentPriceScale: 0 }, ppo: { totalTimesteps: 4 * 4 * 32, numEnvs: 4, numSteps: 32, numMinibatches: 2, criticWarmupIterations: 1, evalEveryIterations: 2 } };
+
 /** A clock that jumps by `stepMs` at every reading. */
 const jumpingClock = (stepMs: number) => {
   let t = 0;
@@ -55,7 +58,8 @@ function withoutClock(res: TrainResult) {
   };
 }
 
-describe('trainer', () => {
+// Small budgets keep each run to a few CPU-seconds; the generous timeout is for a machine shared with busy processes.
+describe('trainer', { timeout: 600_000 }, () => {
   it('start() reports backend, clone, ppo and eval progress, does its whole budget and backtests the kept policy', async () => {
     const trainer = createTrainer({ nowMs: jumpingClock(1) });
     const seen: TrainProgress[] = [];
@@ -82,7 +86,6 @@ describe('trainer', () => {
   });
 
   it('the same seed and settings give bit-identical weights and metrics, also with a clock that jumps 1000 s a reading', async () => {
-    const small = { cloneOptions: { epochs: 2, augmentPriceScale: 0 }, ppo: { totalTimesteps: 4 * 4 * 32, numEnvs: 4, numSteps: 32, numMinibatches: 2, criticWarmupIterations: 1, evalEveryIterations: 2 } };
     const a = await createTrainer({ nowMs: jumpingClock(0) }).start(request(small), () => {});
     const b = await createTrainer({ nowMs: jumpingClock(1e6) }).start(request(small), () => {});
     expect(b.stopReason).toBe('budget');
@@ -111,11 +114,11 @@ describe('trainer', () => {
     // Count the clock readings of an uncapped run, then let every reading advance 1 s and cap at half of them: the
     // cap falls at the same place every time.
     let readings = 0;
-    await createTrainer({ nowMs: () => readings++ }).start(request(), () => {});
-    const run = () => createTrainer({ nowMs: jumpingClock(1000) }).start(request({ seconds: Math.floor(readings / 2) }), () => {});
+    await createTrainer({ nowMs: () => readings++ }).start(request(small), () => {});
+    const run = () => createTrainer({ nowMs: jumpingClock(1000) }).start(request({ ...small, seconds: Math.floor(readings / 2) }), () => {});
     const res = await run();
     expect(res.stopReason).toBe('time-cap');
-    expect(res.work.cloneEpochs + res.work.ppoIterations).toBeLessThan(3 + 6);
+    expect(res.work.cloneEpochs + res.work.ppoIterations).toBeLessThan(2 + 4);
     expect(Number.isFinite(res.backtest.profitEur)).toBe(true);
     expect((await run()).work).toEqual(res.work);
   });

@@ -60,13 +60,15 @@ export interface Throughput {
 }
 
 /**
- * Measured with `bess train` on this project's 2-core machine (Node 20, wasm, one core's worth of CPU time per
- * second of work): see README "Budgets". The page measures its own after a run (TrainingState) and uses that.
+ * Measured with `bess train` (defaults, BE 2023, seed 1, Node 20, wasm) on this project's shared 2-core machine
+ * under a load average of ~18: the phase times of its progress records times the share of a core the run got
+ * (216.7 s of CPU in 1,082 s of wall time), i.e. seconds of one busy core. See README "Budgets". The page replaces
+ * it by the rates its own last run measured (TrainingPanel → throughputOf).
  */
 export const MEASURED_THROUGHPUT: Readonly<Throughput> = Object.freeze({
-  teacherSecondsPerRow: 8e-6,
-  cloneSecondsPerSample: 2.0e-5,
-  ppoSecondsPerStep: 3.3e-4,
+  teacherSecondsPerRow: 2.9e-6,
+  cloneSecondsPerSample: 3.4e-5,
+  ppoSecondsPerStep: 5.5e-4,
 });
 
 /** Estimated seconds of a budget's work at a throughput (a simple sum; the backtest is a few ms). */

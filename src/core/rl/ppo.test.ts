@@ -35,7 +35,8 @@ beforeAll(async () => {
   await tf.ready();
 });
 
-describe('trainPpo', () => {
+// The generous timeout is for a machine shared with busy processes; nothing here reads the clock.
+describe('trainPpo', { timeout: 600_000 }, () => {
   it('leaves tf.memory().numTensors unchanged across updates (every op tidied or disposed)', async () => {
     const battery = resolveBattery({});
     const env = resolveEnvConfig({ horizonHours: 6, episodeHours: 24 });
