@@ -182,7 +182,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
   let stopRequested = false;
 
   return {
-    async start(req: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult> {
+    async start(req: TrainRequest, onProgress: (p: TrainProgress) => void, onCheckpoint?: (model: SavedModel) => void): Promise<TrainResult> {
       stopRequested = false;
       const t0 = deps.nowMs();
       const elapsedS = () => (deps.nowMs() - t0) / 1000;
@@ -233,6 +233,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
       let best = cloneWeights(weights);
       let bestScore = evaluate(weights);
       let stopReason = 'done';
+      const checkpoint = (w: PolicyWeights, score: number) => onCheckpoint?.(toSavedPolicy(w, { env, stats, dtHours: dt, battery, hiddenSize: ppo.hiddenSize, validationShare: score, backend }));
       try {
         // Warm start: clone the rolling-horizon teacher.
         if (clone && !stopRequested) {
@@ -255,6 +256,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
             // with no relation to the test split (FI 2020: picking by it lost up to 1.8 points).
             bestScore = score;
             best = cloneWeights(weights);
+            checkpoint(best, score);
             emit({ phase: 'clone', iteration: epoch, elapsedS: elapsedS(), metrics: { 'clone/loss': loss, 'clone/accuracy': accuracy, 'charts/validation_share': score, 'charts/test_share': testShare(weights) }, shareOfOracle: score });
             await deps.yieldToEvents();
             if (stopRequested) stopReason = 'stopped';
@@ -272,6 +274,8 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
         if (!stopRequested && elapsedS() < deadlineS) {
           const ppoStartS = elapsedS();
           const vec = new VecEnv(fitCtx, battery, env, ppo.numEnvs, rng);
+          // trainPpo keeps an iteration's weights when their score beats this (its own rule), so they are the checkpoint.
+          let checkpointScore = bestScore + keepBestMargin;
           const out = await trainPpo({
             config: ppo,
             vec,
@@ -285,6 +289,10 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
             shouldStop: () => (stopRequested ? 'stopped' : elapsedS() >= deadlineS ? 'time' : null),
             onIteration: (iteration, metrics, score, w) => {
               if (score !== undefined) metrics['charts/test_share'] = testShare(w);
+              if (score !== undefined && score > checkpointScore) {
+                checkpointScore = score;
+                checkpoint(w, score);
+              }
               emit({ phase: 'ppo', iteration, elapsedS: elapsedS(), metrics, shareOfOracle: score });
             },
             yieldToEvents: deps.yieldToEvents,
