@@ -16,12 +16,15 @@ export class RunsState {
   notice = $state<string | null>(null);
   /** The run this page is training now: listed as "training", not "interrupted". */
   liveId = $state<string | null>(null);
+  /** Whether runs can be stored in this browser (IndexedDB opened). */
+  available = $state(false);
   #store: RunStore | null = null;
 
   /** Opens the store and loads the list; a browser without IndexedDB gets a message, not a crash. */
   async open(dbName?: string): Promise<void> {
     try {
       this.#store = await openRunStore(dbName);
+      this.available = true;
       await this.refresh();
     } catch (e) {
       this.error = `Runs cannot be saved in this browser (IndexedDB unavailable): ${(e as Error).message}`;
