@@ -1,4 +1,6 @@
 import { type Page, expect, test } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { runFileText } from './run-file.ts';
 
 // The runs table keeps what the user made: damaged files and records never hide the stored runs, an import never
@@ -111,7 +113,7 @@ test('a reload during training keeps the run as interrupted, with its curve so f
   await expect(page.getByTestId('training-curve')).toContainText('(interrupted)');
   // Its settings and inputs are in the exported file.
   const [download] = await Promise.all([page.waitForEvent('download'), rows(page).first().getByRole('button', { name: /^Export/ }).click()]);
-  const doc = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+  const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
   expect(doc.run.status).toBe('interrupted');
   expect(doc.run.inputs.settings.seconds).toBe(120);
   expect(doc.run.history.length).toBeGreaterThan(0);
@@ -145,5 +147,36 @@ test('a trainer worker that dies without an event is noticed, restarted and retr
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first().locator('td.status')).toHaveText('');
+  expect(errors).toEqual([]);
+});
+
+test('a capacity changed and a file dropped while a run trains stay out of its record; the result names its inputs', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  await open(page, errors);
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel(/Training time/).fill('8');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel('Capacity').fill('200');
+  await page.getByTestId('csv-input').setInputFiles(fileURLToPath(new URL('../test-data/real/dk1-2025q4-15min-iso.csv', import.meta.url)));
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,836');
+  await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
+  const inputs = page.getByTestId('result-inputs');
+  await expect(inputs).toContainText('As trained:');
+  await expect(inputs).toContainText('battery 100 kWh, 50 kW');
+  await expect(inputs).toContainText('train 6,570 / test 2,190 steps');
+  await expect(inputs).not.toContainText('dk1');
+  await expect(inputs).toHaveAttribute('data-stale', 'yes');
+  await expect(inputs).toContainText('the price data and the battery have changed since');
+  // The stored record has the inputs it started with.
+  await expect(rows(page)).toHaveCount(1);
+  const [download] = await Promise.all([page.waitForEvent('download'), rows(page).first().getByRole('button', { name: /^Export/ }).click()]);
+  const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  expect(doc.run.status).toBe('complete');
+  expect(doc.run.dataFile).not.toContain('dk1');
+  expect(doc.run.inputs.battery.capacityKWh).toBe(100);
+  expect(doc.run.inputs.split).toEqual({ trainStart: 0, trainEnd: 6570, n: 8760 });
+  expect(doc.run.backtest.trace.pricesEurPerMWh.$typed).toBe('Float64Array');
   expect(errors).toEqual([]);
 });
