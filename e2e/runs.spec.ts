@@ -117,6 +117,8 @@ test('a reload during training keeps the run as interrupted, with its curve so f
   expect(doc.run.status).toBe('interrupted');
   expect(doc.run.inputs.settings.seconds).toBe(120);
   expect(doc.run.history.length).toBeGreaterThan(0);
+  // The policy kept so far (the clone's latest epoch) came along with the curve.
+  expect(doc.run.model.weights.length).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });
 
@@ -178,5 +180,31 @@ test('a capacity changed and a file dropped while a run trains stay out of its r
   expect(doc.run.inputs.battery.capacityKWh).toBe(100);
   expect(doc.run.inputs.split).toEqual({ trainStart: 0, trainEnd: 6570, n: 8760 });
   expect(doc.run.backtest.trace.pricesEurPerMWh.$typed).toBe('Float64Array');
+  expect(errors).toEqual([]);
+});
+
+test('a rename the browser refuses to store (storage full) is said and undone: the table shows what is stored', async ({ page }) => {
+  const errors: string[] = [];
+  await open(page, errors);
+  await importInput(page).setInputFiles(file('good.powerbidder-run.json', runFileText('quota-1', 'Kept name')));
+  await expect(rows(page)).toHaveCount(1);
+  // From now on every IndexedDB write fails as a full disk makes it fail.
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  const name = rows(page).first().locator('input.name');
+  await name.fill('New name');
+  await name.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'Renaming the run failed' })).toContainText('storage is full: the change to run "Kept name" was not saved');
+  await expect(name).toHaveValue('Kept name');
+  // An import is refused the same way, and nothing is added.
+  await importInput(page).setInputFiles(file('other.powerbidder-run.json', runFileText('quota-2', 'Other')));
+  await expect(page.getByRole('alert').filter({ hasText: 'storage is full' })).toContainText('run "Other" was not saved');
+  await expect(rows(page)).toHaveCount(1);
+  await page.reload();
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page).first().locator('input.name')).toHaveValue('Kept name');
   expect(errors).toEqual([]);
 });
