@@ -89,10 +89,11 @@ const base = {
   inputs: runInputsSchema.optional(),
 };
 
+// Loose at the top too: a field added by a later version (an MLflow run id, say) survives a write by this one.
 /** A finished run: evaluated, with its model and backtest. */
-const completeSchema = z.object({ ...base, status: z.literal('complete'), evaluation: evaluationSchema, model: savedModelSchema, backtest: backtestSchema });
+const completeSchema = z.looseObject({ ...base, status: z.literal('complete'), evaluation: evaluationSchema, model: savedModelSchema, backtest: backtestSchema });
 /** A run that did not finish (a reload, a crash): its settings, curve so far and, when there was one, its best policy. */
-const interruptedSchema = z.object({ ...base, status: z.literal('interrupted'), model: savedModelSchema.optional() });
+const interruptedSchema = z.looseObject({ ...base, status: z.literal('interrupted'), model: savedModelSchema.optional() });
 
 export const runRecordSchema = z.discriminatedUnion('status', [completeSchema, interruptedSchema]);
 

@@ -245,3 +245,16 @@ describe('dataFingerprint', () => {
     expect(dataFingerprint(p, 1)).not.toBe(dataFingerprint(p, 0.25));
   });
 });
+
+describe('run store: forward compatibility', () => {
+  it('a field this version does not know survives a write (update) and an export', async () => {
+    const store = await openRunStore(`test-${Math.random()}`);
+    const run = { ...runFromResult(fakeResult(0.9), meta('fwd', 1)), mlflowRunId: 'abc123' } as RunRecord;
+    await store.put(run);
+    await store.update('fwd', { name: 'renamed' });
+    const back = (await store.get('fwd')) as RunRecord & { mlflowRunId?: string };
+    expect(back.mlflowRunId).toBe('abc123');
+    expect((importRunJson(exportRunJson(back)) as RunRecord & { mlflowRunId?: string }).mlflowRunId).toBe('abc123');
+    store.close();
+  });
+});
