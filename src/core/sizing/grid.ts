@@ -79,3 +79,53 @@ export function bestCell<T extends { npvEur: number; index: number }>(cells: T[]
   for (const c of cells) if (!best || c.npvEur > best.npvEur || (c.npvEur === best.npvEur && c.index < best.index)) best = c;
   return best;
 }
+
+/** Which cells are solved, and which others reuse a solve scaled by `factor`. */
+export interface SolvePlan {
+  /** Cells the oracle solves. */
+  solves: SizingCell[];
+  /** For a solved cell's index, the other cells that take its result × factor. */
+  shared: Map<number, { cell: SizingCell; factor: number }[]>;
+}
+
+/**
+ * Whether the battery LP is homogeneous in (capacity, power): with the SOC bounds and the initial and terminal
+ * SOC all 0 or the capacity itself, a battery λ times larger in both is the same LP with every variable × λ, so its
+ * optimum is λ times the profit (and the same cycles). Absolute SOC settings in kWh break that.
+ */
+export function scalesWithSize(base: BatterySpec): boolean {
+  return (base.initialSocKWh ?? 0) === 0 && (base.minSocKWh ?? 0) === 0 && base.maxSocKWh === undefined && (base.terminalSocKWh ?? 0) === 0;
+}
+
+/**
+ * Groups cells of the same duration (capacity / power, to 12 significant digits) so each group is solved once, at
+ * its first cell, when the LP scales with size; otherwise (or `share` false) every cell is solved.
+ */
+export function planSolves(base: BatterySpec, cells: SizingCell[], share = true): SolvePlan {
+  const shared = new Map<number, { cell: SizingCell; factor: number }[]>();
+  if (!share || !scalesWithSize(base)) return { solves: cells, shared };
+  const first = new Map<string, SizingCell>();
+  const solves: SizingCell[] = [];
+  for (const cell of cells) {
+    const key = cell.capacityKWh > 0 && cell.powerKW > 0 ? (cell.capacityKWh / cell.powerKW).toPrecision(12) : `cell ${cell.index}`;
+    const rep = first.get(key);
+    if (!rep) {
+      first.set(key, cell);
+      solves.push(cell);
+    } else {
+      const list = shared.get(rep.index) ?? [];
+      list.push({ cell, factor: cell.powerKW / rep.powerKW });
+      shared.set(rep.index, list);
+    }
+  }
+  return { solves, shared };
+}
+
+/** A solved cell and the cells that share it, scaled. */
+export function expandSolve(plan: SolvePlan, solve: CellSolve): CellSolve[] {
+  const out = [solve];
+  for (const { cell, factor } of plan.shared.get(solve.index) ?? []) {
+    out.push({ ...cell, profitEur: solve.profitEur * factor, chargedKWh: solve.chargedKWh * factor, dischargedKWh: solve.dischargedKWh * factor, equivalentCycles: solve.equivalentCycles });
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPriceFile } from '../../io/load.ts';
 import { solveOracle } from '../oracle/oracle.ts';
 import { resolveBattery } from '../battery/index.ts';
-import { type CellRunner, SizingParamError, bestCell, cellBattery, chunk, chunkSize, gridCells, localRunner, resolveEconomics, runChunks, sizeGrid, validateGrid } from './index.ts';
+import { type CellRunner, SizingParamError, bestCell, cellBattery, chunk, chunkSize, gridCells, localRunner, planSolves, resolveEconomics, scalesWithSize, runChunks, sizeGrid, validateGrid } from './index.ts';
 
 const BE = new URL('../../../test-data/real/be-2023-hourly.csv', import.meta.url).pathname;
 
@@ -31,15 +31,21 @@ describe('validateGrid(base, cells)', () => {
 describe('sizeGrid(problem, economics)', () => {
   it('every cell equals a single solveOracle solve of that battery, and the best is the highest NPV', async () => {
     const s = await loadPriceFile(BE);
+    // 200 kWh × 100 kW has the duration of 50 kWh × 25 kW (2 h): it shares that solve, × 4.
     const problem = { pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: { chargeEfficiency: 0.88 }, capacitiesKWh: [50, 200, 400], powersKW: [25, 100] };
     const e = resolveEconomics({ capexEurPerKWh: 100, capexEurPerKW: 40, discountRate: 0.05, lifetimeYears: 15 });
     const r = await sizeGrid(problem, e);
-    expect(r.solves).toBe(6);
+    const every = await sizeGrid(problem, e, { shareScaled: false });
+    expect(r.solves).toBe(5);
+    expect(every.solves).toBe(6);
     expect(r.cells.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
     for (const c of r.cells) {
       const one = solveOracle({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: 1, battery: resolveBattery({ chargeEfficiency: 0.88, capacityKWh: c.capacityKWh, powerKW: c.powerKW }) });
-      expect(c.profitEur).toBe(one.profitEur);
-      expect(c.equivalentCycles).toBe(one.equivalentCycles);
+      expect(every.cells[c.index].profitEur).toBe(one.profitEur);
+      expect(every.cells[c.index].equivalentCycles).toBe(one.equivalentCycles);
+      expect(Math.abs(c.profitEur - one.profitEur) / one.profitEur).toBeLessThan(1e-12);
+      expect(Math.abs(c.equivalentCycles - one.equivalentCycles) / one.equivalentCycles).toBeLessThan(1e-12);
+      expect(Math.abs(c.chargedKWh - one.chargedKWh) / one.chargedKWh).toBeLessThan(1e-12);
       // The file is 2023: 8,760 hours, so the year's profit is the span's.
       expect(c.annualProfitEur).toBeCloseTo(one.profitEur, 9);
     }
@@ -95,6 +101,24 @@ describe('sizeGrid(problem, economics)', () => {
     };
     await expect(runChunks(chunk(gridCells([1, 2, 3, 4], [1, 2]), 1), [bad], () => {})).rejects.toThrow('worker died');
     expect(ran).toBe(1);
+  });
+});
+
+describe('planSolves(base, cells)', () => {
+  const cells = gridCells([0, 100, 200, 300], [50, 100, 150]);
+  it('solves each duration once when the LP scales with size', () => {
+    const plan = planSolves({}, cells);
+    // Durations: 0 kWh (3 cells, solved each), 2, 1, 2/3, 4, 2 (shared), 4/3, 6, 3, 2 (shared).
+    expect(plan.solves.length).toBe(10);
+    expect(plan.shared.get(3)?.map((s) => [s.cell.capacityKWh, s.cell.powerKW, s.factor])).toEqual([[200, 100, 2], [300, 150, 3]]);
+  });
+  it('solves every cell when an absolute SOC setting breaks scaling, or when asked', () => {
+    expect(scalesWithSize({ initialSocKWh: 10 })).toBe(false);
+    expect(scalesWithSize({ maxSocKWh: 80 })).toBe(false);
+    expect(scalesWithSize({ terminalSocKWh: 5 })).toBe(false);
+    expect(scalesWithSize({ chargeEfficiency: 0.8, degradationEurPerKWh: 0.05, sharedPowerLimit: false })).toBe(true);
+    expect(planSolves({ initialSocKWh: 10 }, cells).solves).toHaveLength(12);
+    expect(planSolves({}, cells, false).solves).toHaveLength(12);
   });
 });
 
