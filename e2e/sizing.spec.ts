@@ -1,4 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 // Battery sizing on the bundled DE-LU 2023 sample: a small grid through the page's worker pool, its heatmap and best
 // cell, a click that loads a cell into the battery panel (and the oracle follows), and a cancel mid-run.
@@ -29,8 +30,8 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
   page.on('pageerror', (e) => errors.push(e.message));
   await openWithDefaultSample(page);
   const panel = page.getByTestId('sizing-panel');
-  await panel.getByLabel(/^Capacity/).fill('100:500:100');
-  await panel.getByLabel(/^Power/).fill('50:250:50');
+  await panel.getByLabel(/^Storage sizes/).fill('100:500:100');
+  await panel.getByLabel(/^Power sizes/).fill('50:250:50');
   await page.getByTestId('sizing-run').click();
   await expect(panel.getByRole('status').first()).toContainText('25 cells', { timeout: 60_000 });
   const heatmap = page.getByTestId('sizing-heatmap');
@@ -44,6 +45,13 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
   // largest cell.
   await expect(best).toHaveAttribute('data-capacity-kwh', '500');
   await expect(best).toHaveAttribute('data-power-kw', '250');
+  const axe = await new AxeBuilder({ page }).include('[data-testid="sizing-panel"]').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  // The heatmap works from the keyboard: focus, move right and up, Enter loads 200 kWh × 100 kW.
+  await page.getByTestId('sizing-heatmap').focus();
+  for (const key of ['ArrowRight', 'ArrowUp', 'Enter']) await page.keyboard.press(key);
+  await expect(page.locator('#bat-capacityKWh')).toHaveValue('200');
+  await page.locator('#bat-capacityKWh').fill('100');
 
   // Show annual profit, pick 200 kWh × 100 kW: the battery panel takes it and the oracle's profit equals the cell's
   // (2023 has 8,760 hours, so the year's profit is the span's).
@@ -66,8 +74,8 @@ test('cancel mid-run keeps the solved cells and leaves the page usable', async (
   await openWithDefaultSample(page);
   const panel = page.getByTestId('sizing-panel');
   // 500 × 50 cells: far longer than the time to press Cancel.
-  await panel.getByLabel(/^Capacity/).fill('10:5000:10');
-  await panel.getByLabel(/^Power/).fill('10:500:10');
+  await panel.getByLabel(/^Storage sizes/).fill('10:5000:10');
+  await panel.getByLabel(/^Power sizes/).fill('10:500:10');
   await page.getByTestId('sizing-run').click();
   await expect(page.getByTestId('sizing-cancel')).toBeEnabled();
   await expect(panel.locator('.count')).not.toHaveText(/^0 of/);
@@ -80,8 +88,8 @@ test('cancel mid-run keeps the solved cells and leaves the page usable', async (
   const before = await page.getByTestId('oracle-profit').textContent();
   await page.locator('#bat-capacityKWh').fill('300');
   await expect(page.getByTestId('oracle-profit')).not.toHaveText(before ?? '');
-  await panel.getByLabel(/^Capacity/).fill('100:300:100');
-  await panel.getByLabel(/^Power/).fill('50:100:50');
+  await panel.getByLabel(/^Storage sizes/).fill('100:300:100');
+  await panel.getByLabel(/^Power sizes/).fill('50:100:50');
   await page.getByTestId('sizing-run').click();
   await expect(panel.getByRole('status').first()).toContainText('6 cells', { timeout: 60_000 });
   await expect(page.getByTestId('sizing-heatmap')).toHaveAttribute('data-solved', '6');

@@ -23,8 +23,8 @@ try {
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByTestId('oracle-profit').waitFor();
   const panel = page.getByTestId('sizing-panel');
-  await panel.getByLabel(/^Capacity/).fill('100:5000:100');
-  await panel.getByLabel(/^Power/).fill('50:2500:50');
+  await panel.getByLabel(/^Storage sizes/).fill('100:5000:100');
+  await panel.getByLabel(/^Power sizes/).fill('50:2500:50');
   await panel.getByLabel('Heatmap shows').selectOption('paybackYears');
   await page.getByTestId('sizing-run').click();
   await panel.getByRole('status').filter({ hasText: 'cells (' }).waitFor({ timeout: 120_000 });
