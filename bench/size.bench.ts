@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { loadPriceFile } from '../src/io/load.ts';
 import { type CellResult, type SizingProblem, cellBattery, parseRange, resolveEconomics, sizeGrid } from '../src/core/sizing/index.ts';
 import { batteryLp, solveWithHighs, type HighsLike } from '../src/core/oracle/lp.ts';
+import { solveOracle } from '../src/core/oracle/oracle.ts';
 import { defaultJobs, startSizeThreads } from '../src/cli/size-threads.ts';
 import { openBenchPage, startBenchHost } from './browser-host.ts';
 
@@ -31,16 +32,25 @@ async function nodeRun(problem: SizingProblem, jobs: number, shareScaled: boolea
   }
 }
 
-/** HiGHS on a few cells spread over the grid (small, middle, large durations): seconds per cell. */
+/**
+ * HiGHS on a few cells spread over the grid (small, middle, large durations): seconds per cell; and our oracle's
+ * warm solve of the same cells on this thread (median of 5 after 2), ms.
+ */
 async function highsPerCell(prices: Float64Array, dtHours: number, cells: { capacityKWh: number; powerKW: number }[], oracle: CellResult[]) {
   const highs = (await (await import('highs')).default()) as unknown as HighsLike;
-  const out: { capacityKWh: number; powerKW: number; s: number; relDiff: number }[] = [];
+  const out: { capacityKWh: number; powerKW: number; s: number; relDiff: number; oursWarmMs: number }[] = [];
   for (const cell of cells) {
+    const battery = cellBattery({}, cell);
     const t0 = performance.now();
-    const sol = solveWithHighs(highs, batteryLp(prices, dtHours, cellBattery({}, cell)));
+    const sol = solveWithHighs(highs, batteryLp(prices, dtHours, battery));
     const s = (performance.now() - t0) / 1000;
     const mine = oracle.find((c) => c.capacityKWh === cell.capacityKWh && c.powerKW === cell.powerKW)!;
-    out.push({ ...cell, s, relDiff: Math.abs(sol.objective - mine.profitEur) / Math.abs(mine.profitEur) });
+    const ms: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = solveOracle({ pricesEurPerMWh: prices, dtHours, battery }, () => performance.now());
+      if (i >= 2) ms.push(r.solveMs);
+    }
+    out.push({ ...cell, s, relDiff: Math.abs(sol.objective - mine.profitEur) / Math.abs(mine.profitEur), oursWarmMs: ms.sort((a, b) => a - b)[2] });
   }
   return out;
 }
@@ -83,6 +93,9 @@ export async function bench(opts: { quick: boolean }) {
     rows.push([y.name, 'HiGHS (npm highs, 1 thread), extrapolated', cellsN, cellsN, Number((mean * cellsN).toFixed(0)), Number((1 / mean).toFixed(2)), l,
       `mean of ${h.length} cells (${h.map((c) => `${c.capacityKWh}×${c.powerKW}: ${c.s.toFixed(2)} s`).join(', ')}) × ${cellsN}; worst rel. diff to ours ${Math.max(...h.map((c) => c.relDiff)).toExponential(1)}`]);
     json.push({ year: y.name, where: 'highs-extrapolated', cells: cellsN, measured: h, meanSPerCell: mean, extrapolatedS: mean * cellsN, loadAvg1m: Number(l) });
+    const oursMs = h.map((c) => c.oursWarmMs);
+    rows.push([y.name, 'our oracle, 1 thread, same cells, warm', h.length, h.length, Number((oursMs.reduce((a, b) => a + b, 0) / 1000).toFixed(3)), Math.round(h.length / (oursMs.reduce((a, b) => a + b, 0) / 1000)), load(),
+      `median of 5 warm solves per cell: ${h.map((c) => `${c.capacityKWh}×${c.powerKW}: ${c.oursWarmMs.toFixed(1)} ms`).join(', ')}`]);
   }
 
   const host = await startBenchHost();
