@@ -34,6 +34,8 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
   await panel.getByLabel(/^Power sizes/).fill('50:250:50');
   await page.getByTestId('sizing-run').click();
   await expect(panel.getByRole('status').first()).toContainText('25 cells', { timeout: 60_000 });
+  // 2023 has 8,760 hours: its profit is the year's, and the page says so.
+  await expect(panel.getByRole('status').first()).toContainText('8,760 h: a 365-day year as it is');
   const heatmap = page.getByTestId('sizing-heatmap');
   await expect(heatmap).toBeVisible();
   await expect(heatmap).toHaveAttribute('data-solved', '25');

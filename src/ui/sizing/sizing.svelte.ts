@@ -3,7 +3,7 @@
 
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
-import { type CellResult, SizingParamError, bestCell } from '../../core/sizing/index.ts';
+import { type CellResult, HOURS_PER_YEAR, SizingParamError, bestCell } from '../../core/sizing/index.ts';
 import { WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 import { type ResolvedSizing, type SizingForm, DEFAULT_SIZING_FORM, resolveSizingForm, sizingFormFromJson } from './form.ts';
@@ -84,7 +84,9 @@ export class SizingState {
       if (timer) clearTimeout(timer);
       flush();
       this.best = res.best;
-      this.status = `${res.cells.length.toLocaleString('en-GB')} cells (${res.solves.toLocaleString('en-GB')} oracle solves) in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${this.workers} worker${this.workers > 1 ? 's' : ''}`;
+      const spanHours = prices.length * series.dtHours;
+      const scale = spanHours === HOURS_PER_YEAR ? 'a 365-day year as it is' : `profit × ${(HOURS_PER_YEAR / spanHours).toFixed(3)} to a 365-day year`;
+      this.status = `${res.cells.length.toLocaleString('en-GB')} cells (${res.solves.toLocaleString('en-GB')} oracle solves) in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${this.workers} worker${this.workers > 1 ? 's' : ''} · ${series.source}, ${spanHours.toLocaleString('en-GB')} h: ${scale}`;
     } catch (e) {
       if (id !== this.#run) return;
       if (timer) clearTimeout(timer);
