@@ -100,7 +100,7 @@ export const command: Command = {
     const text = keyValueTable([
       ['best by NPV', `${b.capacityKWh} kWh × ${b.powerKW} kW`], ['NPV', `${b.npvEur.toFixed(0)} EUR`],
       ['annual profit', `${b.annualProfitEur.toFixed(0)} EUR/year`], ['payback', `${fmt(b.paybackYears, 1)} years (discounted ${fmt(b.discountedPaybackYears, 1)})`],
-      ['cells', result.solves], ['threads', jobs], ['time', `${(result.ms / 1000).toFixed(2)} s (+ ${(startupMs / 1000).toFixed(2)} s starting threads)`], ['span', `${spanHours} h, profit scaled to 8760 h`],
+      ['cells', `${result.cells.length} (${result.solves} oracle solves)`], ['threads', jobs], ['time', `${(result.ms / 1000).toFixed(2)} s (+ ${(startupMs / 1000).toFixed(2)} s starting threads)`], ['span', `${spanHours} h, profit scaled to 8760 h`],
     ]) + '\n\n' + table(['capacity kWh', 'power kW', 'profit EUR', 'NPV EUR', 'payback years'], top.map((c) => [c.capacityKWh, c.powerKW, c.profitEur, c.npvEur, fmt(c.paybackYears, 2)]))
       + (result.cells.length > top.length ? `\n(top ${top.length} of ${result.cells.length} by NPV; --csv or --json for all)` : '');
     return { json, text };

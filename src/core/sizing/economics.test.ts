@@ -51,6 +51,10 @@ describe('cellEconomics(profit, spanHours, capacity, power, economics)', () => {
   it('an empty battery has no capex, pays back at once and has no profit per kWh', () => {
     const r = cellEconomics(0, HOURS_PER_YEAR, 0, 0, DEFAULT_ECONOMICS);
     expect(r).toMatchObject({ capexEur: 0, npvEur: 0, paybackYears: 0, discountedPaybackYears: 0, annualProfitEurPerKWh: null });
+    // …unless O&M makes every year a loss: then it never pays.
+    const om = cellEconomics(0, HOURS_PER_YEAR, 0, 0, resolveEconomics({ omEurPerYear: 100 }));
+    expect(om).toMatchObject({ paybackYears: null, discountedPaybackYears: null });
+    expect(om.npvEur).toBeLessThan(0);
   });
 
   it('annuityFactor tends to the number of years as the rate goes to 0', () => {

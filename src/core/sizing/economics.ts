@@ -8,7 +8,8 @@
 // - Every year of the lifetime earns that same annual profit, at the end of the year; capex is paid at year 0.
 // - NPV = −capex + (annual − O&M) × A(L), A(L) = (1 − (1 + r)^−L) / r (A = L when r = 0).
 // - Simple payback = capex / (annual − O&M). Discounted payback is the t where (annual − O&M) × A(t) = capex, with
-//   A(t) the same annuity factor at fractional t: −ln(1 − r·capex/net) / ln(1 + r). Both null when it never pays.
+//   A(t) the same annuity factor at fractional t: −ln(1 − r·capex/net) / ln(1 + r). Both null when it never pays;
+//   both 0 without capex, unless O&M exceeds the profit.
 
 import { SizingParamError } from './range.ts';
 
@@ -83,8 +84,8 @@ export function cellEconomics(profitEur: number, spanHours: number, capacityKWh:
   let paybackYears: number | null = null;
   let discountedPaybackYears: number | null = null;
   if (capexEur === 0) {
-    paybackYears = 0;
-    discountedPaybackYears = 0;
+    // Nothing to repay: paid back at once, unless O&M makes every year a loss.
+    paybackYears = discountedPaybackYears = net >= 0 ? 0 : null;
   } else if (net > 0) {
     paybackYears = capexEur / net;
     const r = e.discountRate;
