@@ -45,6 +45,7 @@ describe('bess size', () => {
     [['--capacity-kwh', '100', '--power-kw', '50', '--jobs', '0'], /--jobs must be a whole number ≥ 1/],
     [['--capacity-kwh', '100', '--power-kw', '50', '--capex-per-kwh', '3'], /unknown flag --capex-per-kwh/],
     [['--capacity-kwh', '50:100:50', '--power-kw', '50', '--initial-soc-kwh', '80'], /cell 50 kWh × 50 kW: initialSocKWh/],
+    [['--capacity-kwh', '100', '--power-kw', '50', '--csv', '/nonexistent-dir/grid.csv'], /--csv: no such directory: \/nonexistent-dir/],
   ])('exits 2 with one line naming the flag for %j', (args, message) => {
     const r = bess('size', BE, ...args);
     expect(r.status).toBe(2);

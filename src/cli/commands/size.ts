@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from '../bess.ts';
 import { CliError, type ParsedArgs, batteryFlags, numberFlag, stringFlag } from '../args.ts';
 import { loadPriceFile } from '../../io/load.ts';
@@ -61,6 +63,8 @@ export const command: Command = {
     const jobsFlag = numberFlag(args, 'jobs');
     if (jobsFlag !== undefined && !(Number.isInteger(jobsFlag) && jobsFlag >= 1)) throw new CliError(`--jobs must be a whole number ≥ 1, got ${jobsFlag}`);
     const csvOut = stringFlag(args, 'csv');
+    // Refuse an unwritable --csv before solving, not after.
+    if (csvOut !== undefined && !existsSync(dirname(resolve(csvOut)))) throw new CliError(`--csv: no such directory: ${dirname(resolve(csvOut))}`);
 
     const series = await loadPriceFile(file);
     const problem = { pricesEurPerMWh: series.pricesEurPerMWh, dtHours: series.dtHours, battery, capacitiesKWh, powersKW };
