@@ -40,7 +40,8 @@ describe('bess size', () => {
   it.each([
     [['--capacity-kwh', '100:50:10', '--power-kw', '50'], /--capacity-kwh: TO \(50\) must be ≥ FROM \(100\)/],
     [['--capacity-kwh', '100:200:x', '--power-kw', '50'], /--capacity-kwh: STEP must be a number/],
-    [['--power-kw', '50'], /--capacity-kwh FROM:TO:STEP is required/],
+    [['--power-kw', '50'], /size needs --capacity-kwh FROM:TO:STEP/],
+    [['--capacity-kwh', '100', '--power-kw', '50', '--charge-power-kw', '5'], /unknown flag --charge-power-kw/],
     [['--capacity-kwh', '100', '--power-kw', '50', '--discount-rate', '1.5'], /--discount-rate: discountRate must be in \[0, 1\)/],
     [['--capacity-kwh', '100', '--power-kw', '50', '--jobs', '0'], /--jobs must be a whole number ≥ 1/],
     [['--capacity-kwh', '100', '--power-kw', '50', '--capex-per-kwh', '3'], /unknown flag --capex-per-kwh/],
