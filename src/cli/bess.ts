@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   compare: () => import('./commands/compare.ts'),
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
+  size: () => import('./commands/size.ts'),
 };
 
 export const EXIT_OK = 0;
