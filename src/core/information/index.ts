@@ -1,0 +1,5 @@
+export * from './view.ts';
+export * from './calendar.ts';
+export { decisionPoints, runStrategy, type DecisionPoint, type InformationSetup, type MarketSeries, type Strategy, type StrategyRun } from './run.ts';
+export { baselineStrategies, holdStrategy, planOnForecast, rollingHorizonStrategy, thresholdStrategy } from './strategies.ts';
+export { testSpan } from './span.ts';
