@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   compare: () => import('./commands/compare.ts'),
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
+  forecast: () => import('./commands/forecast.ts'),
 };
 
 function usage(): string {

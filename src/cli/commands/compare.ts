@@ -8,6 +8,7 @@ import { solveOracle } from '../../core/oracle/oracle.ts';
 import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
 import { heuristicEstimate } from '../../core/oracle/heuristic.ts';
 import { table } from '../format.ts';
+import { compareWithInformation } from './compare-information.ts';
 
 /** What a strategy gets: the series, the resolved battery and the command's arguments (for its own flags). */
 export interface StrategyContext {
@@ -39,8 +40,9 @@ export const STRATEGIES: Strategy[] = [
 
 export const command: Command = {
   summary: 'Profit of every strategy on a price file, and its share of the exact oracle.',
-  usage: 'bess compare FILE [--model DIR] [battery flags] [--json]',
+  usage: 'bess compare FILE [--information perfect|known-24h|day-ahead [--forecast M] [--exogenous FILE] [--train-share S]] [--model DIR] [battery flags] [--json]',
   async run(args) {
+    if (args.flags.has('information')) return compareWithInformation(args);
     const file = args.positional[0];
     if (!file) throw new CliError('compare needs a FILE');
     const battery = resolveBattery(batteryFlags(args));
