@@ -92,6 +92,9 @@ interface Epoch {
   /** Samples (days) in the sums: [fromDay, toDay). */
   fromDay: number;
   toDay: number;
+  /** Transformed grid rows by day, of prices (known days only) and of each exogenous series. */
+  priceRows: Map<number, Float64Array>;
+  exoRows: Map<number, Float64Array>[];
 }
 
 /** Per slot: feature means and standard deviations (0 = constant, unused), coefficients, target mean. */
@@ -102,14 +105,29 @@ interface Fit {
   yMean: Float64Array;
 }
 
-/** Transformed price and exogenous grid rows of days [t − MAX_LAG, t] (row MAX_LAG = day t; prices of t only if known). */
+/** Transformed grid row of day t from a series known from step 0, cached per epoch (the transform is fixed within it). */
+function transformedRow(input: IssueInput, values: ArrayLike<number>, t: number, T: Asinh, cache: Map<number, Float64Array>): Float64Array {
+  let row = cache.get(t);
+  if (!row) {
+    row = applyAsinh(T, gridRows(input.calendar, values, t, t + 1));
+    cache.set(t, row);
+  }
+  return row;
+}
+
+/**
+ * Transformed price and exogenous grid rows of days [t − MAX_LAG, t] (row MAX_LAG = day t). Price rows only for
+ * days before the issue's D (known); row t stays zero when t = D. Exogenous rows up to t (known up to D's end).
+ */
 function block(input: IssueInput, exo: readonly Float64Array[], ep: Epoch, t: number): { z: Float64Array; ez: Float64Array[] } {
-  const { calendar } = input;
-  const P = calendar.perDay;
-  const known = Math.min(t + 1, input.day);
+  const P = input.calendar.perDay;
   const z = new Float64Array((MAX_LAG + 1) * P);
-  z.set(applyAsinh(ep.priceT, gridRows(calendar, input.knownPricesEurPerMWh, t - MAX_LAG, known)));
-  const ez = exo.map((e, j) => applyAsinh(ep.exoT[j], gridRows(calendar, e, t - MAX_LAG, t + 1)));
+  const ez = exo.map(() => new Float64Array((MAX_LAG + 1) * P));
+  for (let r = 0; r <= MAX_LAG; r++) {
+    const day = t - MAX_LAG + r;
+    if (day < input.day) z.set(transformedRow(input, input.knownPricesEurPerMWh, day, ep.priceT, ep.priceRows), r * P);
+    for (let j = 0; j < exo.length; j++) ez[j].set(transformedRow(input, exo[j], day, ep.exoT[j], ep.exoRows[j]), r * P);
+  }
   return { z, ez };
 }
 
@@ -139,7 +157,7 @@ function newEpoch(cfg: RidgeConfig, input: IssueInput, exo: readonly Float64Arra
   const priceT = asinhFit(gridRows(calendar, input.knownPricesEurPerMWh, from, day));
   const exoT = exo.map((e) => asinhFit(gridRows(calendar, e, from, day)));
   const V = featureCount(exo.length) + 2;
-  return { startDay: day, priceT, exoT, sums: Array.from({ length: P }, () => new Float64Array(V * V)), fromDay: from, toDay: from };
+  return { startDay: day, priceT, exoT, sums: Array.from({ length: P }, () => new Float64Array(V * V)), fromDay: from, toDay: from, priceRows: new Map(), exoRows: exo.map(() => new Map()) };
 }
 
 /** Ridge per slot from the raw sums: centred, standardised normal equations divided by n, plus λI. */
