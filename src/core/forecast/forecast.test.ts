@@ -145,5 +145,6 @@ describe('forecastMetrics', () => {
     let sm = 0;
     for (let i = 0; i < 192; i++) sm += 4 / (prices[168 + i] + forecast[i]);
     expect(m.smape).toBeCloseTo(sm / 192, 12);
+    expect(forecastMetrics(prices.subarray(0, 72), cal, prices, 0, 3)).toEqual({ steps: 72, maeEurPerMWh: 0, rmseEurPerMWh: 0, smape: 0, rmae: Number.NaN });
   });
 });

@@ -1,34 +1,8 @@
-// Issuing a forecaster over a span of delivery days, as the market's timing allows it, and the EPF literature's
-// accuracy metrics (Lago et al. 2021, epftoolbox.evaluation) on D's part of every issue.
+// The EPF literature's accuracy metrics (Lago et al. 2021, epftoolbox.evaluation) on D's part of every issue.
 
 import { naiveD1, naiveD7 } from './naive.ts';
-import type { Forecaster, ForecastCalendar, IssueInput } from './types.ts';
-
-/** The input of an issue at D's gate closure: copies of the prices before D and of the exogenous series up to D's end. */
-export function issueInput(calendar: ForecastCalendar, pricesEurPerMWh: ArrayLike<number>, exogenous: readonly ArrayLike<number>[], day: number): IssueInput {
-  const d = calendar.days[day];
-  return {
-    calendar,
-    day,
-    knownPricesEurPerMWh: new Float64Array(sliceOf(pricesEurPerMWh, 0, d.start)),
-    exogenous: exogenous.map((e) => new Float64Array(sliceOf(e, 0, d.end))),
-  };
-}
-
-function sliceOf(a: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
-  return a instanceof Float64Array ? a.subarray(from, to) : Array.prototype.slice.call(a, from, to);
-}
-
-/** The forecast for D issued at D's gate closure, for every day in [fromDay, toDay), concatenated over their steps. */
-export function issueAll(f: Forecaster, calendar: ForecastCalendar, pricesEurPerMWh: ArrayLike<number>, exogenous: readonly ArrayLike<number>[], fromDay: number, toDay: number): Float64Array {
-  const { days } = calendar;
-  const out = new Float64Array(days[toDay - 1].end - days[fromDay].start);
-  for (let k = fromDay; k < toDay; k++) {
-    const fc = f.issue(issueInput(calendar, pricesEurPerMWh, exogenous, k));
-    out.set(fc.subarray(0, days[k].end - days[k].start), days[k].start - days[fromDay].start);
-  }
-  return out;
-}
+import { issueAll } from './issue.ts';
+import type { ForecastCalendar } from './types.ts';
 
 export interface ForecastMetrics {
   steps: number;
@@ -36,7 +10,10 @@ export interface ForecastMetrics {
   rmseEurPerMWh: number;
   /** Symmetric MAPE as epftoolbox computes it: mean of 2|y − ŷ|/(|y| + |ŷ|), a fraction (0–2), 0/0 counted as 0. */
   smape: number;
-  /** MAE over the MAE of epftoolbox's standard naive (m=None): D−1 on Tuesday–Friday, D−7 on Saturday–Monday. */
+  /**
+   * MAE over the MAE of epftoolbox's standard naive (m=None): D−1 on Tuesday–Friday, D−7 on Saturday–Monday. NaN when
+   * the span starts less than 7 days into the series.
+   */
   rmae: number;
 }
 
@@ -44,8 +21,10 @@ export interface ForecastMetrics {
 export function forecastMetrics(forecast: ArrayLike<number>, calendar: ForecastCalendar, pricesEurPerMWh: ArrayLike<number>, fromDay: number, toDay: number): ForecastMetrics {
   const { days } = calendar;
   const base = days[fromDay].start;
-  const d1 = issueAll(naiveD1(), calendar, pricesEurPerMWh, [], fromDay, toDay);
-  const d7 = issueAll(naiveD7(), calendar, pricesEurPerMWh, [], fromDay, toDay);
+  // The naive benchmark needs a week before the span; without it rMAE is NaN (not a number to report).
+  const naive = fromDay >= 7;
+  const d1 = naive ? issueAll(naiveD1(), calendar, pricesEurPerMWh, [], fromDay, toDay) : null;
+  const d7 = naive ? issueAll(naiveD7(), calendar, pricesEurPerMWh, [], fromDay, toDay) : null;
   let ae = 0;
   let se = 0;
   let sm = 0;
@@ -60,7 +39,7 @@ export function forecastMetrics(forecast: ArrayLike<number>, calendar: ForecastC
       se += e * e;
       const den = Math.abs(y) + Math.abs(forecast[i - base]);
       sm += den > 0 ? (2 * Math.abs(e)) / den : 0;
-      naiveAe += Math.abs((weekly ? d7 : d1)[i - base] - y);
+      if (d1 && d7) naiveAe += Math.abs((weekly ? d7 : d1)[i - base] - y);
     }
   }
   return { steps: n, maeEurPerMWh: ae / n, rmseEurPerMWh: Math.sqrt(se / n), smape: sm / n, rmae: naiveAe > 0 ? ae / naiveAe : Number.NaN };

@@ -7,7 +7,7 @@ import { simulate, type SimSummary, type Trace } from '../sim/simulate.ts';
 import { MS_PER_HOUR } from '../units.ts';
 import type { Forecaster } from '../forecast/types.ts';
 import { forecastCalendar } from '../forecast/grid.ts';
-import { issueInput } from '../forecast/metrics.ts';
+import { issueInput } from '../forecast/issue.ts';
 import type { Decision, InformationMode, InformationView } from './view.ts';
 
 /** The prices and calendar a run reads; only the runner sees the actual prices of the future. */
