@@ -75,6 +75,28 @@ describe('parseExogenousCsv: SMARD as published', () => {
   });
 });
 
+describe('parseExogenousCsv: other SMARD layouts', () => {
+  it('reads quarter-hours with the autumn 02:00–02:45 quarter-hours twice (CEST, then CET)', () => {
+    const times = ['01:45', '02:00', '02:15', '02:30', '02:45', '02:00', '02:15', '02:30', '02:45', '03:00'];
+    const t = HEADER + times.map((hm, i) => `29.10.2023 ${hm};x;${i},00;0`).join('\r\n') + '\r\n';
+    const e = parseExogenousCsv(t, 'q.csv');
+    expect(e.dtHours).toBe(0.25);
+    expect(e.timesUtcMs.length).toBe(10);
+    expect(new Date(e.timesUtcMs[0]).toISOString()).toBe('2023-10-28T23:45:00.000Z');
+    expect(new Date(e.timesUtcMs[5]).toISOString()).toBe('2023-10-29T01:00:00.000Z');
+    expect(new Date(e.timesUtcMs[9]).toISOString()).toBe('2023-10-29T02:00:00.000Z');
+    expect(Array.from(e.values[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('reads the newer Datum;Anfang;Ende layout, spring day included', () => {
+    const t = '\uFEFFDatum;Anfang;Ende;Wind Onshore [MWh] Originalauflösungen\r\n26.03.2023;00:00;01:00;1.000,5\r\n26.03.2023;01:00;03:00;2.000\r\n26.03.2023;03:00;04:00;-\r\n';
+    const e = parseExogenousCsv(t, 'n.csv');
+    expect(e.names).toEqual(['Wind Onshore']);
+    expect(Array.from(e.timesUtcMs, (ms) => new Date(ms).toISOString())).toEqual(['2023-03-25T23:00:00.000Z', '2023-03-26T00:00:00.000Z', '2023-03-26T01:00:00.000Z']);
+    expect(Array.from(e.values[0])).toEqual([1000.5, 2000, 2000]);
+  });
+});
+
 describe('parseExogenousCsv: plain files and bad input', () => {
   it('reads timestamp,<name>,… with UTC or offset times', () => {
     const e = parseExogenousCsv('timestamp,wind_mw,solar_mw\n2023-01-01T00:00:00+01:00,1.5,0\n2023-01-01T00:00:00Z,2,0.25\n', 'p.csv');
