@@ -15,6 +15,8 @@ export class ForecastState {
   exogenous = $state.raw<{ text: string; file: string } | null>(null);
   exogenousInfo = $state.raw<Extract<ExogenousReply, { ok: true }> | null>(null);
   exogenousError = $state<string | null>(null);
+  /** True while an exogenous file is being read and checked (a run waits for it, so lear is not silently dropped). */
+  checking = $state(false);
   models = $state<string[]>(['naive-d1', 'naive-d7', 'ridge', 'lear']);
   noiseEurPerMWh = $state(10);
   rows = $state.raw<CompareRow[] | null>(null);
@@ -31,9 +33,14 @@ export class ForecastState {
 
   /** Reads an exogenous file and checks it against the prices; a bad file is reported and the prices stay. */
   async loadExogenous(file: File, series: PriceSeries | null): Promise<void> {
-    const text = await file.text();
-    this.exogenous = { text, file: file.name };
-    await this.check(series);
+    this.checking = true;
+    try {
+      const text = await file.text();
+      this.exogenous = { text, file: file.name };
+      await this.check(series);
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Re-checks the exogenous file against (new) prices. */
