@@ -13,6 +13,7 @@ import { gridRows, stepsFromGrid } from '../src/core/forecast/grid.ts';
 import { compareUnderInformation, testSpan, planOnForecast, rollingHorizonStrategy } from '../src/core/information/index.ts';
 
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
+const EXO_DATA = new URL('../test-data/exogenous/', import.meta.url).pathname;
 const EXOGENOUS: Record<string, string> = { 'de-lu-2023-hourly.csv': 'de-lu-2023-generation-forecast-hourly.csv' };
 const NOISE_EUR_PER_MWH = 10;
 
@@ -30,13 +31,13 @@ function actualDRepeated(actual: Float64Array): Forecaster {
 
 export async function bench(opts: { quick: boolean }) {
   const battery = resolveBattery({});
-  const files = readdirSync(DATA).filter((f) => f.endsWith('.csv') && !f.includes('generation-forecast')).sort();
+  const files = readdirSync(DATA).filter((f) => f.endsWith('.csv')).sort();
   const rows: (string | number)[][] = [];
   const json: unknown[] = [];
   for (const file of opts.quick ? files.slice(0, 2) : files) {
     const series = await loadPriceFile(DATA + file);
     const exoFile = EXOGENOUS[file];
-    const exo = exoFile ? alignExogenous(parseExogenousCsv(readFileSync(DATA + exoFile, 'utf8'), exoFile), series).values : null;
+    const exo = exoFile ? alignExogenous(parseExogenousCsv(readFileSync(EXO_DATA + exoFile, 'utf8'), exoFile), series).values : null;
     const span = testSpan(series.timesUtcMs, series.dtHours, 0.75);
     const calendar = forecastCalendar(series.timesUtcMs, series.dtHours);
     const fromDay = calendar.days.findIndex((d) => d.start === span.from);

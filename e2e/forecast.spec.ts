@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 
-const SMARD = 'test-data/real/de-lu-2023-generation-forecast-hourly.csv';
+const SMARD = 'test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv';
 
 test('day-ahead information: drop SMARD forecasts, compare, cancel keeps the table, a bad file keeps the prices', async ({ page }) => {
   await page.goto('/');

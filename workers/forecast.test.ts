@@ -6,7 +6,7 @@ import type { CompareProgress } from './forecast-api.ts';
 
 const series = await loadPriceFile('test-data/real/de-lu-2023-hourly.csv');
 const market = { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh, dtHours: 1, source: series.source };
-const smard = { text: readFileSync('test-data/real/de-lu-2023-generation-forecast-hourly.csv', 'utf8'), file: 'smard.csv' };
+const smard = { text: readFileSync('test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv', 'utf8'), file: 'smard.csv' };
 
 describe('forecast worker', () => {
   it('checks an exogenous file against the prices: names, or the row and column of what is wrong', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PriceFileError } from '../prices/types.ts';
 import { alignExogenous, parseExogenousCsv, parseGermanNumber } from './index.ts';
 
-const SMARD_FILE = 'test-data/real/de-lu-2023-generation-forecast-hourly.csv';
+const SMARD_FILE = 'test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv';
 const HEADER = '\uFEFFDatum von;Datum bis;Gesamt [MWh] Originalauflösungen;Photovoltaik [MWh] Berechnete Auflösungen\r\n';
 
 function hourly(fromIso: string, n: number) {
