@@ -10,7 +10,7 @@ export function naiveD1(): Forecaster {
     name: 'naive-d1',
     minHistoryDays: 1,
     issue(input) {
-      requireHistory(this.name, input, 1);
+      requireHistory('naive-d1', input, 1);
       const row = gridRows(input.calendar, input.knownPricesEurPerMWh, input.day - 1, input.day);
       return stepsFromGrid(input, row);
     },
@@ -23,7 +23,7 @@ export function naiveD7(): Forecaster {
     name: 'naive-d7',
     minHistoryDays: 7,
     issue(input) {
-      requireHistory(this.name, input, 7);
+      requireHistory('naive-d7', input, 7);
       const P = input.calendar.perDay;
       const rows = gridRows(input.calendar, input.knownPricesEurPerMWh, input.day - 7, input.day - 5);
       return stepsFromGrid(input, rows.subarray(0, P), rows.subarray(P, 2 * P));
