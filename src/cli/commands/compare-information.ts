@@ -7,10 +7,14 @@ import { CliError, batteryFlags, stringFlag } from '../args.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 import { compareUnderInformation, informationMode, INFORMATION_MODES } from '../../core/information/index.ts';
 import { table } from '../format.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSavedPolicy } from '../../core/rl/model.ts';
+import { createTrainer } from '../../../workers/trainer.ts';
 import { FORECAST_FLAGS, asCliError, forecasterFor, loadForecastInputs, rejectUnknownFlags } from './forecast-inputs.ts';
 
 export async function compareWithInformation(args: ParsedArgs): Promise<{ json: unknown; text: string }> {
-  rejectUnknownFlags(args, [...FORECAST_FLAGS.filter((f) => f !== 'out' && f !== 'model'), ...BATTERY_FLAG_NAMES]);
+  rejectUnknownFlags(args, [...FORECAST_FLAGS.filter((f) => f !== 'out'), ...BATTERY_FLAG_NAMES]);
   const name = stringFlag(args, 'information') ?? '';
   const mode = informationMode(name);
   if (!mode) throw new CliError(`--information must be one of ${INFORMATION_MODES.join(', ')}, got "${name}"`);
@@ -23,10 +27,36 @@ export async function compareWithInformation(args: ParsedArgs): Promise<{ json: 
   const r = asCliError(() => compareUnderInformation({
     series, spanFrom: span.from, spanTo: span.to, battery, mode, forecaster, exogenous: inputs.exogenous?.values, nowMs: () => performance.now(),
   }));
+  const modelDir = stringFlag(args, 'model');
+  if (modelDir) r.strategies.push(await agentScore(modelDir, mode, series, span, battery, r.strategies[0].profitEur));
   const start = new Date(series.timesUtcMs[span.from]).toISOString();
   const end = new Date(series.timesUtcMs[span.to - 1] + series.dtHours * 3_600_000).toISOString();
   const json = { information: r.information, forecast: r.forecast, start, end, strategies: r.strategies, forecastMs: r.forecastMs };
   const text = `information: ${mode}${r.forecast ? `, forecast: ${r.forecast}` : ''}; test span ${start} – ${end} (UTC)\n` +
     table(['strategy', 'profit EUR', 'share of oracle', 'ms'], r.strategies.map((s) => [s.name, s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]));
   return { json, text };
+}
+
+/**
+ * The trained agent (bess train --out DIR) greedily on the span. Today's agent observes the next 24 h of actual
+ * prices, so it is scored under known-24h only; under another mode it would see more (perfect: no) or other inputs
+ * (day-ahead: forecasts) than it was trained on, and the command says so instead of scoring it.
+ */
+async function agentScore(dir: string, mode: string, series: { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array; dtHours: number }, span: { from: number; to: number }, battery: import('../../core/battery/index.ts').BatteryParams, oracleEur: number) {
+  if (mode !== 'known-24h') throw new CliError(`--model: the agent observes the next 24 h of actual prices, so it is compared under --information known-24h only (got ${mode})`);
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'model.json'), 'utf8');
+  } catch {
+    throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+  }
+  let model;
+  try {
+    model = parseSavedPolicy(text);
+  } catch (err) {
+    throw new CliError(`${join(dir, 'model.json')}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const t0 = performance.now();
+  const bt = await createTrainer().backtest(model, { timesUtcMs: series.timesUtcMs.subarray(span.from, span.to), pricesEurPerMWh: series.pricesEurPerMWh.subarray(span.from, span.to) }, series.dtHours, { ...battery, terminalSocKWh: battery.terminalSocKWh ?? undefined });
+  return { name: 'agent', profitEur: bt.profitEur, shareOfOracle: oracleEur !== 0 ? bt.profitEur / oracleEur : 0, ms: performance.now() - t0 };
 }

@@ -7,6 +7,11 @@ import { PriceFileError } from '../../core/prices/types.ts';
 import { createRng } from '../../core/rl/rng.ts';
 import { command as forecast } from './forecast.ts';
 import { command as compare } from './compare.ts';
+import { resolveEnvConfig } from '../../core/env/config.ts';
+import { createObsContext } from '../../core/env/features.ts';
+import { resolveBattery } from '../../core/battery/index.ts';
+import { initPolicyWeights } from '../../core/rl/mlp.ts';
+import { serializeSavedPolicy, toSavedPolicy } from '../../core/rl/model.ts';
 
 let dir: string;
 let prices: string;
@@ -88,6 +93,24 @@ describe('bess compare --information', () => {
     const perfect = (await run(compare, [prices, '--information', 'perfect', '--train-share', '0.8'])).json as { forecast: null; strategies: { shareOfOracle: number }[] };
     expect(perfect.forecast).toBeNull();
     expect(perfect.strategies[1].shareOfOracle).toBeCloseTo(1, 9);
+  });
+
+  it('adds the agent of --model under known-24h (what it observes) and refuses it under day-ahead', async () => {
+    // A small untrained policy is enough to check the row: the greedy backtest settles it at actual prices.
+    const env = resolveEnvConfig({});
+    const stats = { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 20, rewardScaleEur: 1 };
+    const battery = resolveBattery({});
+    const t = Float64Array.from({ length: 48 }, (_, i) => i * 3_600_000);
+    const obsDim = createObsContext({ timesUtcMs: t, pricesEurPerMWh: new Float64Array(48), dtHours: 1 }, battery, env, stats).obsDim;
+    const model = toSavedPolicy(initPolicyWeights(obsDim, env.numActions, 8, createRng(1)), { env, stats, dtHours: 1 });
+    const modelDir = mkdtempSync(join(tmpdir(), 'bess-model-'));
+    writeFileSync(join(modelDir, 'model.json'), serializeSavedPolicy(model));
+    const { json } = (await run(compare, [prices, '--information', 'known-24h', '--model', modelDir, '--train-share', '0.8'])) as { json: { strategies: { name: string; profitEur: number; shareOfOracle: number }[] } };
+    const agent = json.strategies.find((s) => s.name === 'agent')!;
+    expect(json.strategies.map((s) => s.name)).toEqual(['oracle', 'plan-on-forecast', 'rolling-horizon', 'threshold', 'hold', 'agent']);
+    expect(agent.shareOfOracle).toBeLessThanOrEqual(1);
+    expect(agent.shareOfOracle).toBeCloseTo(agent.profitEur / json.strategies[0].profitEur, 12);
+    expect((await rejection(run(compare, [prices, '--information', 'day-ahead', '--forecast', 'naive-d1', '--model', modelDir]))).message).toMatch(/known-24h only/);
   });
 
   it('names a wrong mode, a forecast outside day-ahead and an unknown flag', async () => {
