@@ -26,6 +26,8 @@ export class ForecastState {
   progress = $state.raw<CompareProgress | null>(null);
   error = $state<string | null>(null);
 
+  /** Id of the run in progress; progress from an older (cancelled) run is ignored. */
+  #run = 0;
   #box = new WorkerBox<ForecastApi>(
     () => new Worker(new URL('../../../workers/forecast.worker.ts', import.meta.url), { type: 'module' }),
     (message) => (this.error = `Forecasts: ${message}`),
@@ -69,6 +71,7 @@ export class ForecastState {
 
   /** Runs the table on the test split after `trainShare`; resolves when done, cancelled or failed. */
   async run(series: PriceSeries, trainShare: number, battery: BatterySpec): Promise<void> {
+    const id = ++this.#run;
     this.error = null;
     this.progress = { done: 0, total: 1, label: 'starting' };
     const useExo = this.exogenousInfo ? this.exogenous : null;
@@ -77,9 +80,13 @@ export class ForecastState {
       const reply = await this.#box.call<CompareReply>((w) =>
         w.compare(
           { market: market(series), exogenous: useExo, trainShare, battery: $state.snapshot(battery) as BatterySpec, models, noiseEurPerMWh: this.noiseEurPerMWh, seed: 1 },
-          Comlink.proxy((p: CompareProgress) => (this.progress = p)),
+          // A progress message already on its way when the run was cancelled must not bring the bar back.
+          Comlink.proxy((p: CompareProgress) => {
+            if (id === this.#run) this.progress = p;
+          }),
         ),
       );
+      if (id !== this.#run) return;
       if (reply.ok) {
         this.rows = reply.rows;
         this.rowsSeries = series;
@@ -88,14 +95,15 @@ export class ForecastState {
         this.error = reply.message;
       }
     } catch (e) {
-      if (!(e instanceof WorkerCallAborted && e.reason === 'cancelled')) this.error = `Forecasts: ${(e as Error).message}`;
+      if (id === this.#run && !(e instanceof WorkerCallAborted && e.reason === 'cancelled')) this.error = `Forecasts: ${(e as Error).message}`;
     } finally {
-      this.progress = null;
+      if (id === this.#run) this.progress = null;
     }
   }
 
   /** Stops the run in progress (the worker is restarted); the previous table stays. */
   cancel(): void {
+    this.#run++;
     this.#box.cancel();
     this.progress = null;
   }
