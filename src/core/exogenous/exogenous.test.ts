@@ -103,6 +103,8 @@ describe('parseExogenousCsv: plain files and bad input', () => {
     expect(e.names).toEqual(['wind_mw', 'solar_mw']);
     expect(new Date(e.timesUtcMs[0]).toISOString()).toBe('2022-12-31T23:00:00.000Z');
     expect(Array.from(e.values[1])).toEqual([0, 0.25]);
+    const named = parseExogenousCsv('Datetime (UTC);load_mw\n2023-01-01T00:00:00Z;1,5\n2023-01-01T01:00:00Z;2\n', 'l.csv');
+    expect([named.names, Array.from(named.values[0])]).toEqual([['load_mw'], [1.5, 2]]);
   });
 
   it('names file, row and column for text, for an unknown header and for a bad time', () => {

@@ -86,7 +86,8 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
   const header = headerText.split(sep).map((h) => h.trim().replace(/^"|"$/g, ''));
   const smardVon = /^datum von$/i.test(header[0] ?? '') && /^datum bis$/i.test(header[1] ?? '');
   const smardNew = /^datum$/i.test(header[0] ?? '') && /^anfang$/i.test(header[1] ?? '');
-  const timeName = /^(timestamp|time|datetime|date|start|utc|time_utc|timestamp_utc)$/i;
+  // The first column holds the interval start: `timestamp`, `time_utc`, `Datetime (UTC)`, `start`…
+  const timeName = /time|date|start|utc|zeit/i;
   let firstValueCol: number;
   if (smardVon) firstValueCol = 2;
   else if (smardNew) firstValueCol = header.length > 2 && /^ende$/i.test(header[2]) ? 3 : 2;
