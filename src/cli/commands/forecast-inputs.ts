@@ -50,7 +50,13 @@ export async function loadForecastInputs(args: ParsedArgs): Promise<ForecastInpu
 /** The forecast column of a plain price file: the one column whose name says forecast (prognose, predicted). */
 async function forecastColumn(path: string, series: PriceSeries): Promise<Float64Array> {
   const file = basename(path);
-  const exo = parseExogenousCsv(await readText(path), file);
+  let exo;
+  try {
+    exo = parseExogenousCsv(await readText(path), file);
+  } catch (e) {
+    if (!(e instanceof PriceFileError)) throw e;
+    throw new PriceFileError(`--forecast column reads a plain "timestamp,price_eur_mwh,forecast_eur_mwh" file: ${e.message}`, e.file, e.row, e.column);
+  }
   const j = exo.names.findIndex((n) => /forecast|prognos|predict/i.test(n));
   if (j < 0) throw new PriceFileError(`${file}: row 1: no forecast column (a column named like "forecast_eur_mwh") for --forecast column`, file, 1);
   return alignExogenous({ ...exo, names: [exo.names[j]], values: [exo.values[j]] }, series).values[0];
