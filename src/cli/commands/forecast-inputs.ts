@@ -55,7 +55,7 @@ async function forecastColumn(path: string, series: PriceSeries): Promise<Float6
     exo = parseExogenousCsv(await readText(path), file);
   } catch (e) {
     if (!(e instanceof PriceFileError)) throw e;
-    throw new PriceFileError(`--forecast column reads a plain "timestamp,price_eur_mwh,forecast_eur_mwh" file: ${e.message}`, e.file, e.row, e.column);
+    throw new PriceFileError(`forecast model column reads a plain "timestamp,price_eur_mwh,forecast_eur_mwh" file: ${e.message}`, e.file, e.row, e.column);
   }
   const j = exo.names.findIndex((n) => /forecast|prognos|predict/i.test(n));
   if (j < 0) throw new PriceFileError(`${file}: row 1: no forecast column (a column named like "forecast_eur_mwh") for --forecast column`, file, 1);
