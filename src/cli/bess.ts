@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
   size: () => import('./commands/size.ts'),
+  forecast: () => import('./commands/forecast.ts'),
 };
 
 export const EXIT_OK = 0;
