@@ -56,6 +56,21 @@ test('a dropped file is still there after a reload; a bad file does not replace 
   expect(errors).toEqual([]);
 });
 
+test('a full browser storage is reported, not silent; the dropped file stays loaded for now', async ({ page }) => {
+  // What Chromium throws when the origin's quota is used up.
+  await page.addInitScript(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-hourly.csv');
+  await dropFile(page, 'be-2023-hourly.csv', readFileSync(realFile('be-2023-hourly.csv'), 'utf8'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('be-2023-hourly.csv');
+  await expect(page.getByTestId('error')).toContainText('be-2023-hourly.csv is loaded, but could not be kept for your next visit');
+  await expect(page.getByTestId('error')).toContainText('storage for this site is full');
+});
+
 test('at 1440×900 the Train button is on the first screen, without scrolling', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
