@@ -28,11 +28,17 @@ test('a dropped file is still there after a reload; a bad file does not replace 
   await page.goto('/');
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toContainText('de-lu-2023-hourly.csv');
+  const oracleProfit = page.getByTestId('oracle-profit');
+  await expect(oracleProfit).toContainText('EUR');
+  const sampleProfit = await oracleProfit.textContent();
 
   await dropFile(page, 'dk1-2025q4-15min-iso.csv', readFileSync(realFile('dk1-2025q4-15min-iso.csv'), 'utf8'));
   await expect(summary).toContainText('dk1-2025q4-15min-iso.csv');
   await expect(summary).toContainText('8,836');
-  const profit = await page.getByTestId('oracle-profit').textContent();
+  // The oracle of the dropped file, once solved.
+  await expect(oracleProfit).not.toHaveText(sampleProfit ?? '');
+  await expect(page.locator('section[aria-labelledby="oracle-h"]')).toHaveAttribute('aria-busy', 'false');
+  const profit = await oracleProfit.textContent();
 
   await page.reload();
   await expect(summary).toContainText('dk1-2025q4-15min-iso.csv');

@@ -92,7 +92,11 @@ function background(container: HTMLElement): string {
 }
 
 /** The chart as an SVG document (canvas layers embedded as PNG images), under a header saying what it shows. */
-export function chartToSvg(container: HTMLElement, title: string, meta?: ExportMeta | null): { svg: string; width: number; height: number } {
+export function chartToSvg(container: HTMLElement, title: string, meta?: ExportMeta | null): string {
+  return composeSvg(container, title, meta).svg;
+}
+
+function composeSvg(container: HTMLElement, title: string, meta?: ExportMeta | null): { svg: string; width: number; height: number } {
   const { width, height, fragments } = layers(container);
   if (!meta) return { svg: svgDocument(width, height, background(container), fragments, title), width, height };
   const head = exportHeader(meta, width);
@@ -102,7 +106,7 @@ export function chartToSvg(container: HTMLElement, title: string, meta?: ExportM
 
 /** The chart as a PNG at the screen's pixel density. */
 export async function chartToPng(container: HTMLElement, title = 'chart', meta?: ExportMeta | null): Promise<Blob> {
-  const { svg, width, height } = chartToSvg(container, title, meta);
+  const { svg, width, height } = composeSvg(container, title, meta);
   const scale = Math.max(1, globalThis.devicePixelRatio || 1);
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {
