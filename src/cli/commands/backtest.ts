@@ -2,34 +2,42 @@
 // and battery. Without battery flags the battery the model was trained with is used.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Command } from '../bess.ts';
-import { CliError, batteryFlags, requiredString } from '../args.ts';
+import { defineCommand } from '../command.ts';
+import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { type BatterySpec } from '../../core/battery/index.ts';
 import { parseSavedPolicy } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
+import { isModelUri, loadModelFromMlruns } from '../mlflow.ts';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Backtest a trained model (bess train --out DIR) greedily on a price file, against the oracle.',
-  usage: 'bess backtest --model DIR FILE [battery flags] [--json]',
-  async run(args) {
-    const dir = requiredString(args, 'model');
-    const file = args.positional[0];
-    if (!file) throw new CliError('a price FILE is required');
+  positionals: [{ name: 'FILE', help: 'price CSV' }],
+  options: {
+    model: { type: 'string', required: true, arg: 'DIR|URI', help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID' },
+    mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow file store that models:/ and runs:/ URIs resolve in' },
+    ...BATTERY_OPTIONS,
+  },
+  async run({ values, positionals: [file] }) {
+    const dir = values.model;
     let text: string;
-    try {
-      text = await readFile(join(dir, 'model.json'), 'utf8');
-    } catch {
-      throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+    let where = join(dir, 'model.json');
+    if (isModelUri(dir)) ({ text, where } = await loadModelFromMlruns(dir, values.mlruns));
+    else {
+      try {
+        text = await readFile(where, 'utf8');
+      } catch {
+        throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+      }
     }
     let model;
     try {
       model = parseSavedPolicy(text);
     } catch (err) {
-      throw new CliError(`${join(dir, 'model.json')}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new CliError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const flags = batteryFlags(args);
+    const flags = batterySpec(values);
     const anyFlag = Object.values(flags).some((v) => v !== undefined);
     const battery: BatterySpec = anyFlag ? flags : ((model.config.battery as BatterySpec | undefined) ?? {});
     const series = await loadPriceFile(file);
@@ -64,4 +72,4 @@ export const command: Command = {
       ]),
     };
   },
-};
+});

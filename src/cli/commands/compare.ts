@@ -1,6 +1,6 @@
-import type { Command } from '../bess.ts';
-import type { ParsedArgs } from '../args.ts';
-import { CliError, batteryFlags } from '../args.ts';
+// `bess compare`: every strategy's profit on one price file and battery, as a share of the exact oracle.
+import { defineCommand, type OptionValues } from '../command.ts';
+import { BATTERY_OPTIONS, batterySpec } from '../args.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
@@ -9,11 +9,14 @@ import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
 import { heuristicEstimate } from '../../core/oracle/heuristic.ts';
 import { table } from '../format.ts';
 
-/** What a strategy gets: the series, the resolved battery and the command's arguments (for its own flags). */
+/** The flags of `bess compare`; a strategy that needs a flag of its own declares it here. */
+const OPTIONS = { ...BATTERY_OPTIONS } as const;
+
+/** What a strategy gets: the series, the resolved battery and the command's flags (for its own). */
 export interface StrategyContext {
   series: PriceSeries;
   battery: BatteryParams;
-  args: ParsedArgs;
+  values: OptionValues<typeof OPTIONS>;
 }
 
 /** One row of `bess compare`. `applies` false skips it (e.g. a strategy that needs a flag that was not given). */
@@ -37,26 +40,25 @@ export const STRATEGIES: Strategy[] = [
   { name: 'hold', profitEur: () => 0 },
 ];
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Profit of every strategy on a price file, and its share of the exact oracle.',
-  usage: 'bess compare FILE [--model DIR] [battery flags] [--json]',
-  async run(args) {
-    const file = args.positional[0];
-    if (!file) throw new CliError('compare needs a FILE');
-    const battery = resolveBattery(batteryFlags(args));
+  positionals: [{ name: 'FILE', help: 'price CSV' }],
+  options: OPTIONS,
+  async run({ values, positionals: [file] }, io) {
+    const battery = resolveBattery(batterySpec(values));
     const series = await loadPriceFile(file);
-    const ctx: StrategyContext = { series, battery, args };
+    const ctx: StrategyContext = { series, battery, values };
     const strategies: { name: string; profitEur: number; shareOfOracle: number; ms: number; note?: string }[] = [];
     let oracleEur = Number.NaN;
     for (const s of STRATEGIES) {
       if (s.applies && !s.applies(ctx)) continue;
-      const t0 = performance.now();
+      const t0 = io.nowMs();
       const profitEur = await s.profitEur(ctx);
-      const ms = performance.now() - t0;
+      const ms = io.nowMs() - t0;
       if (strategies.length === 0) oracleEur = profitEur;
       strategies.push({ name: s.name, profitEur, shareOfOracle: oracleEur !== 0 ? profitEur / oracleEur : profitEur === 0 ? 1 : 0, ms, ...(s.note ? { note: s.note } : {}) });
     }
     const text = table(['strategy', 'profit EUR', 'share of oracle', 'ms'], strategies.map((s) => [s.name + (s.note ? ` (${s.note})` : ''), s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]));
     return { json: { strategies }, text };
   },
-};
+});
