@@ -21,6 +21,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   forecast: () => import('./commands/forecast.ts'),
 };
 
+/** Every command's name, in the order `bess --help` lists them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_USAGE = 2;
