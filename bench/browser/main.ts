@@ -48,9 +48,9 @@ export interface OracleRunRequest {
 }
 
 export interface OracleRunResult {
-  /** solveMs of the worker's first solve (its kernel compiled just before, outside the timing). */
+  /** solveMs of the worker's first solve (V8 has not yet compiled the solver's loops). */
   coldSolveMs: number;
-  /** The page's wall time of that first call: transfer, kernel compile and solve. */
+  /** The page's wall time of that first call: worker start, module load, transfers and solve. */
   coldCallMs: number;
   /** solveMs of the later solves. */
   warmSolveMs: number[];

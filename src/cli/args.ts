@@ -3,7 +3,7 @@
 // flag, a flag given twice, a missing value, a value that is not a number (or not one of the choices), a missing or
 // unexpected positional.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_BATTERY, type BatterySpec } from '../core/battery/index.ts';
+import { BATTERY_LIMITS, DEFAULT_BATTERY, type BatterySpec } from '../core/battery/index.ts';
 import {
   COMMON_OPTIONS,
   type Command,
@@ -31,12 +31,12 @@ export const BATTERY_OPTIONS = {
   'charge-efficiency': {
     type: 'number',
     arg: 'X',
-    help: `share of grid energy reaching the cell, (0, 1] (default ${DEFAULT_BATTERY.chargeEfficiency})`,
+    help: `share of grid energy reaching the cell, [${BATTERY_LIMITS.minEfficiency}, 1] (default ${DEFAULT_BATTERY.chargeEfficiency})`,
   },
   'discharge-efficiency': {
     type: 'number',
     arg: 'X',
-    help: `share of cell energy reaching the grid, (0, 1] (default ${DEFAULT_BATTERY.dischargeEfficiency})`,
+    help: `share of cell energy reaching the grid, [${BATTERY_LIMITS.minEfficiency}, 1] (default ${DEFAULT_BATTERY.dischargeEfficiency})`,
   },
   'degradation-eur-per-kwh': {
     type: 'number',

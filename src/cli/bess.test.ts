@@ -278,10 +278,10 @@ describe('every command', () => {
   it('exits 2 naming the flag of a battery value that makes no sense', async () => {
     for (const name of ['oracle', 'compare']) {
       expect(await usageError(name, HOURLY, '--capacity-kwh', '-5')).toBe(
-        'bess: --capacity-kwh: capacityKWh must be ≥ 0 kWh, got -5',
+        'bess: --capacity-kwh: capacity (kWh) must be within [0, 1000000000] kWh, got -5',
       );
       expect(await usageError(name, HOURLY, '--charge-efficiency', '1.5')).toBe(
-        'bess: --charge-efficiency: chargeEfficiency must be in (0, 1], got 1.5',
+        'bess: --charge-efficiency: charge efficiency must be within [0.01, 1], got 1.5',
       );
       expect(await usageError(name, HOURLY, '--initial-soc-kwh=500')).toMatch(/^bess: --initial-soc-kwh: /);
     }

@@ -1,6 +1,8 @@
 // The one place that turns numbers into text with unit labels (STYLE.md: "Formatting with unit labels happens in one
 // UI module"). Every component formats through these, so a unit never appears twice with two spellings.
 
+import { KWH_PER_MWH } from '../core/units.ts';
+
 const nf = (digits: number) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const NF0 = nf(0);
 const NF1 = nf(1);
@@ -25,7 +27,7 @@ export function eur(value: number | undefined | null, digits = 2): string {
 /** Energy: "12.3 kWh"; switches to MWh at 10,000 kWh so year totals stay readable. */
 export function kwh(value: number | undefined | null, digits = 1): string {
   if (value === undefined || value === null || !Number.isFinite(value)) return '—';
-  return Math.abs(value) >= 10_000 ? `${num(value / 1000, 2)} MWh` : `${num(value, digits)} kWh`;
+  return Math.abs(value) >= 10_000 ? `${num(value / KWH_PER_MWH, 2)} MWh` : `${num(value, digits)} kWh`;
 }
 
 /** Power: "50 kW". */

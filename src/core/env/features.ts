@@ -13,7 +13,7 @@
 // solves only over known prices, sees the same information.
 
 import { type BatteryParams, cellBuyCostEur, cellSellValueEur, maxChargeKWh } from '../battery/index.ts';
-import { eurForEnergy, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
+import { eurForEnergy, eurPerMWhFromEurPerKWh, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
 import { type EnvConfig, horizonSteps } from './config.ts';
 
 /** The features of one observation, in order; width 'horizon' = one per look-ahead step (H). */
@@ -211,7 +211,7 @@ export function createObsContext(series: EnvSeries, battery: BatteryParams, conf
     chargeMarginEurPerKWh,
     dischargeMarginEurPerKWh,
     windowNormalisation: config.windowNormalisation,
-    degradationEurPerMWh: battery.degradationEurPerKWh * 1000,
+    degradationEurPerMWh: eurPerMWhFromEurPerKWh(battery.degradationEurPerKWh),
     socMinKWh: battery.minSocKWh,
     socRangeKWh: range > 0 ? range : 1,
     stats,

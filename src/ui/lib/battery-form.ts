@@ -1,6 +1,6 @@
 // The battery form's fields and their validation through the one battery model (resolveBattery).
 
-import { type BatteryParams, type BatterySpec, BatteryParamError, DEFAULT_BATTERY, resolveBattery } from '../../core/battery/index.ts';
+import { type BatteryParams, type BatterySpec, BATTERY_LIMITS, BatteryParamError, DEFAULT_BATTERY, resolveBattery } from '../../core/battery/index.ts';
 
 /** The editable fields, in the units their names say. */
 export interface BatteryForm {
@@ -52,13 +52,18 @@ export function fieldMessage(field: string, f: BatteryForm): string {
   const v = f[key];
   if (!Number.isFinite(v)) return `${name} must be a number.`;
   switch (key) {
+    // The model's physical ranges (BATTERY_LIMITS), in the form's words.
     case 'chargeEfficiency':
     case 'dischargeEfficiency':
-      return `${name} must be above 0 and at most 1, got ${fmt(v)}.`;
+      return `${name} must be between ${BATTERY_LIMITS.minEfficiency} and 1, got ${fmt(v)}.`;
     case 'initialSocKWh':
       return `${name} must be between 0 and the capacity (${fmt(f.capacityKWh)} kWh), got ${fmt(v)}.`;
-    default:
-      return `${name} must be 0 or more, got ${fmt(v)}.`;
+    case 'capacityKWh':
+      return `${name} must be between 0 and ${fmt(BATTERY_LIMITS.maxCapacityKWh)}, got ${fmt(v)}.`;
+    case 'powerKW':
+      return `${name} must be between 0 and ${fmt(BATTERY_LIMITS.maxPowerKW)}, got ${fmt(v)}.`;
+    case 'degradationEurPerKWh':
+      return `${name} must be between 0 and ${fmt(BATTERY_LIMITS.maxDegradationEurPerKWh)}, got ${fmt(v)}.`;
   }
 }
 
