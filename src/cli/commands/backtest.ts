@@ -9,27 +9,33 @@ import { type BatterySpec } from '../../core/battery/index.ts';
 import { parseSavedPolicy } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
+import { isModelUri, loadModelFromMlruns } from '../mlflow.ts';
 
 export const command = defineCommand({
   summary: 'Backtest a trained model (bess train --out DIR) greedily on a price file, against the oracle.',
   positionals: [{ name: 'FILE', help: 'price CSV' }],
   options: {
-    model: { type: 'string', required: true, arg: 'DIR', help: 'a run folder written by bess train --out' },
+    model: { type: 'string', required: true, arg: 'DIR|URI', help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID' },
+    mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow store a models:/ or runs:/ --model is in' },
     ...BATTERY_OPTIONS,
   },
   async run({ values, positionals: [file] }) {
     const dir = values.model;
     let text: string;
-    try {
-      text = await readFile(join(dir, 'model.json'), 'utf8');
-    } catch {
-      throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+    let where = join(dir, 'model.json');
+    if (isModelUri(dir)) ({ text, where } = await loadModelFromMlruns(dir, values.mlruns));
+    else {
+      try {
+        text = await readFile(where, 'utf8');
+      } catch {
+        throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+      }
     }
     let model;
     try {
       model = parseSavedPolicy(text);
     } catch (err) {
-      throw new CliError(`${join(dir, 'model.json')}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new CliError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const flags = batterySpec(values);
     const anyFlag = Object.values(flags).some((v) => v !== undefined);

@@ -1,5 +1,6 @@
 // `bess train`: the trainer of the page (workers/trainer.ts), in Node. Writes params.json, metrics.json and
-// model.json to --out and prints the final metrics. --out is checked before training starts (out-dir.ts).
+// model.json to --out (and/or the run into the MLflow store --mlruns) and prints the final metrics. --out is checked
+// before training starts (out-dir.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../command.ts';
@@ -10,6 +11,8 @@ import { serializeSavedPolicy } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
+import { logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
+import { MODEL_STAGES } from '../../core/mlflow/layout.ts';
 
 /** Share of a file's rows used for training when no --test file is given (the rest is the test split). */
 const TRAIN_SHARE = 0.75;
@@ -20,17 +23,23 @@ export const command = defineCommand({
   options: {
     train: { type: 'string', required: true, arg: 'FILE', help: 'price CSV to train on' },
     test: { type: 'string', arg: 'FILE', help: 'price CSV to backtest on (default: the last 25% of --train)' },
-    out: { type: 'string', required: true, arg: 'DIR', help: 'folder for params.json, metrics.json, model.json' },
+    out: { type: 'string', arg: 'DIR', help: 'folder for params.json, metrics.json, model.json (required without --mlruns)' },
     force: { type: 'boolean', help: 'overwrite a run already in --out' },
     seconds: { type: 'number', default: 120, arg: 'S', help: 'training budget in seconds' },
     seed: { type: 'number', integer: true, default: 1, help: 'random seed' },
     'no-clone': { type: 'boolean', help: 'skip cloning the teacher: PPO alone' },
     backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], default: 'auto', help: 'tfjs backend (auto: the faster by measurement)' },
     quiet: { type: 'boolean', help: 'no progress lines on stderr' },
+    mlruns: { type: 'string', arg: 'DIR', help: 'also write the run into the MLflow file store DIR (created if needed)' },
+    experiment: { type: 'string', arg: 'NAME', help: 'MLflow experiment to log into (default PowerBidder)' },
+    register: { type: 'string', arg: 'NAME', help: "register the run's model as the next version of NAME" },
+    stage: { type: 'string', arg: 'STAGE', help: `that version's stage: ${MODEL_STAGES.join(', ')} (default None)` },
     ...BATTERY_OPTIONS,
   },
   async run({ values }, io) {
     const { train: trainPath, out: outDir, test: testPath, seconds, seed, backend } = values;
+    const mlflow = mlflowTrainFlags(values);
+    if (!mlflow && !outDir) throw new CliError('train needs --out DIR (or --mlruns DIR)');
     if (!(seconds > 0)) throw new CliError('--seconds must be > 0');
     const battery = batterySpec(values);
 
@@ -50,7 +59,8 @@ export const command = defineCommand({
     const minSteps = Math.ceil(48 / trainFile.dtHours);
     if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1) throw new CliError(`${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`);
 
-    const prepared = await prepareOutDir(outDir, { force: values.force });
+    const prepared = outDir ? await prepareOutDir(outDir, { force: values.force }) : null;
+    const startMs = Date.now();
     const quiet = values.quiet || values.json;
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const onProgress = (p: TrainProgress) => {
@@ -65,7 +75,7 @@ export const command = defineCommand({
     try {
       result = await trainer.start({ train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !values['no-clone'] }, onProgress);
     } catch (err) {
-      await prepared.removeIfUnused();
+      await prepared?.removeIfUnused();
       throw err;
     }
 
@@ -88,11 +98,14 @@ export const command = defineCommand({
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
-      out: outDir,
+      out: outDir ?? null,
+      mlflow: mlflow ? await logTrainingToMlruns(mlflow, { result, trainPath, testPath, trainPrices: train.pricesEurPerMWh, dtHours: trainFile.dtHours, startMs, endMs: Date.now() }) : null,
     };
-    await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
-    await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
-    await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    if (outDir) {
+      await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
+      await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
+      await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    }
     return {
       json: summary,
       text: keyValueTable([
@@ -106,7 +119,7 @@ export const command = defineCommand({
         ['elapsed, s', summary.elapsedS],
         ['clone epochs', summary.cloneEpochs],
         ['PPO iterations', summary.ppoIterations],
-        ['written to', outDir],
+        ['written to', [outDir, summary.mlflow && `${summary.mlflow.runDir}${summary.mlflow.modelVersion ? ` (version ${summary.mlflow.modelVersion})` : ''}`].filter(Boolean).join(', ')],
       ]),
     };
   },

@@ -2,6 +2,7 @@
 // Usage: const runs = new RunsState(); await runs.open(); runs.add(result, meta); <RunsTable {runs} />
 import { openRunStore, exportRunJson, importRunJson, runFromResult, type RunRecord, type RunStore, type RunSummary, type Stage } from './store.ts';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
+import { mlrunsZipToRuns, runsToMlrunsZip, type MlflowExportOptions } from './mlflow-zip.ts';
 
 export class RunsState {
   runs = $state.raw<RunSummary[]>([]);
@@ -67,6 +68,32 @@ export class RunsState {
     const run = await this.#store?.get(id);
     if (!run) return null;
     return { blob: new Blob([exportRunJson(run)], { type: 'application/json' }), fileName: `${run.name || run.id}.powerbidder-run.json` };
+  }
+
+  /** What the last MLflow import skipped (one line each), for the table to show. */
+  mlflowNotes = $state.raw<string[]>([]);
+
+  /** The runs with these ids (all when empty) as `mlruns.zip`, MLflow's file store. */
+  async exportMlflowZip(ids: string[], charts?: MlflowExportOptions['charts']): Promise<{ blob: Blob; fileName: string } | null> {
+    const all = ids.length ? ids : this.runs.map((r) => r.id);
+    const records = (await Promise.all(all.map((id) => this.#store?.get(id)))).filter((r): r is RunRecord => !!r);
+    if (!records.length) return null;
+    const zip = runsToMlrunsZip(records, { nowMs: Date.now(), charts });
+    return { blob: new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), fileName: 'mlruns.zip' };
+  }
+
+  /** Imports an `mlruns` zip: all its usable runs, or (a damaged or foreign zip) none, with `error` set. */
+  async importMlflowZip(file: File): Promise<void> {
+    try {
+      const { runs, skipped } = mlrunsZipToRuns(new Uint8Array(await file.arrayBuffer()), file.name);
+      for (const run of runs) await this.#store?.put(run);
+      this.error = null;
+      this.mlflowNotes = [`${file.name}: imported ${runs.length} run${runs.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length}:` : ''}`, ...skipped];
+      await this.refresh();
+    } catch (e) {
+      this.mlflowNotes = [];
+      this.error = (e as Error).message;
+    }
   }
 
   /** Imports a run file; a bad file sets `error` and changes nothing. */
