@@ -12,7 +12,7 @@ import { resolveModelUri } from '../core/mlflow/read.ts';
 import { MODEL_ARTIFACT, dataFingerprint, trainingToMlflowRun, type TrainingRun } from '../core/mlflow/training.ts';
 import { utf8 } from '../core/mlflow/text.ts';
 import { ensureExperiment, readStoreDir, registerModelVersion, writeRun } from '../io/mlflow-dir.ts';
-import { serializeSavedPolicy } from '../core/rl/model.ts';
+import { serializeSavedModel } from '../core/rl/model.ts';
 import type { TrainResult } from '../../workers/trainer-api.ts';
 
 /** The default experiment name for `bess train --mlruns`. */
@@ -82,7 +82,7 @@ export async function logTrainingToMlruns(
     evaluation: t.result.backtest,
     labels: [],
     tags: { 'powerbidder.stopReason': t.result.stopReason },
-    modelJson: serializeSavedPolicy(t.result.model),
+    modelJson: serializeSavedModel(t.result.model),
     trace: t.result.backtest.trace,
   };
   const run = trainingToMlflowRun(training);

@@ -6,7 +6,7 @@ import { defineCommand } from '../command.ts';
 import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { type BatterySpec } from '../../core/battery/index.ts';
-import { parseSavedPolicy } from '../../core/rl/model.ts';
+import { ModelFileError, parseSavedModel } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
 import { isModelUri, loadModelFromMlruns } from '../mlflow.ts';
@@ -33,13 +33,16 @@ export const command = defineCommand({
     }
     let model;
     try {
-      model = parseSavedPolicy(text);
+      // One loader validates the whole model (damaged weights, a zero price std, an unknown format ...).
+      model = parseSavedModel(text, where).model;
     } catch (err) {
-      throw new CliError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof ModelFileError) throw new CliError(err.message);
+      throw err;
     }
     const flags = batterySpec(values);
     const anyFlag = Object.values(flags).some((v) => v !== undefined);
-    const battery: BatterySpec = anyFlag ? flags : ((model.config.battery as BatterySpec | undefined) ?? {});
+    const { terminalSocKWh, ...trained } = model.config.battery;
+    const battery: BatterySpec = anyFlag ? flags : { ...trained, terminalSocKWh: terminalSocKWh ?? undefined };
     const series = await loadPriceFile(file);
     // The greedy backtest runs the plain-TypeScript forward pass: no tfjs backend is needed.
     const trainer = createTrainer();
@@ -47,7 +50,7 @@ export const command = defineCommand({
     try {
       bt = await trainer.backtest(model, { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh }, series.dtHours, battery);
     } catch (err) {
-      if (err instanceof Error && /model/.test(err.message)) throw new CliError(err.message);
+      if (err instanceof Error && /^model /.test(err.message)) throw new CliError(`${where}: ${err.message}`);
       throw err;
     }
     const actions = bt.trace.actions;

@@ -1,4 +1,5 @@
-// `bess train`: the trainer of the page (workers/trainer.ts), in Node. Writes params.json, metrics.json and
+// `bess train`: the trainer of the page (workers/trainer.ts → src/core/rl/run.ts), in Node. The run's work is its
+// budget (--clone-epochs, --total-timesteps); --seconds only caps it, and the stop reason says when it did. Writes params.json, metrics.json and
 // model.json to --out (and/or the run into the MLflow store --mlruns) and prints the final metrics. --out is checked
 // before training starts (out-dir.ts).
 import { writeFile } from 'node:fs/promises';
@@ -7,7 +8,9 @@ import { defineCommand } from '../command.ts';
 import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { prepareOutDir } from '../out-dir.ts';
 import { keyValueTable } from '../format.ts';
-import { serializeSavedPolicy } from '../../core/rl/model.ts';
+import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
+import { serializeSavedModel } from '../../core/rl/model.ts';
+import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
@@ -25,7 +28,9 @@ export const command = defineCommand({
     test: { type: 'string', arg: 'FILE', help: 'price CSV to backtest on (default: the last 25% of --train)' },
     out: { type: 'string', arg: 'DIR', help: 'folder for params.json, metrics.json, model.json (required without --mlruns)' },
     force: { type: 'boolean', help: 'overwrite a run already in --out' },
-    seconds: { type: 'number', default: 120, arg: 'S', help: 'training budget in seconds' },
+    'clone-epochs': { type: 'number', integer: true, arg: 'N', help: `cloning budget, epochs (default ${DEFAULT_CLONE_CONFIG.epochs})` },
+    'total-timesteps': { type: 'number', integer: true, arg: 'N', help: `PPO budget, environment steps (default ${DEFAULT_PPO_CONFIG.totalTimesteps})` },
+    seconds: { type: 'number', arg: 'S', help: 'wall-clock cap in seconds (default none)' },
     seed: { type: 'number', integer: true, default: 1, help: 'random seed' },
     'no-clone': { type: 'boolean', help: 'skip cloning the teacher: PPO alone' },
     backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], default: 'auto', help: 'tfjs backend (auto: the faster by measurement)' },
@@ -40,7 +45,11 @@ export const command = defineCommand({
     const { train: trainPath, out: outDir, test: testPath, seconds, seed, backend } = values;
     const mlflow = mlflowTrainFlags(values);
     if (!mlflow && !outDir) throw new CliError('train needs --out DIR (or --mlruns DIR)');
-    if (!(seconds > 0)) throw new CliError('--seconds must be > 0');
+    const cloneEpochs = values['clone-epochs'];
+    const totalTimesteps = values['total-timesteps'];
+    if (seconds !== undefined && !(seconds > 0)) throw new CliError('--seconds (the time cap) must be > 0');
+    if (cloneEpochs !== undefined && !(cloneEpochs >= 0)) throw new CliError('--clone-epochs must be a whole number ≥ 0');
+    if (totalTimesteps !== undefined && !(totalTimesteps >= 0)) throw new CliError('--total-timesteps must be a whole number ≥ 0');
     const battery = batterySpec(values);
 
     const trainFile = await loadPriceFile(trainPath);
@@ -73,14 +82,20 @@ export const command = defineCommand({
     };
     let result;
     try {
-      result = await trainer.start({ train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !values['no-clone'] }, onProgress);
+      result = await trainer.start(
+        {
+          train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !values['no-clone'],
+          cloneOptions: cloneEpochs === undefined ? {} : { epochs: cloneEpochs },
+          ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
+        },
+        onProgress,
+      );
     } catch (err) {
       await prepared?.removeIfUnused();
       throw err;
     }
 
     const ppoIters = result.history.filter((h) => h.phase === 'ppo' && h.metrics['charts/SPS'] !== undefined);
-    const cloneEpochs = result.history.filter((h) => h.phase === 'clone' && h.iteration > 0).length;
     const lastPpo = ppoIters[ppoIters.length - 1];
     const elapsedS = result.history[result.history.length - 1]?.elapsedS ?? 0;
     const summary = {
@@ -88,13 +103,16 @@ export const command = defineCommand({
       oracleProfitEur: result.backtest.oracleProfitEur,
       shareOfOracle: result.backtest.shareOfOracle,
       equivalentCycles: result.backtest.equivalentCycles,
-      validationShare: Number(result.model.config.validationShare),
+      validationShare: result.model.config.validationShare,
+      kept: result.kept.source,
       backend: result.backend,
       stopReason: result.stopReason,
       elapsedS,
-      cloneEpochs,
-      ppoIterations: ppoIters.length,
-      ppoGlobalStep: lastPpo?.metrics['charts/global_step'] ?? 0,
+      cloneEpochs: result.work.cloneEpochs,
+      ppoIterations: result.work.ppoIterations,
+      ppoGlobalStep: result.work.ppoTimesteps,
+      budgetCloneEpochs: result.params.cloneConfig.epochs,
+      budgetTotalTimesteps: result.params.ppo.totalTimesteps,
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
@@ -104,7 +122,7 @@ export const command = defineCommand({
     if (outDir) {
       await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
       await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
-      await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+      await writeFile(join(outDir, 'model.json'), serializeSavedModel(result.model));
     }
     return {
       json: summary,
@@ -115,10 +133,11 @@ export const command = defineCommand({
         ['validation share', `${(100 * summary.validationShare).toFixed(2)} %`],
         ['equivalent cycles', summary.equivalentCycles],
         ['backend', summary.backend],
-        ['stopped by', summary.stopReason],
+        ['kept policy', summary.kept],
+        ['ended', `${summary.stopReason} (${STOP_REASON_TEXT[summary.stopReason]})`],
         ['elapsed, s', summary.elapsedS],
-        ['clone epochs', summary.cloneEpochs],
-        ['PPO iterations', summary.ppoIterations],
+        ['clone epochs', `${summary.cloneEpochs} of ${summary.budgetCloneEpochs}`],
+        ['PPO timesteps', `${summary.ppoGlobalStep} of ${summary.budgetTotalTimesteps} (${summary.ppoIterations} iterations)`],
         ['written to', [outDir, summary.mlflow && `${summary.mlflow.runDir}${summary.mlflow.modelVersion ? ` (version ${summary.mlflow.modelVersion})` : ''}`].filter(Boolean).join(', ')],
       ]),
     };

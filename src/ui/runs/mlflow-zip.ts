@@ -11,7 +11,7 @@ import {
 } from '../../core/mlflow/layout.ts';
 import { MlflowStoreError, readStore, stripStoreRoot } from '../../core/mlflow/read.ts';
 import { trainingFromMlflowRun, trainingToMlflowRun } from '../../core/mlflow/training.ts';
-import { parseSavedPolicy, serializeSavedPolicy } from '../../core/rl/model.ts';
+import { parseSavedModel, serializeSavedModel } from '../../core/rl/model.ts';
 import { RunFileError, STAGES, type RunRecord, type Stage } from './store.ts';
 
 /** The experiment the page's runs go into. */
@@ -51,7 +51,7 @@ export function runsToMlflowFiles(records: RunRecord[], opts: MlflowExportOption
       evaluation: r.evaluation,
       labels: r.tags,
       tags: { 'powerbidder.runId': r.id, ...(r.stopReason ? { 'powerbidder.stopReason': r.stopReason } : {}) },
-      modelJson: serializeSavedPolicy(r.model),
+      modelJson: serializeSavedModel(r.model),
       trace: r.backtest.trace,
       charts: opts.charts?.get(r.id),
     });
@@ -130,9 +130,9 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
     }
     let model;
     try {
-      model = parseSavedPolicy(t.modelJson);
+      model = parseSavedModel(t.modelJson, `${where}artifacts/model/model.json`).model;
     } catch (e) {
-      throw new RunFileError(`${fileName}: ${where}artifacts/model/model.json: ${(e as Error).message}`);
+      throw new RunFileError(`${fileName}: ${(e as Error).message}`);
     }
     const data = (t.params.data as Record<string, unknown> | undefined) ?? {};
     const reg = registry.get(run.runId);

@@ -2,13 +2,27 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { dataFingerprint, exportRunJson, importRunJson, openRunStore, RunFileError, runFromResult, type RunRecord } from './store.ts';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
+import { resolveBattery } from '../../core/battery/index.ts';
+import { horizonSteps, resolveEnvConfig } from '../../core/env/config.ts';
+import { obsLayout } from '../../core/env/features.ts';
+import { initPolicyWeights } from '../../core/rl/mlp.ts';
+import { toSavedModel } from '../../core/rl/model.ts';
+import { createRng } from '../../core/rl/rng.ts';
+
+/** A small but valid model (the import checks it with the one model loader). */
+function validModel() {
+  const env = resolveEnvConfig({ horizonHours: 2 });
+  const weights = initPolicyWeights(obsLayout(horizonSteps(env, 1)).dim, 3, 4, createRng(1));
+  return toSavedModel(weights, { env, stats: { priceMeanEurPerMWh: 50, priceStdEurPerMWh: 20, rewardScaleEur: 1 }, dtHours: 1, battery: resolveBattery({}), hiddenSize: 4, validationShare: 0.9, backend: 'wasm' });
+}
 
 function fakeResult(share: number): TrainResult {
   const n = 4;
-  return {
-    backend: 'wasm', params: { seed: 1 }, stopReason: 'time',
+  // A store fixture, not a real run: only the fields the store reads are filled in.
+  return ({
+    backend: 'wasm', params: { seed: 1 }, stopReason: 'time-cap',
     history: [{ phase: 'ppo', iteration: 1, elapsedS: 1, metrics: { 'charts/SPS': 100 }, shareOfOracle: share }],
-    model: { weights: [{ name: 'dense/kernel', shape: [2, 2], values: Float32Array.from([0.5, -1, 2, 3.25]) }], config: { horizon: 24 } },
+    model: validModel(),
     backtest: {
       profitEur: 90 * share, oracleProfitEur: 90, shareOfOracle: share, equivalentCycles: 1.5,
       trace: {
@@ -17,7 +31,7 @@ function fakeResult(share: number): TrainResult {
         cashEur: Float64Array.from([0, -1, 2, 0]), oracleSocKWh: new Float64Array(n),
       },
     },
-  };
+  }) as unknown as TrainResult;
 }
 const meta = (id: string, createdAt: number) => ({ id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'x', seconds: 30 });
 
@@ -69,6 +83,14 @@ describe('run files', () => {
   ])('importRunJson refuses %s with a clear message', (_what, text, message) => {
     expect(() => importRunJson(text, 'bad.json')).toThrow(RunFileError);
     expect(() => importRunJson(text, 'bad.json')).toThrow(message);
+  });
+  it('importRunJson refuses a run whose model is damaged (a NaN weight, a zero price std), naming the field', () => {
+    const nan = runFromResult(fakeResult(0.9), meta('n', 1));
+    nan.model.weights[0].values[2] = Number.NaN;
+    expect(() => importRunJson(exportRunJson(nan), 'bad.json')).toThrow(/bad\.json: model: weights\[0\]\.values\[2\] is NaN/);
+    const std = runFromResult(fakeResult(0.9), meta('s', 1));
+    std.model.config.stats.priceStdEurPerMWh = 0;
+    expect(() => importRunJson(exportRunJson(std), 'bad.json')).toThrow(/priceStdEurPerMWh must be > 0/);
   });
 });
 

@@ -6,6 +6,7 @@
 
 import { openDB, type IDBPDatabase } from 'idb';
 import type { Backtest, SavedModel, TrainProgress, TrainResult } from '../../../workers/trainer-api.ts';
+import { ModelFileError, checkSavedModel } from '../../core/rl/model.ts';
 
 export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -164,6 +165,12 @@ export function importRunJson(text: string, fileName = 'run file'): RunRecord {
   const r = d.run;
   const missing = (['id', 'createdAt', 'params', 'evaluation', 'model', 'backtest'] as const).filter((k) => r?.[k] === undefined);
   if (!r || missing.length) throw new RunFileError(`${fileName}: the run lacks ${missing.join(', ')}`);
-  if (!Array.isArray(r.model?.weights) || !r.model.weights.every((w) => w.values instanceof Float32Array)) throw new RunFileError(`${fileName}: the model weights are missing or damaged`);
+  // The one model loader (core/rl/model.ts): a NaN weight, a short array, a zero price std ... is refused here.
+  try {
+    checkSavedModel(r.model, `${fileName}: model`);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw new RunFileError(e.message);
+    throw e;
+  }
   return { name: '', tags: [], modelName: '', stage: 'None', dataFile: '', dataFingerprint: '', backend: '', seconds: 0, stopReason: '', history: [], ...r } as RunRecord;
 }

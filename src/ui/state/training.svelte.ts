@@ -7,6 +7,7 @@ import type { BackendName, TrainProgress, TrainRequest, TrainResult, TrainerApi 
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { actionLevels } from '../../core/env/config.ts';
+import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
 import { type Split, sliceSeries } from '../lib/split.ts';
 import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
@@ -65,7 +66,7 @@ export class TrainingState {
     this.history = [];
     this.result = null;
     this.levels = actionLevels(s.numActions);
-    const { env, ppo } = toRequestOptions(s);
+    const { env, ppo, cloneOptions, seconds } = toRequestOptions(s);
     const req: TrainRequest = {
       train: sliceSeries(series.timesUtcMs, series.pricesEurPerMWh, split.trainStart, split.trainEnd),
       test: sliceSeries(series.timesUtcMs, series.pricesEurPerMWh, split.trainEnd, split.n),
@@ -74,15 +75,15 @@ export class TrainingState {
       env,
       ppo,
       clone: s.clone,
-      seconds: s.seconds,
+      cloneOptions,
+      seconds,
       seed: s.seed,
       backend: s.backend,
     };
     const onProgress = Comlink.proxy((p: TrainProgress) => {
       if (id !== this.#runId) return;
       this.history = [...this.history, p];
-      const m = /backend:\s*(\w+)/.exec(p.message ?? '');
-      if (m) this.backend = m[1] as BackendName;
+      if (p.backend) this.backend = p.backend;
       if (p.message) this.message = p.message;
     });
     try {
@@ -106,7 +107,7 @@ export class TrainingState {
       this.resultSeries = series;
       this.resultSplit = split;
       this.backend = result.backend;
-      this.message = `Training ended: ${result.stopReason}.`;
+      this.message = `Training ended: ${STOP_REASON_TEXT[result.stopReason]}; kept the ${result.kept.source === 'ppo' ? 'fine-tuned policy' : result.kept.source === 'clone' ? 'clone' : 'untrained policy'}.`;
       return result;
     } catch (e) {
       if (id === this.#runId && !(e instanceof WorkerCallAborted && e.reason === 'cancelled')) this.error = `Training failed: ${(e as Error).message}`;
