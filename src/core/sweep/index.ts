@@ -1,0 +1,2 @@
+export * from './spec.ts';
+export { hash128, stableJson } from './hash.ts';
