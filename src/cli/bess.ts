@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   compare: () => import('./commands/compare.ts'),
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
+  sweep: () => import('./commands/sweep.ts'),
+  'sweep-task': () => import('./commands/sweep-task.ts'),
+  'sweep-report': () => import('./commands/sweep-report.ts'),
 };
 
 export const EXIT_OK = 0;
