@@ -10,7 +10,7 @@ import { emitManifests, runLocal, runSlurm, type EngineResult } from '../sweep/e
 import { loadSweepSpec } from '../sweep/run-task.ts';
 
 const ENGINES = ['local', 'slurm', 'k8s', 'cloud-run', 'aws-batch'] as const;
-const DEFAULT_VOLUME: Record<string, string> = { k8s: 'powerbidder-sweep', 'cloud-run': 'BUCKET', 'aws-batch': 'fs-EFS_ID' };
+const DEFAULT_VOLUME: Record<string, string> = { k8s: 'powerbidder-sweep', 'cloud-run': 'FILESTORE_IP:/sweep', 'aws-batch': 'fs-EFS_ID' };
 
 export const command = defineCommand({
   summary: 'Run a sweep spec: every task (train + backtest + compare) as one MLflow run, locally, on Slurm, or as manifests for Kubernetes, Cloud Run, AWS Batch.',
@@ -26,7 +26,8 @@ export const command = defineCommand({
     emit: { type: 'string', arg: 'DIR', help: 'k8s, cloud-run, aws-batch: folder to write the manifests to' },
     image: { type: 'string', default: 'powerbidder-bess:latest', arg: 'IMAGE', help: 'k8s, cloud-run, aws-batch: image built from deploy/bess.Dockerfile' },
     mount: { type: 'string', default: '/sweep', arg: 'PATH', help: 'k8s, cloud-run, aws-batch: where the shared volume (spec, data, mlruns) is mounted' },
-    volume: { type: 'string', arg: 'NAME', help: 'k8s: PVC name; cloud-run: GCS bucket; aws-batch: EFS file system id' },
+    'container-spec': { type: 'string', arg: 'PATH', help: "k8s, cloud-run, aws-batch: the spec's path in the container (default <mount>/<spec file name>)" },
+    volume: { type: 'string', arg: 'NAME', help: 'k8s: a ReadWriteMany PVC; cloud-run: an NFS share SERVER:/PATH (Filestore); aws-batch: an EFS file system id' },
     retries: { type: 'number', integer: true, default: 3, arg: 'N', help: 'k8s, cloud-run, aws-batch: retries per task' },
   },
   async run({ values, positionals: [specPath] }, io) {
@@ -42,10 +43,11 @@ export const command = defineCommand({
 
     let result: EngineResult;
     if (remote) {
-      if (!/^\/[^\s]*$/.test(values.mount)) throw new CliError(`--mount must be an absolute path, got ${JSON.stringify(values.mount)}`);
+      if (values['container-spec'] && !values['container-spec'].startsWith('/')) throw new CliError('--container-spec must be an absolute path in the container');
+    if (!/^\/[^\s]*$/.test(values.mount)) throw new CliError(`--mount must be an absolute path, got ${JSON.stringify(values.mount)}`);
       const files = await emitManifests(engine, loaded, values.emit!, {
         image: values.image, mount: values.mount.replace(/\/+$/, ''), jobs: values.jobs ?? n, retries: values.retries, backend: values.backend,
-        volume: values.volume ?? DEFAULT_VOLUME[engine],
+        volume: values.volume ?? DEFAULT_VOLUME[engine], containerSpec: values['container-spec'],
       });
       return {
         json: { engine, tasks: n, files },

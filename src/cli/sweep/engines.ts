@@ -179,13 +179,15 @@ export interface EmitOptions {
   jobs: number;
   retries: number;
   backend: string;
-  /** k8s: PersistentVolumeClaim; cloud-run: GCS bucket; aws-batch: EFS file system id. */
+  /** k8s: a ReadWriteMany PersistentVolumeClaim; cloud-run: an NFS share SERVER:/PATH (Filestore); aws-batch: EFS file system id. */
   volume: string;
+  /** The spec's path inside the container (default `<mount>/<spec file name>`); its data paths resolve against its folder. */
+  containerSpec?: string;
 }
 
 /** The container's command for every engine: the CLI with the spec and store on the shared volume. */
 function containerArgs(loaded: LoadedSpec, o: EmitOptions): string[] {
-  return taskArgs(`${o.mount}/${basename(loaded.path)}`, `${o.mount}/mlruns`, o.backend);
+  return taskArgs(o.containerSpec ?? `${o.mount}/${basename(loaded.path)}`, `${o.mount}/mlruns`, o.backend);
 }
 
 /** Kubernetes: an Indexed Job (completionMode: Indexed), one completion per task, JOB_COMPLETION_INDEX per pod. */
@@ -221,9 +223,10 @@ export function kubernetesJob(loaded: LoadedSpec, o: EmitOptions): Record<string
   };
 }
 
-/** Cloud Run jobs (`gcloud run jobs replace`): taskCount tasks, CLOUD_RUN_TASK_INDEX per task, a GCS volume. */
+/** Cloud Run jobs (`gcloud run jobs replace`): taskCount tasks, CLOUD_RUN_TASK_INDEX per task, an NFS volume. */
 export function cloudRunJob(loaded: LoadedSpec, o: EmitOptions): Record<string, unknown> {
   const n = taskCount(loaded.spec);
+  const [nfsServer, nfsPath] = o.volume.includes(':') ? [o.volume.slice(0, o.volume.indexOf(':')), o.volume.slice(o.volume.indexOf(':') + 1)] : [o.volume, '/'];
   const name = `bess-sweep-${loaded.spec.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 49).replace(/-+$/, '');
   return {
     apiVersion: 'run.googleapis.com/v1',
@@ -231,6 +234,8 @@ export function cloudRunJob(loaded: LoadedSpec, o: EmitOptions): Record<string, 
     metadata: { name, annotations: { 'run.googleapis.com/launch-stage': 'GA' } },
     spec: {
       template: {
+        // NFS volumes need the second-generation execution environment (the default of jobs; stated to be sure).
+        metadata: { annotations: { 'run.googleapis.com/execution-environment': 'gen2' } },
         spec: {
           taskCount: n,
           parallelism: Math.max(1, Math.min(o.jobs, n)),
@@ -244,7 +249,8 @@ export function cloudRunJob(loaded: LoadedSpec, o: EmitOptions): Record<string, 
                 resources: { limits: { cpu: '1', memory: '4Gi' } },
                 volumeMounts: [{ name: 'sweep', mountPath: o.mount }],
               }],
-              volumes: [{ name: 'sweep', csi: { driver: 'gcsfuse.run.googleapis.com', volumeAttributes: { bucketName: o.volume } } }],
+              // NFS (Filestore): claims rely on rename(2) being atomic, which a Cloud Storage FUSE mount is not.
+              volumes: [{ name: 'sweep', nfs: { server: nfsServer, path: nfsPath || '/' } }],
             },
           },
         },

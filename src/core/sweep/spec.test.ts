@@ -110,3 +110,13 @@ describe('stable ids', () => {
     expect(hash128('')).not.toBe(hash128('\u0000'));
   });
 });
+
+describe("the README's 1,000-task example", () => {
+  it('test-data/sweep/example-1000.json expands into 1,000 tasks, the last one the last of every axis', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const spec = parseSweepSpec(JSON.parse(await readFile('test-data/sweep/example-1000.json', 'utf8')), 'example-1000.json');
+    expect(taskCount(spec)).toBe(1000);
+    expect(sweepTask(spec, 999)).toMatchObject({ file: '../real/fr-2022-hourly.csv', battery: { capacityKWh: 200, powerKW: 100 }, env: { sellAboveAvgBonusCoef: 0.3 }, seed: 10, seconds: 3600 });
+    expect(new Set(sweepTasks(spec).map((t) => t.runId)).size).toBe(1000);
+  });
+});
