@@ -12,8 +12,11 @@ export type { KeptPolicy, PriceSlice, RunParams, RunWork, TrainRequest, TrainRes
 export type { Backtest, BacktestTrace, BackendName, StopReason, TrainProgress } from '../src/core/rl/types.ts';
 
 export interface TrainerApi {
-  /** Trains, then backtests the best policy on the test split. Progress arrives through the callback. */
-  start(req: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+  /**
+   * Trains, then backtests the best policy on the test split. Progress arrives through the callback; the policy
+   * kept so far, each time it changes, through `onCheckpoint` (the page stores it with the run's partial record).
+   */
+  start(req: TrainRequest, onProgress: (p: TrainProgress) => void, onCheckpoint?: (model: SavedModel) => void): Promise<TrainResult>;
   /** Ends training early; start() still resolves, with the best model so far and its backtest. */
   stop(): Promise<void>;
   /** Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault. */

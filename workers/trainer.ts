@@ -109,10 +109,10 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
   let stopRequested = false;
 
   return {
-    async start(req: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult> {
+    async start(req: TrainRequest, onProgress: (p: TrainProgress) => void, onCheckpoint?: (model: SavedModel) => void): Promise<TrainResult> {
       stopRequested = false;
       const backend = await deps.selectBackend(req.backend ?? 'auto');
-      return runTraining(req, { backend, oracle: deps.oracle, nowMs: deps.nowMs, onProgress, stopRequested: () => stopRequested, yieldToEvents: deps.yieldToEvents });
+      return runTraining(req, { backend, oracle: deps.oracle, nowMs: deps.nowMs, onProgress, stopRequested: () => stopRequested, yieldToEvents: deps.yieldToEvents, onCheckpoint });
     },
 
     async stop(): Promise<void> {

@@ -6,6 +6,7 @@ import { parsePriceCsv } from '../../src/io/csv.ts';
 import type { BackendName, TrainerApi, TrainProgress } from '../../workers/trainer-api.ts';
 import type { OracleApi } from '../../workers/oracle-api.ts';
 import { benchSplit, progressTracker, rolloutSps } from '../rl-measure.ts';
+import './sizing.ts';
 
 export interface BrowserRunRequest {
   fileName: string;

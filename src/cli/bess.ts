@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   compare: () => import('./commands/compare.ts'),
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
+  size: () => import('./commands/size.ts'),
   sweep: () => import('./commands/sweep.ts'),
   'sweep-task': () => import('./commands/sweep-task.ts'),
   'sweep-report': () => import('./commands/sweep-report.ts'),

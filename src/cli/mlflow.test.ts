@@ -12,10 +12,11 @@ const run = promisify(execFile);
 const bess = (args: string[]) => run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli/bess.ts', ...args], { encoding: 'utf8' });
 
 describe('mlflowTrainFlags(args)', () => {
+  // The flags as the strict parser hands them over: `--name value` pairs.
   const flags = (s: string) => {
     const words = s.split(' ');
     const values: Record<string, string> = {};
-    for (let i = 0; i < words.length; i += 2) values[words[i].replace(/^--/, '')] = words[i + 1];
+    for (let i = 0; i < words.length; i += 2) values[words[i].slice(2)] = words[i + 1];
     return mlflowTrainFlags(values);
   };
   it('defaults the experiment and stage, canonicalises the stage', () => {

@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './args.ts';
+import type { OptionSpecs } from './command.ts';
 import { MODEL_STAGES, isValidModelName, type ModelStage } from '../core/mlflow/layout.ts';
 import { resolveModelUri } from '../core/mlflow/read.ts';
 import { MODEL_ARTIFACT, dataFingerprint, trainingToMlflowRun, type TrainingRun } from '../core/mlflow/training.ts';
@@ -30,6 +31,14 @@ export interface MlflowTrainFlags {
   register?: string;
   stage: ModelStage;
 }
+
+/** The MLflow options of `bess train`, declared once for the strict parser. */
+export const MLFLOW_TRAIN_OPTIONS = {
+  mlruns: { type: 'string', arg: 'DIR', help: 'also write the run into the MLflow file store DIR (--out is then optional)' },
+  experiment: { type: 'string', arg: 'NAME', help: `experiment to log into (${DEFAULT_EXPERIMENT})` },
+  register: { type: 'string', arg: 'NAME', help: "register the run's model as the next version of NAME" },
+  stage: { type: 'string', arg: 'STAGE', help: `that version's stage: ${MODEL_STAGES.join(', ')} (None)` },
+} as const satisfies OptionSpecs;
 
 /** The MLflow flags of `bess train`, or null without --mlruns (then --experiment, --register, --stage are errors). */
 export function mlflowTrainFlags(values: { mlruns?: string; experiment?: string; register?: string; stage?: string }): MlflowTrainFlags | null {

@@ -16,7 +16,7 @@ export const command = defineCommand({
   positionals: [{ name: 'FILE', help: 'price CSV' }],
   options: {
     model: { type: 'string', required: true, arg: 'DIR|URI', help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID' },
-    mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow store a models:/ or runs:/ --model is in' },
+    mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow file store that models:/ and runs:/ URIs resolve in' },
     ...BATTERY_OPTIONS,
   },
   async run({ values, positionals: [file] }) {
@@ -50,7 +50,7 @@ export const command = defineCommand({
     try {
       bt = await trainer.backtest(model, { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh }, series.dtHours, battery);
     } catch (err) {
-      if (err instanceof Error && /^model /.test(err.message)) throw new CliError(`${where}: ${err.message}`);
+      if (err instanceof Error && /^model /.test(err.message)) throw new CliError(`${join(dir, 'model.json')}: ${err.message}`);
       throw err;
     }
     const actions = bt.trace.actions;

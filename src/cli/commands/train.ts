@@ -1,7 +1,6 @@
-// `bess train`: the trainer of the page (workers/trainer.ts → src/core/rl/run.ts), in Node. The run's work is its
-// budget (--clone-epochs, --total-timesteps); --seconds only caps it, and the stop reason says when it did. Writes params.json, metrics.json and
-// model.json to --out (and/or the run into the MLflow store --mlruns) and prints the final metrics. --out is checked
-// before training starts (out-dir.ts).
+// `bess train`: the trainer of the page (workers/trainer.ts → src/core/rl/run.ts), in Node. Writes params.json,
+// metrics.json and model.json to --out and prints the final metrics. The run's work is its budget
+// (--clone-epochs, --total-timesteps); --seconds only caps it, and the stop reason says when it did.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../command.ts';
@@ -14,8 +13,7 @@ import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
-import { logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
-import { MODEL_STAGES } from '../../core/mlflow/layout.ts';
+import { MLFLOW_TRAIN_OPTIONS, logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
 
 /** Share of a file's rows used for training when no --test file is given (the rest is the test split). */
 const TRAIN_SHARE = 0.75;
@@ -28,28 +26,24 @@ export const command = defineCommand({
     test: { type: 'string', arg: 'FILE', help: 'price CSV to backtest on (default: the last 25% of --train)' },
     out: { type: 'string', arg: 'DIR', help: 'folder for params.json, metrics.json, model.json (required without --mlruns)' },
     force: { type: 'boolean', help: 'overwrite a run already in --out' },
-    'clone-epochs': { type: 'number', integer: true, arg: 'N', help: `cloning budget, epochs (default ${DEFAULT_CLONE_CONFIG.epochs})` },
-    'total-timesteps': { type: 'number', integer: true, arg: 'N', help: `PPO budget, environment steps (default ${DEFAULT_PPO_CONFIG.totalTimesteps})` },
-    seconds: { type: 'number', arg: 'S', help: 'wall-clock cap in seconds (default none)' },
+    'clone-epochs': { type: 'number', integer: true, arg: 'N', help: `teacher-cloning epochs (default ${DEFAULT_CLONE_CONFIG.epochs})` },
+    'total-timesteps': { type: 'number', integer: true, arg: 'N', help: `PPO environment steps (default ${DEFAULT_PPO_CONFIG.totalTimesteps})` },
+    seconds: { type: 'number', arg: 'S', help: 'time cap: ends the run early and says so (default: none)' },
     seed: { type: 'number', integer: true, default: 1, help: 'random seed' },
     'no-clone': { type: 'boolean', help: 'skip cloning the teacher: PPO alone' },
     backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], default: 'auto', help: 'tfjs backend (auto: the faster by measurement)' },
     quiet: { type: 'boolean', help: 'no progress lines on stderr' },
-    mlruns: { type: 'string', arg: 'DIR', help: 'also write the run into the MLflow file store DIR (created if needed)' },
-    experiment: { type: 'string', arg: 'NAME', help: 'MLflow experiment to log into (default PowerBidder)' },
-    register: { type: 'string', arg: 'NAME', help: "register the run's model as the next version of NAME" },
-    stage: { type: 'string', arg: 'STAGE', help: `that version's stage: ${MODEL_STAGES.join(', ')} (default None)` },
+    ...MLFLOW_TRAIN_OPTIONS,
     ...BATTERY_OPTIONS,
   },
   async run({ values }, io) {
     const { train: trainPath, out: outDir, test: testPath, seconds, seed, backend } = values;
+    const { 'clone-epochs': cloneEpochs, 'total-timesteps': totalTimesteps } = values;
     const mlflow = mlflowTrainFlags(values);
-    if (!mlflow && !outDir) throw new CliError('train needs --out DIR (or --mlruns DIR)');
-    const cloneEpochs = values['clone-epochs'];
-    const totalTimesteps = values['total-timesteps'];
+    if (!outDir && !mlflow) throw new CliError('--out DIR is required (or --mlruns DIR)');
     if (seconds !== undefined && !(seconds > 0)) throw new CliError('--seconds (the time cap) must be > 0');
-    if (cloneEpochs !== undefined && !(cloneEpochs >= 0)) throw new CliError('--clone-epochs must be a whole number ≥ 0');
-    if (totalTimesteps !== undefined && !(totalTimesteps >= 0)) throw new CliError('--total-timesteps must be a whole number ≥ 0');
+    if (cloneEpochs !== undefined && cloneEpochs < 0) throw new CliError('--clone-epochs must be a whole number ≥ 0');
+    if (totalTimesteps !== undefined && totalTimesteps < 0) throw new CliError('--total-timesteps must be a whole number ≥ 0');
     const battery = batterySpec(values);
 
     const trainFile = await loadPriceFile(trainPath);
@@ -69,8 +63,8 @@ export const command = defineCommand({
     if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1) throw new CliError(`${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`);
 
     const prepared = outDir ? await prepareOutDir(outDir, { force: values.force }) : null;
-    const startMs = Date.now();
     const quiet = values.quiet || values.json;
+    const startMs = Date.now();
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const onProgress = (p: TrainProgress) => {
       if (quiet) return;

@@ -112,6 +112,9 @@ export interface RunDeps {
   stopRequested: () => boolean;
   /** Lets a stop() message in between iterations (a macrotask in a worker). */
   yieldToEvents: () => Promise<void>;
+  /** Receives the policy kept so far whenever it changes (each clone epoch, a PPO iteration that beats it), so a
+   * host can keep a partial run that survives a reload. */
+  onCheckpoint?: (model: SavedModel) => void;
 }
 
 /** The one place that decides why a run ends: the first of stop, time cap and divergence, else the budget. */
@@ -208,6 +211,8 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   let bestScore = evaluate(weights);
   const kept: KeptPolicy = { source: 'init', validationShare: bestScore, cloneValidationShare: null, ppoValidationShare: null };
   const work: RunWork = { cloneEpochs: 0, ppoIterations: 0, ppoTimesteps: 0 };
+  const checkpoint = (w: PolicyWeights, score: number) =>
+    deps.onCheckpoint?.(toSavedModel(w, { env, stats, dtHours: dt, battery, hiddenSize: ppo.hiddenSize, validationShare: score, backend: deps.backend }));
   try {
     // Warm start: clone the rolling-horizon teacher, for the budget's epochs.
     if (clone && cloneCfg.epochs > 0 && control.check() === null) {
@@ -230,6 +235,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
         bestScore = score;
         best = cloneWeights(weights);
         Object.assign(kept, { source: 'clone', validationShare: score, cloneValidationShare: score });
+        checkpoint(best, score);
         emit({ phase: 'clone', iteration: epoch, budgetDone: cloneWeight * (epoch / cloneCfg.epochs), metrics: { 'clone/loss': loss, 'clone/accuracy': accuracy, 'charts/validation_share': score, 'charts/test_share': testShare(weights) }, shareOfOracle: score });
         await deps.yieldToEvents();
         return control.check() === null;
@@ -248,6 +254,9 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
       const iterations = budget.ppoIterations;
       const threshold = bestScore + runOpts.keepBestMargin;
       let ppoBest: number | null = null;
+      // trainPpo keeps an iteration's weights when their score beats its best so far (starting at the threshold):
+      // the same rule makes them the checkpoint.
+      let checkpointScore = threshold;
       const out = await trainPpo({
         config: ppo,
         vec,
@@ -262,6 +271,10 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
           if (score !== undefined) {
             metrics['charts/test_share'] = testShare(w);
             ppoBest = Math.max(ppoBest ?? -Infinity, score);
+            if (score > checkpointScore) {
+              checkpointScore = score;
+              checkpoint(w, score);
+            }
           }
           work.ppoIterations = iteration;
           work.ppoTimesteps = metrics['charts/global_step'];

@@ -5,45 +5,24 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { experimentIdForName, runIdFor } from '../../core/mlflow/layout.ts';
 import { mlrunsZipToRuns, runsToMlrunsZip } from './mlflow-zip.ts';
-import { RunFileError, runFromResult, type RunRecord } from './store.ts';
-import type { TrainResult } from '../../../workers/trainer-api.ts';
-import { resolveBattery } from '../../core/battery/index.ts';
-import { horizonSteps, resolveEnvConfig } from '../../core/env/config.ts';
-import { obsLayout } from '../../core/env/features.ts';
-import { initPolicyWeights } from '../../core/rl/mlp.ts';
-import { toSavedModel } from '../../core/rl/model.ts';
-import { createRng } from '../../core/rl/rng.ts';
+import { RunFileError, runFromResult, type CompleteRun } from './store.ts';
+import { fakeResult } from './test-factory.ts';
 
-/** A small model the one model loader accepts (the trainer branch's loader validates weights and config). */
-function validModel() {
-  const env = resolveEnvConfig({ horizonHours: 6 });
-  const weights = initPolicyWeights(obsLayout(horizonSteps(env, 1)).dim, 3, 8, createRng(1));
-  return toSavedModel(weights, {
-    env, stats: { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 25, rewardScaleEur: 1.25 }, dtHours: 1, battery: resolveBattery({}),
-    hiddenSize: 8, validationShare: 0.9, backend: 'wasm',
-  });
-}
-
-function record(id: string, createdAt: number, share: number, extra: Partial<RunRecord> = {}): RunRecord {
+function record(id: string, createdAt: number, share: number, extra: Partial<CompleteRun> = {}): CompleteRun {
   const n = 3;
-  // A hand-made result, only the fields the zip carries (the trainer's TrainResult has more).
-  const result = {
-    backend: 'wasm', params: { seed: 1, seconds: 30, battery: { capacityKWh: 100 }, ppo: { learningRate: 0.00025 }, data: { dtHours: 1 } }, stopReason: 'time',
+  const result = fakeResult(share, {
+    params: { seed: 1, seconds: 30, battery: { capacityKWh: 100 }, ppo: { learningRate: 0.00025 }, data: { dtHours: 1 } },
     history: [
       { phase: 'clone', iteration: 1, elapsedS: 1.5, metrics: { 'clone/loss': 0.7, 'charts/validation_share': share }, shareOfOracle: share },
       { phase: 'ppo', iteration: 1, elapsedS: 2.5, metrics: { 'charts/SPS': 100, 'losses/approx_kl': 0.001 } },
       { phase: 'eval', iteration: 0, elapsedS: 3, metrics: { 'eval/profit_eur': 90 * share, 'eval/share_of_oracle': share }, shareOfOracle: share },
     ],
-    model: validModel(),
-    backtest: {
-      profitEur: 90 * share, oracleProfitEur: 90, shareOfOracle: share, equivalentCycles: 1.5,
-      trace: {
-        timesUtcMs: Float64Array.from({ length: n }, (_, i) => 1672531200000 + i * 3.6e6), pricesEurPerMWh: Float64Array.from([1, -2.5, 3]), actions: Int32Array.from([0, 1, 2]),
-        socBeforeKWh: Float64Array.from([0, 0, 45]), socAfterKWh: Float64Array.from([0, 45, 0]), cashEur: Float64Array.from([0, -0.3875, 0.135]), oracleSocKWh: Float64Array.from([0, 45, 0]),
-      },
-    },
-  } as unknown as TrainResult;
-  return { ...runFromResult(result, { id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'abcd1234-8760', seconds: 30 }), ...extra };
+  });
+  result.backtest.trace = {
+    timesUtcMs: Float64Array.from({ length: n }, (_, i) => 1672531200000 + i * 3.6e6), pricesEurPerMWh: Float64Array.from([1, -2.5, 3]), actions: Int32Array.from([0, 1, 2]),
+    socBeforeKWh: Float64Array.from([0, 0, 45]), socAfterKWh: Float64Array.from([0, 45, 0]), cashEur: Float64Array.from([0, -0.3875, 0.135]), oracleSocKWh: Float64Array.from([0, 45, 0]),
+  };
+  return { ...(runFromResult(result, { id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'abcd1234-8760', seconds: 30 }) as CompleteRun), ...extra };
 }
 
 const a = record('0b8e0f4c-2d39-4bb4-9a4c-7d2e5f1a3b6c', 1700000010000, 0.9, { tags: ['baseline'] });
@@ -92,8 +71,8 @@ describe('mlrunsZipToRuns(zip)', () => {
     expect(skipped).toEqual([]);
     const byId = new Map(runs.map((r) => [r.id, r]));
     for (const r of [a, b, c]) {
-      const back = byId.get(r.id)!;
-      expect(back).toMatchObject({ id: r.id, createdAt: r.createdAt, name: r.name, tags: r.tags, modelName: r.stage === 'None' ? '' : r.modelName || 'BatteryPPOModel', stage: r.stage, dataFile: 'be.csv', dataFingerprint: r.dataFingerprint, backend: 'wasm', seconds: 30, stopReason: 'time' });
+      const back = byId.get(r.id) as CompleteRun;
+      expect(back).toMatchObject({ id: r.id, createdAt: r.createdAt, name: r.name, tags: r.tags, modelName: r.stage === 'None' ? '' : r.modelName || 'BatteryPPOModel', stage: r.stage, dataFile: 'be.csv', dataFingerprint: r.dataFingerprint, backend: 'wasm', seconds: 30, stopReason: 'time-cap' });
       expect(back.evaluation).toEqual(r.evaluation);
       expect(back.model.weights[0].values).toEqual(r.model.weights[0].values);
       expect(back.backtest.trace).toEqual(r.backtest.trace);
@@ -115,7 +94,7 @@ describe('mlrunsZipToRuns(zip)', () => {
     const { runs, skipped } = mlrunsZipToRuns(zipSync(tree), 'theirs.zip');
     expect(runs.map((r) => [r.id, r.name, r.stage, r.modelName, r.dataFile])).toEqual([['5f3c9a2b7d1e4c6f8a0b2d4e6f8a1c3e', 'ppo-be-2023', 'Production', 'BatteryPPOModel', 'be-2023-hourly.csv']]);
     expect(runs[0].evaluation).toEqual({ shareOfOracle: 0.9684, profitEur: 502.87, oracleProfitEur: 519.2743111111121, equivalentCycles: 91.85 });
-    expect(runs[0].backtest.trace.actions).toEqual(Int32Array.from([1, 2, 0]));
+    expect((runs[0] as CompleteRun).backtest.trace.actions).toEqual(Int32Array.from([1, 2, 0]));
     expect(skipped).toEqual(expect.arrayContaining([
       'mlruns/0/a1b2c3d4e5f60718293a4b5c6d7e8f90/ (elasticnet-sweep): no PowerBidder model (artifacts/model/model.json)',
       'mlruns/412345678901234567/7a7a7a7a7a7a4b4b8c8c9d9d0e0e1f1f/ (aborted): the run is deleted',
@@ -131,7 +110,7 @@ describe('mlrunsZipToRuns(zip)', () => {
     const damaged = { ...good, [runMeta]: strToU8('status: [') };
     expect(() => mlrunsZipToRuns(zipSync(damaged), 'd.zip')).toThrow(new RunFileError(`d.zip: ${runMeta}: is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ])`));
     const badModel = { ...good, [`mlruns/${EXP}/${runIdFor(a.id)}/artifacts/model/model.json`]: strToU8('{"weights": 3}') };
-    expect(() => mlrunsZipToRuns(zipSync(badModel), 'm.zip')).toThrow(/m.zip: mlruns\/\d+\/[0-9a-f]{32}\/artifacts\/model\/model.json: /);
+    expect(() => mlrunsZipToRuns(zipSync(badModel), 'm.zip')).toThrow(/m.zip: mlruns\/\d+\/[0-9a-f]{32}\/artifacts\/model\/model.json: format unknown format/);
     expect(() => mlrunsZipToRuns(zipSync({ 'holiday/cat.jpg': Uint8Array.from([1, 2]) }), 'cat.zip')).toThrow('cat.zip is not an MLflow store: no experiment (<id>/meta.yaml); first entry holiday/cat.jpg');
     const zip = runsToMlrunsZip([a], { nowMs: 1700000000000 });
     expect(() => mlrunsZipToRuns(zip.subarray(0, zip.length - 30), 'cut.zip')).toThrow(/cut.zip is not a readable zip file/);

@@ -12,7 +12,7 @@ import {
 import { MlflowStoreError, readStore, stripStoreRoot } from '../../core/mlflow/read.ts';
 import { trainingFromMlflowRun, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { parseSavedModel, serializeSavedModel } from '../../core/rl/model.ts';
-import { RunFileError, STAGES, type RunRecord, type Stage } from './store.ts';
+import { RunFileError, STAGES, type CompleteRun, type RunRecord, type Stage } from './store.ts';
 
 /** The experiment the page's runs go into. */
 export const BROWSER_EXPERIMENT = 'PowerBidder';
@@ -28,7 +28,9 @@ export interface MlflowExportOptions {
 }
 
 /** The runs as an MLflow file store: Default and PowerBidder experiments, the runs, the registry. */
-export function runsToMlflowFiles(records: RunRecord[], opts: MlflowExportOptions): FileEntry[] {
+export function runsToMlflowFiles(all: RunRecord[], opts: MlflowExportOptions): FileEntry[] {
+  // An interrupted run has no evaluation (and maybe no model): MLflow gets finished runs; a run file keeps the rest.
+  const records = all.filter((r): r is CompleteRun => r.status === 'complete');
   const experiment: MlflowExperiment = {
     experimentId: experimentIdForName(BROWSER_EXPERIMENT), name: BROWSER_EXPERIMENT, artifactLocation: '', lifecycleStage: 'active',
     creationTimeMs: Math.min(opts.nowMs, ...records.map((r) => r.createdAt)), lastUpdateTimeMs: opts.nowMs, tags: {},
@@ -130,14 +132,15 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
     }
     let model;
     try {
-      model = parseSavedModel(t.modelJson, `${where}artifacts/model/model.json`).model;
+      model = parseSavedModel(t.modelJson, `${fileName}: ${where}artifacts/model/model.json`).model;
     } catch (e) {
-      throw new RunFileError(`${fileName}: ${(e as Error).message}`);
+      throw new RunFileError((e as Error).message);
     }
     const data = (t.params.data as Record<string, unknown> | undefined) ?? {};
     const reg = registry.get(run.runId);
     const empty = new Float64Array(0);
     runs.push({
+      status: 'complete',
       id: run.tags['powerbidder.runId'] || run.runId,
       createdAt: run.endTimeMs ?? run.startTimeMs,
       name: run.runName,
