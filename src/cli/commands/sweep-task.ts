@@ -6,6 +6,7 @@ import { CliError } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { taskCount } from '../../core/sweep/index.ts';
 import { INDEX_VARIABLES, loadSweepSpec, runSweepTask, taskIndex } from '../sweep/run-task.ts';
+import { engineRetryOf } from '../sweep/claim.ts';
 
 export const command = defineCommand({
   summary: 'Run one task of a sweep spec (train + backtest + compare) into an MLflow store, once.',
@@ -30,7 +31,7 @@ export const command = defineCommand({
       process.once('SIGINT', handler);
     };
     const out = await runSweepTask({
-      loaded, index, mlruns: values.mlruns, backend: values.backend, staleAfterS: values['stale-after'], heartbeatS: 30,
+      loaded, index, mlruns: values.mlruns, backend: values.backend, staleAfterS: values['stale-after'], engineRetry: engineRetryOf(process.env), heartbeatS: 30,
       log: io.log, onKillable: onSignal,
     });
     const json = { ...out, sweep: loaded.spec.name, tasks: taskCount(loaded.spec) };

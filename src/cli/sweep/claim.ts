@@ -69,6 +69,11 @@ export interface ClaimOptions {
   nowMs: () => number;
   /** A RUNNING run of another host with no heartbeat for this long is taken over. */
   staleAfterS: number;
+  /**
+   * Set when the batch engine says this attempt is a retry of the task's index (attemptOfEngine): engines run one
+   * attempt of an index at a time, so a RUNNING run of another host is the dead previous attempt's.
+   */
+  engineRetry?: string | null;
   log: (line: string) => void;
 }
 
@@ -82,12 +87,25 @@ export function newOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID()}`;
 }
 
+/** The engine's retry counter when this attempt is a retry (Slurm requeue, Kubernetes, Cloud Run, AWS Batch). */
+export function engineRetryOf(env: NodeJS.ProcessEnv): string | null {
+  const counters: [string, number][] = [
+    ['SLURM_RESTART_COUNT', 0], ['JOB_INDEX_FAILURE_COUNT', 0], ['CLOUD_RUN_TASK_ATTEMPT', 0], ['AWS_BATCH_JOB_ATTEMPT', 1],
+  ];
+  for (const [name, first] of counters) {
+    const n = Number(env[name]);
+    if (env[name] !== undefined && Number.isInteger(n) && n > first) return `${name}=${n}`;
+  }
+  return null;
+}
+
 /** Why a RUNNING run may be taken over, or null if its owner may still be at work. */
-async function staleReason(runDir: string, nowMs: number, staleAfterS: number): Promise<string | null> {
+async function staleReason(runDir: string, nowMs: number, staleAfterS: number, engineRetry: string | null): Promise<string | null> {
   const owner = (await readTag(runDir, OWNER_TAG)) ?? '';
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
   if (host === hostname() && Number.isInteger(pid) && pid > 0) return pidAlive(pid) ? null : `its process ${pid} on this host is gone`;
+  if (engineRetry) return `the engine retries this task (${engineRetry}), so ${owner || 'its owner'} is gone`;
   const beat = Number(await readTag(runDir, HEARTBEAT_TAG));
   if (!Number.isFinite(beat) || nowMs - beat > staleAfterS * 1000) return `no heartbeat from ${owner || 'its owner'} for over ${staleAfterS} s`;
   return null;
@@ -136,7 +154,7 @@ export async function claimTaskRun(o: ClaimOptions): Promise<ClaimResult> {
     const status = await runStatus(runDir);
     if (status === 'FINISHED') return { kind: 'finished', runDir };
     if (status === 'RUNNING' || status === 'SCHEDULED') {
-      const why = await staleReason(runDir, o.nowMs(), o.staleAfterS);
+      const why = await staleReason(runDir, o.nowMs(), o.staleAfterS, o.engineRetry ?? null);
       if (!why) return { kind: 'busy', runDir, owner: (await readTag(runDir, OWNER_TAG)) ?? '?' };
       o.log(`${runDir}: a ${status} run is left behind (${why}); retrying the task`);
     } else if (status === null) {

@@ -204,6 +204,8 @@ export function kubernetesJob(loaded: LoadedSpec, o: EmitOptions): Record<string
       parallelism: Math.max(1, Math.min(o.jobs, n)),
       backoffLimitPerIndex: o.retries,
       maxFailedIndexes: n,
+      // A failed pod's replacement starts once it has fully terminated: one attempt per index at a time.
+      podReplacementPolicy: 'Failed',
       ttlSecondsAfterFinished: 86400,
       template: {
         metadata: { labels: { app: 'powerbidder' } },
@@ -213,6 +215,8 @@ export function kubernetesJob(loaded: LoadedSpec, o: EmitOptions): Record<string
             name: 'bess',
             image: o.image,
             args: containerArgs(loaded, o),
+            // The retry counter of this index: a retry takes over the RUNNING run its dead predecessor left.
+            env: [{ name: 'JOB_INDEX_FAILURE_COUNT', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-index-failure-count']" } } }],
             resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } },
             volumeMounts: [{ name: 'sweep', mountPath: o.mount }],
           }],

@@ -94,6 +94,8 @@ export interface RunTaskOptions {
   mlruns: string;
   backend: 'auto' | 'wasm' | 'cpu';
   staleAfterS: number;
+  /** engineRetryOf(process.env): this attempt is the engine's retry of the index. */
+  engineRetry?: string | null;
   heartbeatS: number;
   log: (line: string) => void;
   /** Called with a function that marks the claimed run KILLED (for a signal handler); undefined once done. */
@@ -148,7 +150,7 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     startTimeMs: startMs, endTimeMs: null, lifecycleStage: 'active', artifactUri: `${exp.artifactLocation.replace(/\/+$/, '')}/${task.runId}/artifacts`,
     params: flattenParams(taskParams(spec, task)), tags, metrics: {}, artifacts: [],
   };
-  const claim = await claimTaskRun({ expDir, running, nowMs: () => Date.now(), staleAfterS: o.staleAfterS, log: o.log });
+  const claim = await claimTaskRun({ expDir, running, nowMs: () => Date.now(), staleAfterS: o.staleAfterS, engineRetry: o.engineRetry, log: o.log });
   const base = { index: task.index, taskId: task.taskId, runId: task.runId, runDir: claim.runDir };
   if (claim.kind === 'finished') {
     o.log(`task ${task.index} (${task.taskId}) is finished already: ${claim.runDir}`);

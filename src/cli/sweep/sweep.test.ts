@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../bess.ts';
-import { OWNER_TAG, claimTaskRun, completeTaskRun, runStatus } from './claim.ts';
+import { OWNER_TAG, claimTaskRun, completeTaskRun, engineRetryOf, runStatus } from './claim.ts';
 import { awsBatch, cloudRunJob, kubernetesJob, slurmScript } from './engines.ts';
 import { experimentName, loadSweepSpec, taskIndex, type LoadedSpec } from './run-task.ts';
 import { validateJsonSchema, K8S_JOB_SCHEMA } from './k8s-job-schema.ts';
@@ -75,8 +75,13 @@ describe('claiming a task run', () => {
     expect(early.kind).toBe('busy');
     const late = await claimTaskRun({ expDir, running: running(exp.experimentId, other, mine), nowMs: () => 1000 + 601_000, staleAfterS: 600, log: () => {} });
     expect(late.kind).toBe('claimed');
+    // … or at once when the engine says this attempt retries the index (its previous attempt is dead).
+    const third3 = 'e'.repeat(32);
+    await claimTaskRun({ expDir, running: { ...foreign, runId: third3 }, nowMs: () => 0, staleAfterS: 600, log: () => {} });
+    const retry = await claimTaskRun({ expDir, running: running(exp.experimentId, third3, mine), nowMs: () => 1000, staleAfterS: 600, engineRetry: engineRetryOf({ JOB_INDEX_FAILURE_COUNT: '1' }), log: () => {} });
+    expect(retry).toMatchObject({ kind: 'claimed', retried: 'RUNNING' });
     const { store } = await readStoreDir(root);
-    expect(store.runs.map((r) => r.runId).sort()).toEqual([runId, other]);
+    expect(store.runs.map((r) => r.runId).sort()).toEqual([runId, other, third3]);
   });
 
   it('a retry that took the task over makes the old attempt refuse to write its result', async () => {
@@ -91,6 +96,14 @@ describe('claiming a task run', () => {
 });
 
 describe('the task index', () => {
+  it('an engine retry is recognised by its counter, a first attempt is not', () => {
+    expect(engineRetryOf({})).toBeNull();
+    expect(engineRetryOf({ SLURM_RESTART_COUNT: '0', AWS_BATCH_JOB_ATTEMPT: '1', CLOUD_RUN_TASK_ATTEMPT: '0', JOB_INDEX_FAILURE_COUNT: '' })).toBeNull();
+    expect(engineRetryOf({ SLURM_RESTART_COUNT: '2' })).toBe('SLURM_RESTART_COUNT=2');
+    expect(engineRetryOf({ AWS_BATCH_JOB_ATTEMPT: '2' })).toBe('AWS_BATCH_JOB_ATTEMPT=2');
+    expect(engineRetryOf({ CLOUD_RUN_TASK_ATTEMPT: '1' })).toBe('CLOUD_RUN_TASK_ATTEMPT=1');
+  });
+
   it('comes from --index, else the first engine variable set, and is checked against the task count', () => {
     expect(taskIndex(3, {}, 4)).toEqual({ index: 3, from: '--index' });
     expect(taskIndex(undefined, { JOB_COMPLETION_INDEX: '2' }, 4)).toEqual({ index: 2, from: 'JOB_COMPLETION_INDEX' });
