@@ -58,11 +58,25 @@ function stopAll(): void {
     }
   }
 }
-process.on('exit', () => {
+/** Stops the daemons and waits until they have exited (slurmctld saves its state on the way out), then cleans up. */
+async function shutdown(): Promise<void> {
+  const exited = daemons.map((d) => (d.exitCode !== null || d.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => d.once('exit', () => r()))));
   stopAll();
-  if (!keep) rmSync(tmp, { recursive: true, force: true });
-});
-for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, () => process.exit(130));
+  await Promise.all(exited);
+  for (let i = 0; mungePid && i < 100; i++) {
+    try {
+      process.kill(mungePid, 0);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  mungePid = null;
+  if (!keep) rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
+}
+// Last resort on an unexpected exit: signal what is still running; the folder may then stay behind.
+process.on('exit', stopAll);
+for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, () => void shutdown().finally(() => process.exit(130)));
 
 async function waitFor(what: string, ok: () => boolean, tries = 300): Promise<void> {
   for (let i = 0; i < tries; i++) {
@@ -209,13 +223,14 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
-  (e: unknown) => {
+  () => shutdown().then(() => process.exit(0)),
+  async (e: unknown) => {
     say(`FAIL: ${e instanceof Error ? e.message : String(e)}`);
     for (const f of ['slurmctld.log', 'slurmd.log']) {
       const p = join(tmp, f);
       if (existsSync(p)) process.stdout.write(`--- ${f} (last lines)\n${readFileSync(p, 'utf8').split('\n').slice(-15).join('\n')}\n`);
     }
+    await shutdown().catch(() => {});
     process.exit(1);
   },
 );

@@ -334,7 +334,7 @@ describe('bess itself', () => {
 
   it('exits 2 for an unknown command or none, 0 for --help', async () => {
     expect(await usageError('orcale', HOURLY)).toBe(
-      'bess: unknown command "orcale"; commands: parse, oracle, compare, train, backtest',
+      'bess: unknown command "orcale"; commands: parse, oracle, compare, train, backtest, size, sweep, sweep-task, sweep-report',
     );
     expect(await usageError()).toMatch(/^bess: a command is needed/);
     const help = await cli('--help');

@@ -21,12 +21,16 @@ export const command = defineCommand({
     if (!(values['stale-after'] > 0)) throw new CliError('--stale-after must be > 0');
     const loaded = await loadSweepSpec(specPath);
     const { index } = taskIndex(values.index, process.env, taskCount(loaded.spec));
+    let handler: ((signal: NodeJS.Signals) => void) | undefined;
     const onSignal = (kill: (() => Promise<void>) | undefined) => {
-      process.removeAllListeners('SIGTERM');
-      process.removeAllListeners('SIGINT');
+      if (handler) {
+        process.removeListener('SIGTERM', handler);
+        process.removeListener('SIGINT', handler);
+        handler = undefined;
+      }
       if (!kill) return;
       // scancel, a pod's deletion, Ctrl-C: mark the run KILLED so a retry need not wait for staleness.
-      const handler = (signal: NodeJS.Signals) => void kill().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      handler = (signal: NodeJS.Signals) => void kill().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
       process.once('SIGTERM', handler);
       process.once('SIGINT', handler);
     };

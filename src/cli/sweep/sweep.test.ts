@@ -172,6 +172,30 @@ describe('a killed bess sweep-task', () => {
   }, 300_000);
 });
 
+describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
+  it('marks its run KILLED; the retry reports it and leaves one FINISHED run', async () => {
+    const mlruns = join(dir, 'terminated');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bess.ts', 'sweep-task', SPEC, '--index', '2', '--mlruns', mlruns], { stdio: 'ignore' });
+    const task = sweepTask(loaded.spec, 2);
+    const exp = await ensureExperiment(mlruns, experimentName(loaded.spec), 1);
+    const runDir = join(mlruns, exp.experimentId, task.runId);
+    while ((await runStatus(runDir)) !== 'RUNNING') {
+      if (child.exitCode !== null) throw new Error('bess sweep-task ended before it claimed the task');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(143);
+    expect(await runStatus(runDir)).toBe('KILLED');
+    const out: string[] = [];
+    const io = { stdout: async (t: string) => void out.push(t), stderr: () => {}, nowMs: () => 0 };
+    expect(await runCli(['sweep-task', SPEC, '--index', '2', '--mlruns', mlruns, '--json'], io)).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ status: 'finished', retried: 'KILLED' });
+    const { store } = await readStoreDir(mlruns);
+    expect(store.runs.filter((r) => r.experimentId === exp.experimentId).map((r) => [r.runId, r.status])).toEqual([[task.runId, 'FINISHED']]);
+  }, 300_000);
+});
+
 describe('engines', () => {
   const emit = { image: 'registry.example/powerbidder-bess:1', mount: '/sweep', jobs: 50, retries: 3, backend: 'wasm', volume: 'sweep-pvc' };
 
