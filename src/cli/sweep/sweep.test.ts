@@ -197,6 +197,19 @@ describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
 });
 
 describe('engines', () => {
+  it('local: tasks that fail are reported by index, their runs FAILED, the sweep exits 2', async () => {
+    const spec = join(dir, 'missing.json');
+    await writeFile(spec, JSON.stringify({ name: 'missing', files: ['no-such-prices.csv'], seeds: [1, 2] }));
+    const mlruns = join(dir, 'missing-mlruns');
+    const err: string[] = [];
+    const io = { stdout: async () => {}, stderr: (t: string) => void err.push(t), nowMs: () => 0 };
+    expect(await runCli(['sweep', spec, '--engine', 'local', '--jobs', '2', '--mlruns', mlruns], io)).toBe(2);
+    expect(err.join('')).toContain('bess: 2 of 2 tasks did not finish: indices 0,1 (rerun the same command: finished tasks are not redone)');
+    expect(err.join('')).toMatch(/\[task 1\] bess: no such file: .*no-such-prices.csv/);
+    const { store } = await readStoreDir(mlruns);
+    expect(store.runs.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
+  }, 120_000);
+
   const emit = { image: 'registry.example/powerbidder-bess:1', mount: '/sweep', jobs: 50, retries: 3, backend: 'wasm', volume: 'sweep-pvc' };
 
   it('the sbatch script runs one array element per task with the store and spec given', () => {
