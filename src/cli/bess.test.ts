@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './bess.ts';
+import { COMMAND_NAMES, runCli } from './bess.ts';
 import { MAX_MESSAGE_CHARS } from './format.ts';
 import type { Command } from './command.ts';
 
@@ -236,7 +236,7 @@ describe('bess train and bess backtest', () => {
 
   it('train: --seconds must be positive', async () => {
     expect(await usageError('train', '--train', TINY, '--out', join(tmp, 'x'), '--seconds', '0')).toBe(
-      'bess: --seconds must be > 0',
+      'bess: --seconds (the time cap) must be > 0',
     );
   });
 });
@@ -288,7 +288,7 @@ describe('every command', () => {
   });
 
   it('--help lists exactly its declared flags and exits 0', async () => {
-    for (const name of NAMES) {
+    for (const name of COMMAND_NAMES) {
       const { command } = (await import(`./commands/${name}.ts`)) as { command: Command };
       const r = await cli(name, '--help');
       expect(r.code).toBe(0);
@@ -333,9 +333,8 @@ describe('bess itself', () => {
   });
 
   it('exits 2 for an unknown command or none, 0 for --help', async () => {
-    expect(await usageError('orcale', HOURLY)).toBe(
-      'bess: unknown command "orcale"; commands: parse, oracle, compare, train, backtest, size, sweep, sweep-task, sweep-report',
-    );
+    expect(await usageError('orcale', HOURLY)).toBe(`bess: unknown command "orcale"; commands: ${COMMAND_NAMES.join(', ')}`);
+    expect(COMMAND_NAMES).toEqual(expect.arrayContaining([...NAMES, 'forecast', 'size', 'sweep', 'sweep-task', 'sweep-report']));
     expect(await usageError()).toMatch(/^bess: a command is needed/);
     const help = await cli('--help');
     expect(help.code).toBe(0);

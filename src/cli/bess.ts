@@ -18,10 +18,14 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
   size: () => import('./commands/size.ts'),
+  forecast: () => import('./commands/forecast.ts'),
   sweep: () => import('./commands/sweep.ts'),
   'sweep-task': () => import('./commands/sweep-task.ts'),
   'sweep-report': () => import('./commands/sweep-report.ts'),
 };
+
+/** Every command's name, in the order `bess --help` lists them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;

@@ -74,3 +74,24 @@ export function utcDate(timeMs: number): string {
 export function count(n: number): string {
   return num(n, 0);
 }
+
+/** Display units for energy and power: the engine's kW/kWh, or a trader's MW/MWh. */
+export type DisplayUnits = 'kW' | 'MW';
+
+/** Energy in the chosen units: "12.3 kWh" (as kwh()) or "0.012 MWh". */
+export function energy(valueKWh: number | undefined | null, units: DisplayUnits): string {
+  if (units === 'kW') return kwh(valueKWh);
+  return valueKWh === undefined || valueKWh === null || !Number.isFinite(valueKWh) ? '—' : `${num(valueKWh / 1000, Math.abs(valueKWh) >= 10_000 ? 1 : 3)} MWh`;
+}
+
+/** Power in the chosen units: "50 kW" or "0.05 MW". */
+export function power(valueKW: number | undefined | null, units: DisplayUnits): string {
+  if (units === 'kW') return kw(valueKW);
+  return valueKW === undefined || valueKW === null || !Number.isFinite(valueKW) ? '—' : `${num(valueKW / 1000, 3)} MW`;
+}
+
+/** Profit per MW of power per year, the trader's yardstick across battery sizes: "123,456 EUR/MW/year". */
+export function eurPerMWYear(profitEur: number | undefined | null, powerKW: number, hours: number): string {
+  if (profitEur === undefined || profitEur === null || !Number.isFinite(profitEur) || !(powerKW > 0) || !(hours > 0)) return '—';
+  return `${num(profitEur / (powerKW / 1000) / (hours / 8760), 0)} EUR/MW/year`;
+}

@@ -1,6 +1,6 @@
 // `bess compare`: every strategy's profit on one price file and battery, as a share of the exact oracle.
 import { defineCommand, type OptionValues } from '../command.ts';
-import { BATTERY_OPTIONS, batterySpec } from '../args.ts';
+import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
@@ -8,9 +8,19 @@ import { solveOracle } from '../../core/oracle/oracle.ts';
 import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
 import { heuristicEstimate } from '../../core/oracle/heuristic.ts';
 import { table } from '../format.ts';
+import { compareWithInformation } from './compare-information.ts';
+import { FORECAST_INPUT_OPTIONS } from './forecast-inputs.ts';
+import { INFORMATION_MODES } from '../../core/information/index.ts';
+import { FORECAST_MODELS } from '../../core/forecast/index.ts';
 
 /** The flags of `bess compare`; a strategy that needs a flag of its own declares it here. */
-const OPTIONS = { ...BATTERY_OPTIONS } as const;
+const OPTIONS = {
+  information: { type: 'string', choices: INFORMATION_MODES, arg: 'MODE', help: 'score every baseline under perfect, known-24h or day-ahead information, over the test span' },
+  forecast: { type: 'string', choices: FORECAST_MODELS, arg: 'M', help: 'the day-ahead forecaster (default: lear with --exogenous, else ridge)' },
+  model: { type: 'string', arg: 'DIR', help: 'add the trained agent (bess train --out DIR); with --information known-24h' },
+  ...FORECAST_INPUT_OPTIONS,
+  ...BATTERY_OPTIONS,
+} as const;
 
 /** What a strategy gets: the series, the resolved battery and the command's flags (for its own). */
 export interface StrategyContext {
@@ -46,6 +56,10 @@ export const command = defineCommand({
   options: OPTIONS,
   async run({ values, positionals: [file] }, io) {
     const battery = resolveBattery(batterySpec(values));
+    const { information } = values;
+    if (information) return compareWithInformation(file, { ...values, information }, battery);
+    for (const flag of ['forecast', 'model', 'exogenous', 'noise-eur-per-mwh', 'seed'] as const)
+      if (values[flag] !== undefined) throw new CliError(`--${flag} needs --information MODE`);
     const series = await loadPriceFile(file);
     const ctx: StrategyContext = { series, battery, values };
     const strategies: { name: string; profitEur: number; shareOfOracle: number; ms: number; note?: string }[] = [];
