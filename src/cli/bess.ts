@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   backtest: () => import('./commands/backtest.ts'),
   size: () => import('./commands/size.ts'),
   forecast: () => import('./commands/forecast.ts'),
+  sweep: () => import('./commands/sweep.ts'),
+  'sweep-task': () => import('./commands/sweep-task.ts'),
+  'sweep-report': () => import('./commands/sweep-report.ts'),
 };
 
 /** Every command's name, in the order `bess --help` lists them. */
