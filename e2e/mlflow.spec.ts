@@ -58,7 +58,7 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   await page.goto('/');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
   await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel(/Training time/).fill('4');
+  await page.getByLabel('Preset').selectOption('quick');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
   const rows = page.getByTestId('runs-table').locator('tbody tr');

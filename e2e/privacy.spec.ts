@@ -39,7 +39,7 @@ test.describe('workers', () => {
     await page.goto('/');
     await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
     await page.getByLabel('Backend').selectOption('wasm');
-    await page.getByLabel(/Training time/).fill('3');
+    await page.getByLabel('Preset').selectOption('quick');
     await page.getByTestId('train-button').click();
     await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
     const page_ = headers.get('/');

@@ -97,7 +97,7 @@ test('a reload during training keeps the run as interrupted, with its curve so f
   const errors: string[] = [];
   await open(page, errors);
   await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel(/Training time/).fill('120');
+  await page.getByLabel(/Time cap/).fill('120');
   await page.getByTestId('train-button').click();
   await expect(rows(page).first().locator('td.status')).toHaveText('training…');
   // Wait for a measured point on the curve (the share of oracle on the validation slice).
@@ -115,7 +115,7 @@ test('a reload during training keeps the run as interrupted, with its curve so f
   const [download] = await Promise.all([page.waitForEvent('download'), rows(page).first().getByRole('button', { name: /^Export/ }).click()]);
   const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
   expect(doc.run.status).toBe('interrupted');
-  expect(doc.run.inputs.settings.seconds).toBe(120);
+  expect(doc.run.inputs.settings.capSeconds).toBe(120);
   expect(doc.run.history.length).toBeGreaterThan(0);
   // The policy kept so far (the clone's latest epoch) came along with the curve.
   expect(doc.run.model.weights.length).toBeGreaterThan(0);
@@ -132,7 +132,7 @@ test('a trainer worker that dies without an event is noticed, restarted and retr
   const errors: string[] = [];
   await open(page, errors);
   await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel(/Training time/).fill('120');
+  await page.getByLabel(/Time cap/).fill('120');
   await page.getByTestId('train-button').click();
   await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
   await page.evaluate(() => (globalThis as unknown as { __powerbidderTest: { killTrainer: () => void } }).__powerbidderTest.killTrainer());
@@ -157,7 +157,7 @@ test('a capacity changed and a file dropped while a run trains stay out of its r
   const errors: string[] = [];
   await open(page, errors);
   await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel(/Training time/).fill('8');
+  await page.getByLabel(/Time cap/).fill('8');
   await page.getByTestId('train-button').click();
   await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
   await page.getByLabel('Capacity').fill('200');
