@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MS_PER_HOUR } from '../src/core/units.ts';
 import { loadPriceFile } from '../src/io/load.ts';
 import { startBenchHost, openBenchPage } from './browser-host.ts';
 
@@ -17,7 +18,7 @@ const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...x
 function writeTiled(dir: string, prices: Float64Array, steps: number, dtHours: number): string {
   const start = Date.UTC(2024, 0, 1);
   const lines = ['timestamp,price_eur_mwh'];
-  for (let i = 0; i < steps; i++) lines.push(`${new Date(start + i * dtHours * 3_600_000).toISOString().replace('.000Z', 'Z')},${prices[i % prices.length].toFixed(2)}`);
+  for (let i = 0; i < steps; i++) lines.push(`${new Date(start + i * dtHours * MS_PER_HOUR).toISOString().replace('.000Z', 'Z')},${prices[i % prices.length].toFixed(2)}`);
   const file = join(dir, `tiled-${steps}.csv`);
   writeFileSync(file, lines.join('\n') + '\n');
   return file;

@@ -2,4 +2,5 @@
 // `npx bess`: runs the TypeScript CLI through tsx, so the CLI and the page share one source.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli/bess.ts');
+const { main } = await import('../src/cli/bess.ts');
+await main(process.argv.slice(2));

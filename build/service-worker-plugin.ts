@@ -1,7 +1,11 @@
 // Writes dist/sw.js at build time: a cache-first service worker that precaches every emitted asset (JS, CSS, wasm,
 // workers), index.html, the icon and the bundled samples, so after one visit the app works with no network.
 // Dependency-free on purpose; URLs are relative to the worker, so the site may live under a sub-path.
+// It also adds the Content-Security-Policy header (build/csp.ts) to what it serves when the host sent none (GitHub
+// Pages and other hosts without custom headers): from the second visit on, the page and its workers are then
+// protected by a header there too.
 import type { Plugin } from 'vite';
+import { PAGE_CSP, WORKER_CSP, WORKER_PATH } from './csp.ts';
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -38,6 +42,16 @@ export function serviceWorker(): Plugin {
       const source = `// Generated at build time by build/service-worker-plugin.ts.
 const CACHE = 'powerbidder-${version}';
 const FILES = ${JSON.stringify(files)};
+const PAGE_CSP = ${JSON.stringify(PAGE_CSP)};
+const WORKER_CSP = ${JSON.stringify(WORKER_CSP)};
+const WORKER_PATH = ${WORKER_PATH.toString()};
+// A host that sends no policy header (GitHub Pages) still gets one on what this worker serves.
+function withCsp(res, url) {
+  if (!res || res.type === 'opaque' || res.type === 'opaqueredirect' || res.headers.has('Content-Security-Policy')) return res;
+  const headers = new Headers(res.headers);
+  headers.set('Content-Security-Policy', WORKER_PATH.test(new URL(url).pathname) ? WORKER_CSP : PAGE_CSP);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES.map((f) => new URL(f, self.registration.scope).href))).then(() => self.skipWaiting()));
 });
@@ -50,12 +64,12 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
       const hit = await cache.match(req, { ignoreSearch: true, ignoreVary: true });
-      if (hit) return hit;
+      if (hit) return withCsp(hit, req.url);
       if (req.mode === 'navigate') {
         const shell = await cache.match(new URL('index.html', self.registration.scope).href, { ignoreVary: true });
-        try { return await fetch(req); } catch { if (shell) return shell; throw new Error('offline'); }
+        try { return withCsp(await fetch(req), req.url); } catch { if (shell) return withCsp(shell, req.url); throw new Error('offline'); }
       }
-      return fetch(req);
+      return withCsp(await fetch(req), req.url);
     }),
   );
 });

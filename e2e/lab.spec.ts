@@ -82,7 +82,7 @@ test('the oracle profit follows the capacity; a bad parameter is named next to i
   await expect(profit).toContainText('EUR');
 
   await page.getByLabel('Charge efficiency (0–1)', { exact: true }).fill('1.5');
-  await expect(page.getByTestId('error')).toContainText('chargeEfficiency');
+  await expect(page.getByTestId('error')).toContainText('Charge efficiency (0–1) must be between 0.01 and 1, got 1.5.');
   await expect(page.getByLabel('Charge efficiency (0–1)', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('train-button')).toBeDisabled();
   await page.getByLabel('Charge efficiency (0–1)', { exact: true }).fill('0.9');

@@ -10,7 +10,10 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
   await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel(/Training time/).fill('4');
+  // A small budget (one cloning epoch, ten PPO iterations): the run's work, not a time, so any load gives the same.
+  await page.getByLabel('Preset').selectOption('quick');
+  await expect(page.getByLabel(/Clone epochs/)).toHaveValue('1');
+  await expect(page.getByTestId('budget-estimate')).toContainText('cloning 1 ×');
 
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('stop-button')).toBeEnabled();
@@ -29,13 +32,13 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   // Other shaping, a longer budget, stopped early: the run still ends with a backtest.
   await page.getByLabel('Preset').selectOption('money');
   await expect(page.getByLabel(/Sell-above-average bonus/)).toHaveValue('0');
-  await page.getByLabel(/Training time/).fill('60');
+  await page.getByLabel(/Clone epochs/).fill('40');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-curve')).toContainText('Run 1');
   await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('train-button')).toBeEnabled({ timeout: 60_000 });
-  await expect(page.getByText('Training ended: stopped.')).toBeVisible();
+  await expect(page.getByText(/Training ended: stopped by the user/)).toBeVisible();
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/);
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('training-curve')).toContainText('Run 1');
@@ -46,4 +49,22 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('runs-table').locator('td.share').first()).toHaveText(/\d\.\d%$/);
+});
+
+test('two runs with the same seed and budget give the same result', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Preset').selectOption('quick');
+  const results: string[] = [];
+  for (let run = 0; run < 2; run++) {
+    await page.getByTestId('train-button').click();
+    await expect(page.getByTestId('stop-button')).toBeEnabled();
+    await expect(page.getByTestId('train-button')).toBeEnabled({ timeout: 240_000 });
+    await expect(page.getByText(/Training ended: ran its whole budget/)).toBeVisible();
+    results.push(`${await page.getByTestId('rl-share').textContent()} ${await page.getByTestId('rl-profit').textContent()}`);
+  }
+  expect(results[1]).toBe(results[0]);
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
 });

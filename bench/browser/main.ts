@@ -6,6 +6,7 @@ import { parsePriceCsv } from '../../src/io/csv.ts';
 import type { BackendName, TrainerApi, TrainProgress } from '../../workers/trainer-api.ts';
 import type { OracleApi } from '../../workers/oracle-api.ts';
 import { benchSplit, progressTracker, rolloutSps } from '../rl-measure.ts';
+import './sizing.ts';
 
 export interface BrowserRunRequest {
   fileName: string;
@@ -47,9 +48,9 @@ export interface OracleRunRequest {
 }
 
 export interface OracleRunResult {
-  /** solveMs of the worker's first solve (its kernel compiled just before, outside the timing). */
+  /** solveMs of the worker's first solve (V8 has not yet compiled the solver's loops). */
   coldSolveMs: number;
-  /** The page's wall time of that first call: transfer, kernel compile and solve. */
+  /** The page's wall time of that first call: worker start, module load, transfers and solve. */
   coldCallMs: number;
   /** solveMs of the later solves. */
   warmSolveMs: number[];

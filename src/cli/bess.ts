@@ -1,68 +1,141 @@
 // `bess`: the command line over the same core as the page. One JSON object on stdout with --json, a readable table
-// otherwise; bad input exits non-zero with a one-line message on stderr.
-import { CliError, parseArgs, type ParsedArgs, BATTERY_FLAGS_HELP } from './args.ts';
+// otherwise. Exit codes: 0 success, 2 bad input (one line on stderr naming the flag, file or value), 1 an internal
+// error. `runCli` is the whole CLI as a function of argv and its I/O (tests call it in-process); `main` binds it to
+// the process and runs only when this file is the entry point (or bin/bess.mjs calls it).
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CliError, batteryFlagFor, commandHelp, parseCommandArgs } from './args.ts';
+import type { Command } from './command.ts';
+import { safeLine } from './format.ts';
 import { BatteryParamError } from '../core/battery/index.ts';
 import { PriceFileError } from '../core/prices/types.ts';
 
-/** A command: computes a JSON-able result and a table for humans. */
-export interface Command {
-  summary: string;
-  usage: string;
-  run(args: ParsedArgs): Promise<{ json: unknown; text: string }>;
-}
-
+/** Every command, loaded on use (train and backtest pull in tfjs). Adding one: a line here, see command.ts. */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   parse: () => import('./commands/parse.ts'),
   oracle: () => import('./commands/oracle.ts'),
   compare: () => import('./commands/compare.ts'),
   train: () => import('./commands/train.ts'),
   backtest: () => import('./commands/backtest.ts'),
+  size: () => import('./commands/size.ts'),
+  forecast: () => import('./commands/forecast.ts'),
+  sweep: () => import('./commands/sweep.ts'),
+  'sweep-task': () => import('./commands/sweep-task.ts'),
+  'sweep-report': () => import('./commands/sweep-report.ts'),
 };
+
+/** Every command's name, in the order `bess --help` lists them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_USAGE = 2;
+
+/** Where the CLI writes. `stdout` resolves once the text is handed to the OS, so the caller may then exit. */
+export interface CliIo {
+  stdout(text: string): Promise<void>;
+  stderr(text: string): void;
+  nowMs(): number;
+  /** Print stack traces of internal errors (BESS_DEBUG). */
+  debug?: boolean;
+}
 
 function usage(): string {
   return `usage: bess <command> [options] [--json]
 
 commands: ${Object.keys(COMMANDS).join(', ')}
-  bess <command> --help   for a command's options
-
-${BATTERY_FLAGS_HELP}`;
+  bess <command> --help   lists a command's flags; an undeclared flag is an error (exit 2)`;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one `bess` invocation; resolves to its exit code after all its output is written. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (code: number, message: string): number => {
+    io.stderr(safeLine(`bess: ${message}`) + '\n');
+    return code;
+  };
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === 'help') {
-    process.stdout.write(usage() + '\n');
-    return name ? 0 : 2;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      if (name === undefined)
+        return fail(EXIT_USAGE, `a command is needed: ${Object.keys(COMMANDS).join(', ')} (bess --help)`);
+      await io.stdout(usage() + '\n');
+      return EXIT_OK;
+    }
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load)
+      return fail(EXIT_USAGE, `unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    const { command } = await load();
+    const end = rest.indexOf('--');
+    if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+      await io.stdout(commandHelp(name, command) + '\n');
+      return EXIT_OK;
+    }
+    const args = parseCommandArgs(name, command, rest);
+    const { json, text } = await command.run(args, { log: (line) => io.stderr(line + '\n'), nowMs: io.nowMs });
+    await io.stdout(args.values.json ? JSON.stringify(json) + '\n' : text + '\n');
+    return EXIT_OK;
+  } catch (err) {
+    const user = userMessage(err);
+    if (user !== undefined) return fail(EXIT_USAGE, user);
+    if (io.debug && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
+    return fail(EXIT_INTERNAL, `internal error: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const load = COMMANDS[name];
-  if (!load) {
-    process.stderr.write(`bess: unknown command "${name}"\n${usage()}\n`);
-    return 2;
-  }
-  const { command } = await load();
-  const args = parseArgs(rest);
-  if (args.flags.has('help')) {
-    process.stdout.write(`${command.summary}\nusage: ${command.usage}\n\n${BATTERY_FLAGS_HELP}\n`);
-    return 0;
-  }
-  const { json, text } = await command.run(args);
-  process.stdout.write(args.flags.has('json') ? JSON.stringify(json) + '\n' : text + '\n');
-  return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof CliError || err instanceof BatteryParamError || err instanceof PriceFileError) {
-      process.stderr.write(`bess: ${err.message}\n`);
-      process.exit(2);
-    }
-    if (err instanceof Error && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`bess: no such file: ${(err as NodeJS.ErrnoException).path}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`bess: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (process.env.BESS_DEBUG) console.error(err);
-    process.exit(1);
-  },
-);
+/** The message of an error caused by the user's input, or undefined for a bug. */
+function userMessage(err: unknown): string | undefined {
+  if (err instanceof CliError || err instanceof PriceFileError) return err.message;
+  if (err instanceof BatteryParamError) {
+    const flag = batteryFlagFor(err.field);
+    return flag ? `${flag}: ${err.message}` : err.message;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof Error && typeof e.code === 'string' && typeof e.path === 'string') {
+    if (e.code === 'ENOENT') return `no such file: ${e.path}`;
+    if (e.code === 'EACCES' || e.code === 'EPERM') return `permission denied: ${e.path}`;
+    if (e.code === 'EISDIR') return `is a directory: ${e.path}`;
+    if (e.code === 'ENOTDIR') return `not a directory: ${e.path}`;
+  }
+  return undefined;
+}
+
+/** Hands `text` to a stream and resolves when it has been written (a pipe reader may be slower than us). */
+function writeAll(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * The process's CLI: runs argv, then sets process.exitCode and lets Node exit once stdout has drained
+ * (process.exit() here cut piped output at 64 KiB). BESS_FIXED_CLOCK=1 reports every timing as 0 ms, for output
+ * that is byte-for-byte reproducible.
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // A reader that goes away (`bess … | head`) is not an error of ours: stop writing, exit quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  const fixedClock = Boolean(process.env.BESS_FIXED_CLOCK);
+  const code = await runCli(argv, {
+    stdout: (text) =>
+      writeAll(process.stdout, text).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      }),
+    stderr: (text) => void process.stderr.write(text),
+    nowMs: fixedClock ? () => 0 : () => performance.now(),
+    debug: Boolean(process.env.BESS_DEBUG),
+  });
+  process.exitCode = code;
+}
+
+/** True when this module is the script node was started with (`tsx src/cli/bess.ts`), not an import. */
+function isEntryPoint(): boolean {
+  try {
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();

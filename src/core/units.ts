@@ -9,6 +9,11 @@ export function eurForEnergy(priceEurPerMWh: number, energyKWh: number): number 
   return (priceEurPerMWh * energyKWh) / KWH_PER_MWH;
 }
 
+/** A cost per kWh quoted as markets quote prices: EUR/kWh → EUR/MWh. */
+export function eurPerMWhFromEurPerKWh(eurPerKWh: number): number {
+  return eurPerKWh * KWH_PER_MWH;
+}
+
 /** Energy moved in one step at a constant power: kW × h → kWh. */
 export function energyForPower(powerKW: number, dtHours: number): number {
   return powerKW * dtHours;
@@ -19,4 +24,5 @@ export function stepMinutes(dtHours: number): number {
   return Math.round(dtHours * 60 * 1e6) / 1e6;
 }
 
+/** Milliseconds in one hour: step lengths in hours ↔ UTC timestamps in ms. */
 export const MS_PER_HOUR = 3_600_000;

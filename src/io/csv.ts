@@ -1,46 +1,37 @@
-// The thin shell around papaparse: text in, rows with line numbers out, then the core parser.
-import Papa from 'papaparse';
-import { parsePriceRows, type RawRow } from '../core/prices/parse.ts';
+// Price files from bytes or text to a PriceSeries: the one path that the page (parse worker) and the CLI share.
+// Decoding is here (TextDecoder); splitting and reading are in src/core/prices.
+import { fileTooLarge, parsePriceText } from '../core/prices/parse.ts';
+import { MAX_FILE_BYTES, MAX_ROWS, MAX_STEPS } from '../core/prices/limits.ts';
 import { type PriceSeries, PriceFileError } from '../core/prices/types.ts';
+import { decodePriceBytes } from './decode.ts';
 
-const CHUNK_BYTES = 1 << 20;
-
-/** Splits CSV text (either separator, quoted or not) and parses it into a PriceSeries. */
+/** Parses CSV text (either separator, quoted or not) into a PriceSeries. */
 export function parsePriceCsv(text: string, fileName: string, onProgress?: (share: number) => void): PriceSeries {
-  const clean = text.replace(/^\uFEFF/, '');
-  if (clean.trim() === '') throw new PriceFileError(`${fileName}: the file is empty`, fileName);
-  const firstLine = clean.slice(0, clean.search(/\r?\n|$/));
-  // Semicolon wins when the header has one: decimal commas then stay inside their cells.
-  const delimiter = firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
-  const rows: RawRow[] = [];
-  let header: string[] | null = null;
-  let line = 0;
-  const take = (data: string[][]) => {
-    for (const cells of data) {
-      line++;
-      if (header === null) header = cells;
-      else rows.push({ line, cells });
-    }
-  };
-  if (onProgress && clean.length > CHUNK_BYTES) {
-    // Chunked so a worker can report progress on a 350,000-row file.
-    let done = 0;
-    for (let start = 0; start < clean.length; ) {
-      let end = Math.min(clean.length, start + CHUNK_BYTES);
-      if (end < clean.length) end = clean.indexOf('\n', end) + 1 || clean.length;
-      const res = Papa.parse<string[]>(clean.slice(start, end), { delimiter, skipEmptyLines: false });
-      const data = res.data;
-      if (data.length && data[data.length - 1].length === 1 && data[data.length - 1][0] === '') data.pop();
-      take(data);
-      done = end;
-      start = end;
-      onProgress(done / clean.length);
-    }
-  } else {
-    const res = Papa.parse<string[]>(clean, { delimiter, skipEmptyLines: false });
-    const data = res.data;
-    if (data.length && data[data.length - 1].length === 1 && data[data.length - 1][0] === '') data.pop();
-    take(data);
+  return withMemoryMessage(fileName, () => parsePriceText(fileName, text, onProgress));
+}
+
+/** Out of memory despite the limits (a small device): say what was too big instead of "allocation failed". */
+function withMemoryMessage<T>(fileName: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new PriceFileError(
+      `${fileName}: too large to hold in memory here (${e.message}); the limits are ${MAX_FILE_BYTES / 1024 / 1024} MB, ${MAX_ROWS} rows and ${MAX_STEPS} steps, and this device may allow less`,
+      fileName);
   }
-  return parsePriceRows(fileName, header ?? [], rows);
+}
+
+/** Throws the "file too large" PriceFileError for a file over MAX_FILE_BYTES, before anything is read. */
+export function checkPriceFileSize(bytes: number, fileName: string): void {
+  if (bytes > MAX_FILE_BYTES) throw fileTooLarge(fileName, bytes);
+}
+
+/** Decodes a file's bytes (BOM, UTF-16, UTF-8, else Windows-1252) and parses them into a PriceSeries. */
+export function parsePriceBytes(bytes: Uint8Array, fileName: string, onProgress?: (share: number) => void): PriceSeries {
+  checkPriceFileSize(bytes.length, fileName);
+  return withMemoryMessage(fileName, () => {
+    const { text, note } = decodePriceBytes(bytes, fileName);
+    return parsePriceText(fileName, text, onProgress, note ? [note] : []);
+  });
 }

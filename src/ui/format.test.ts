@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, eur, eurPerMWh, kwh, ms, num, pct, stepLength, utc } from './format.ts';
+import { count, energy, eur, eurPerMWYear, eurPerMWh, kwh, ms, num, pct, power, stepLength, utc } from './format.ts';
 
 describe('format', () => {
   it('eur(x) groups thousands, keeps 2 decimals and uses a real minus sign', () => {
@@ -30,5 +30,19 @@ describe('format', () => {
     expect(stepLength(60)).toBe('60 min');
     expect(utc(Date.UTC(2023, 0, 1, 5, 30))).toBe('2023-01-01 05:30 UTC');
     expect(count(35040)).toBe('35,040');
+  });
+  it('energy and power in a trader\'s units: MWh and MW beside kWh and kW', () => {
+    expect(energy(1234.5, 'kW')).toBe('1,234.5 kWh');
+    expect(energy(1234.5, 'MW')).toBe('1.235 MWh');
+    expect(energy(52_400, 'MW')).toBe('52.4 MWh');
+    expect(power(50, 'kW')).toBe('50 kW');
+    expect(power(50, 'MW')).toBe('0.050 MW');
+    expect(energy(NaN, 'MW')).toBe('—');
+  });
+  it('eurPerMWYear scales profit to one MW of power and one year of data', () => {
+    // 6,000 EUR over half a year (4,380 h) with a 50 kW battery: 6,000 / 0.05 MW / 0.5 year.
+    expect(eurPerMWYear(6000, 50, 4380)).toBe('240,000 EUR/MW/year');
+    expect(eurPerMWYear(6000, 0, 4380)).toBe('—');
+    expect(eurPerMWYear(null, 50, 8760)).toBe('—');
   });
 });

@@ -1,6 +1,8 @@
 // The one place that turns numbers into text with unit labels (STYLE.md: "Formatting with unit labels happens in one
 // UI module"). Every component formats through these, so a unit never appears twice with two spellings.
 
+import { KWH_PER_MWH } from '../core/units.ts';
+
 const nf = (digits: number) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const NF0 = nf(0);
 const NF1 = nf(1);
@@ -25,7 +27,7 @@ export function eur(value: number | undefined | null, digits = 2): string {
 /** Energy: "12.3 kWh"; switches to MWh at 10,000 kWh so year totals stay readable. */
 export function kwh(value: number | undefined | null, digits = 1): string {
   if (value === undefined || value === null || !Number.isFinite(value)) return '—';
-  return Math.abs(value) >= 10_000 ? `${num(value / 1000, 2)} MWh` : `${num(value, digits)} kWh`;
+  return Math.abs(value) >= 10_000 ? `${num(value / KWH_PER_MWH, 2)} MWh` : `${num(value, digits)} kWh`;
 }
 
 /** Power: "50 kW". */
@@ -73,4 +75,25 @@ export function utcDate(timeMs: number): string {
 /** Integer count with grouping: "35,040". */
 export function count(n: number): string {
   return num(n, 0);
+}
+
+/** Display units for energy and power: the engine's kW/kWh, or a trader's MW/MWh. */
+export type DisplayUnits = 'kW' | 'MW';
+
+/** Energy in the chosen units: "12.3 kWh" (as kwh()) or "0.012 MWh". */
+export function energy(valueKWh: number | undefined | null, units: DisplayUnits): string {
+  if (units === 'kW') return kwh(valueKWh);
+  return valueKWh === undefined || valueKWh === null || !Number.isFinite(valueKWh) ? '—' : `${num(valueKWh / 1000, Math.abs(valueKWh) >= 10_000 ? 1 : 3)} MWh`;
+}
+
+/** Power in the chosen units: "50 kW" or "0.05 MW". */
+export function power(valueKW: number | undefined | null, units: DisplayUnits): string {
+  if (units === 'kW') return kw(valueKW);
+  return valueKW === undefined || valueKW === null || !Number.isFinite(valueKW) ? '—' : `${num(valueKW / 1000, 3)} MW`;
+}
+
+/** Profit per MW of power per year, the trader's yardstick across battery sizes: "123,456 EUR/MW/year". */
+export function eurPerMWYear(profitEur: number | undefined | null, powerKW: number, hours: number): string {
+  if (profitEur === undefined || profitEur === null || !Number.isFinite(profitEur) || !(powerKW > 0) || !(hours > 0)) return '—';
+  return `${num(profitEur / (powerKW / 1000) / (hours / 8760), 0)} EUR/MW/year`;
 }

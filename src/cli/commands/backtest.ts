@@ -2,36 +2,47 @@
 // and battery. Without battery flags the battery the model was trained with is used.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Command } from '../bess.ts';
-import { CliError, batteryFlags, requiredString } from '../args.ts';
+import { defineCommand } from '../command.ts';
+import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { type BatterySpec } from '../../core/battery/index.ts';
-import { parseSavedPolicy } from '../../core/rl/model.ts';
+import { ModelFileError, parseSavedModel } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
+import { isModelUri, loadModelFromMlruns } from '../mlflow.ts';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Backtest a trained model (bess train --out DIR) greedily on a price file, against the oracle.',
-  usage: 'bess backtest --model DIR FILE [battery flags] [--json]',
-  async run(args) {
-    const dir = requiredString(args, 'model');
-    const file = args.positional[0];
-    if (!file) throw new CliError('a price FILE is required');
+  positionals: [{ name: 'FILE', help: 'price CSV' }],
+  options: {
+    model: { type: 'string', required: true, arg: 'DIR|URI', help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID' },
+    mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow file store that models:/ and runs:/ URIs resolve in' },
+    ...BATTERY_OPTIONS,
+  },
+  async run({ values, positionals: [file] }) {
+    const dir = values.model;
     let text: string;
-    try {
-      text = await readFile(join(dir, 'model.json'), 'utf8');
-    } catch {
-      throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+    let where = join(dir, 'model.json');
+    if (isModelUri(dir)) ({ text, where } = await loadModelFromMlruns(dir, values.mlruns));
+    else {
+      try {
+        text = await readFile(where, 'utf8');
+      } catch {
+        throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
+      }
     }
     let model;
     try {
-      model = parseSavedPolicy(text);
+      // One loader validates the whole model (damaged weights, a zero price std, an unknown format ...).
+      model = parseSavedModel(text, where).model;
     } catch (err) {
-      throw new CliError(`${join(dir, 'model.json')}: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof ModelFileError) throw new CliError(err.message);
+      throw err;
     }
-    const flags = batteryFlags(args);
+    const flags = batterySpec(values);
     const anyFlag = Object.values(flags).some((v) => v !== undefined);
-    const battery: BatterySpec = anyFlag ? flags : ((model.config.battery as BatterySpec | undefined) ?? {});
+    const { terminalSocKWh, ...trained } = model.config.battery;
+    const battery: BatterySpec = anyFlag ? flags : { ...trained, terminalSocKWh: terminalSocKWh ?? undefined };
     const series = await loadPriceFile(file);
     // The greedy backtest runs the plain-TypeScript forward pass: no tfjs backend is needed.
     const trainer = createTrainer();
@@ -39,7 +50,7 @@ export const command: Command = {
     try {
       bt = await trainer.backtest(model, { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh }, series.dtHours, battery);
     } catch (err) {
-      if (err instanceof Error && /model/.test(err.message)) throw new CliError(err.message);
+      if (err instanceof Error && /^model /.test(err.message)) throw new CliError(`${join(dir, 'model.json')}: ${err.message}`);
       throw err;
     }
     const actions = bt.trace.actions;
@@ -64,4 +75,4 @@ export const command: Command = {
       ]),
     };
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { Command } from '../bess.ts';
-import type { ParsedArgs } from '../args.ts';
-import { CliError, batteryFlags } from '../args.ts';
+// `bess compare`: every strategy's profit on one price file and battery, as a share of the exact oracle.
+import { defineCommand, type OptionValues } from '../command.ts';
+import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
@@ -8,12 +8,25 @@ import { solveOracle } from '../../core/oracle/oracle.ts';
 import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
 import { heuristicEstimate } from '../../core/oracle/heuristic.ts';
 import { table } from '../format.ts';
+import { compareWithInformation } from './compare-information.ts';
+import { FORECAST_INPUT_OPTIONS } from './forecast-inputs.ts';
+import { INFORMATION_MODES } from '../../core/information/index.ts';
+import { FORECAST_MODELS } from '../../core/forecast/index.ts';
 
-/** What a strategy gets: the series, the resolved battery and the command's arguments (for its own flags). */
+/** The flags of `bess compare`; a strategy that needs a flag of its own declares it here. */
+const OPTIONS = {
+  information: { type: 'string', choices: INFORMATION_MODES, arg: 'MODE', help: 'score every baseline under perfect, known-24h or day-ahead information, over the test span' },
+  forecast: { type: 'string', choices: FORECAST_MODELS, arg: 'M', help: 'the day-ahead forecaster (default: lear with --exogenous, else ridge)' },
+  model: { type: 'string', arg: 'DIR', help: 'add the trained agent (bess train --out DIR); with --information known-24h' },
+  ...FORECAST_INPUT_OPTIONS,
+  ...BATTERY_OPTIONS,
+} as const;
+
+/** What a strategy gets: the series, the resolved battery and the command's flags (for its own). */
 export interface StrategyContext {
   series: PriceSeries;
   battery: BatteryParams;
-  args: ParsedArgs;
+  values: OptionValues<typeof OPTIONS>;
 }
 
 /** One row of `bess compare`. `applies` false skips it (e.g. a strategy that needs a flag that was not given). */
@@ -37,26 +50,29 @@ export const STRATEGIES: Strategy[] = [
   { name: 'hold', profitEur: () => 0 },
 ];
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Profit of every strategy on a price file, and its share of the exact oracle.',
-  usage: 'bess compare FILE [--model DIR] [battery flags] [--json]',
-  async run(args) {
-    const file = args.positional[0];
-    if (!file) throw new CliError('compare needs a FILE');
-    const battery = resolveBattery(batteryFlags(args));
+  positionals: [{ name: 'FILE', help: 'price CSV' }],
+  options: OPTIONS,
+  async run({ values, positionals: [file] }, io) {
+    const battery = resolveBattery(batterySpec(values));
+    const { information } = values;
+    if (information) return compareWithInformation(file, { ...values, information }, battery);
+    for (const flag of ['forecast', 'model', 'exogenous', 'noise-eur-per-mwh', 'seed'] as const)
+      if (values[flag] !== undefined) throw new CliError(`--${flag} needs --information MODE`);
     const series = await loadPriceFile(file);
-    const ctx: StrategyContext = { series, battery, args };
+    const ctx: StrategyContext = { series, battery, values };
     const strategies: { name: string; profitEur: number; shareOfOracle: number; ms: number; note?: string }[] = [];
     let oracleEur = Number.NaN;
     for (const s of STRATEGIES) {
       if (s.applies && !s.applies(ctx)) continue;
-      const t0 = performance.now();
+      const t0 = io.nowMs();
       const profitEur = await s.profitEur(ctx);
-      const ms = performance.now() - t0;
+      const ms = io.nowMs() - t0;
       if (strategies.length === 0) oracleEur = profitEur;
       strategies.push({ name: s.name, profitEur, shareOfOracle: oracleEur !== 0 ? profitEur / oracleEur : profitEur === 0 ? 1 : 0, ms, ...(s.note ? { note: s.note } : {}) });
     }
     const text = table(['strategy', 'profit EUR', 'share of oracle', 'ms'], strategies.map((s) => [s.name + (s.note ? ` (${s.note})` : ''), s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]));
     return { json: { strategies }, text };
   },
-};
+});

@@ -1,15 +1,14 @@
-import type { Command } from '../bess.ts';
-import { CliError } from '../args.ts';
+// `bess parse`: what the page's loader reads from a price file, as the summary the page shows.
+import { defineCommand } from '../command.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { summarisePrices } from '../../core/prices/summary.ts';
 import { keyValueTable } from '../format.ts';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Parse a price CSV and summarise it: rows, period, step, price range, negative steps, what was repaired.',
-  usage: 'bess parse FILE [--json]',
-  async run(args) {
-    const file = args.positional[0];
-    if (!file) throw new CliError('parse needs a FILE');
+  positionals: [{ name: 'FILE', help: 'price CSV' }],
+  options: {},
+  async run({ positionals: [file] }) {
     const s = summarisePrices(await loadPriceFile(file));
     const text = keyValueTable([
       ['rows', s.rows], ['start (UTC)', s.start], ['end (UTC)', s.end], ['step', `${s.stepMinutes} min`],
@@ -18,4 +17,4 @@ export const command: Command = {
     ]);
     return { json: s, text };
   },
-};
+});

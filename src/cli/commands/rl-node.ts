@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../../workers/trainer.ts';
 import type { BackendName } from '../../../workers/trainer-api.ts';
-import { CliError } from '../args.ts';
 
 export { loadPriceFile } from '../../io/load.ts';
 
@@ -26,13 +25,6 @@ export function configureNodeBackends(): void {
 
 /** Backends the CLI can use. */
 export const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
-
-/** Parses --backend (auto|wasm|cpu). */
-export function backendFlag(v: string | undefined): BackendName | 'auto' {
-  if (v === undefined || v === 'auto') return 'auto';
-  if (v === 'wasm' || v === 'cpu') return v;
-  throw new CliError(`--backend must be auto, wasm or cpu in Node, got ${JSON.stringify(v)}`);
-}
 
 /** Node's backend selection: a named one, or the faster of wasm and cpu by measurement. */
 export function selectNodeBackend(want: BackendName | 'auto'): Promise<BackendName> {

@@ -1,31 +1,50 @@
-// `bess train`: the trainer of the page (workers/trainer.ts), in Node. Writes params.json, metrics.json and
-// model.json to --out and prints the final metrics.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `bess train`: the trainer of the page (workers/trainer.ts → src/core/rl/run.ts), in Node. Writes params.json,
+// metrics.json and model.json to --out and prints the final metrics. The run's work is its budget
+// (--clone-epochs, --total-timesteps); --seconds only caps it, and the stop reason says when it did.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Command } from '../bess.ts';
-import { CliError, batteryFlags, numberFlag, requiredString, stringFlag } from '../args.ts';
+import { defineCommand } from '../command.ts';
+import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
+import { prepareOutDir } from '../out-dir.ts';
 import { keyValueTable } from '../format.ts';
-import { serializeSavedPolicy } from '../../core/rl/model.ts';
+import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
+import { serializeSavedModel } from '../../core/rl/model.ts';
+import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
-import { backendFlag, loadPriceFile, selectNodeBackend } from './rl-node.ts';
+import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
+import { MLFLOW_TRAIN_OPTIONS, logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
 
 /** Share of a file's rows used for training when no --test file is given (the rest is the test split). */
 const TRAIN_SHARE = 0.75;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'Train the PPO agent (teacher cloning + PPO) on a price file and backtest it on the test split.',
-  usage: 'bess train --train FILE [--test FILE] [--seconds N (120)] [--seed N (1)] [--no-clone] [--backend auto|wasm|cpu] [battery flags] --out DIR [--json] [--quiet]',
-  async run(args) {
-    const trainPath = requiredString(args, 'train');
-    const outDir = requiredString(args, 'out');
-    const testPath = stringFlag(args, 'test');
-    const seconds = numberFlag(args, 'seconds') ?? 120;
-    const seed = numberFlag(args, 'seed') ?? 1;
-    if (!(seconds > 0)) throw new CliError('--seconds must be > 0');
-    if (!Number.isInteger(seed)) throw new CliError('--seed must be an integer');
-    const backend = backendFlag(stringFlag(args, 'backend'));
-    const battery = batteryFlags(args);
+  positionals: [],
+  options: {
+    train: { type: 'string', required: true, arg: 'FILE', help: 'price CSV to train on' },
+    test: { type: 'string', arg: 'FILE', help: 'price CSV to backtest on (default: the last 25% of --train)' },
+    out: { type: 'string', arg: 'DIR', help: 'folder for params.json, metrics.json, model.json (required without --mlruns)' },
+    force: { type: 'boolean', help: 'overwrite a run already in --out' },
+    'clone-epochs': { type: 'number', integer: true, arg: 'N', help: `teacher-cloning epochs (default ${DEFAULT_CLONE_CONFIG.epochs})` },
+    'total-timesteps': { type: 'number', integer: true, arg: 'N', help: `PPO environment steps (default ${DEFAULT_PPO_CONFIG.totalTimesteps})` },
+    seconds: { type: 'number', arg: 'S', help: 'time cap: ends the run early and says so (default: none)' },
+    seed: { type: 'number', integer: true, default: 1, help: 'random seed' },
+    'no-clone': { type: 'boolean', help: 'skip cloning the teacher: PPO alone' },
+    backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], default: 'auto', help: 'tfjs backend (auto: the faster by measurement)' },
+    quiet: { type: 'boolean', help: 'no progress lines on stderr' },
+    ...MLFLOW_TRAIN_OPTIONS,
+    ...BATTERY_OPTIONS,
+  },
+  async run({ values }, io) {
+    const { train: trainPath, out: outDir, test: testPath, seconds, seed, backend } = values;
+    const { 'clone-epochs': cloneEpochs, 'total-timesteps': totalTimesteps } = values;
+    const mlflow = mlflowTrainFlags(values);
+    if (!outDir && !mlflow) throw new CliError('--out DIR is required (or --mlruns DIR)');
+    if (seconds !== undefined && !(seconds > 0)) throw new CliError('--seconds (the time cap) must be > 0');
+    if (cloneEpochs !== undefined && cloneEpochs < 0) throw new CliError('--clone-epochs must be a whole number ≥ 0');
+    if (totalTimesteps !== undefined && totalTimesteps < 0) throw new CliError('--total-timesteps must be a whole number ≥ 0');
+    const battery = batterySpec(values);
 
     const trainFile = await loadPriceFile(trainPath);
     let train = { timesUtcMs: trainFile.timesUtcMs, pricesEurPerMWh: trainFile.pricesEurPerMWh };
@@ -43,23 +62,34 @@ export const command: Command = {
     const minSteps = Math.ceil(48 / trainFile.dtHours);
     if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1) throw new CliError(`${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`);
 
-    const quiet = args.flags.has('quiet') || args.flags.has('json');
+    const prepared = outDir ? await prepareOutDir(outDir, { force: values.force }) : null;
+    const quiet = values.quiet || values.json;
+    const startMs = Date.now();
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const onProgress = (p: TrainProgress) => {
       if (quiet) return;
       if (p.message || p.phase === 'clone' || p.iteration % 10 === 0) {
         const what = p.phase === 'eval' ? 'test-split share' : 'validation share';
         const share = p.shareOfOracle !== undefined ? ` ${what} ${(100 * p.shareOfOracle).toFixed(2)}%` : '';
-        process.stderr.write(`[${p.elapsedS.toFixed(1)} s] ${p.phase} ${p.iteration}${share}${p.message ? ' ' + p.message : ''}\n`);
+        io.log(`[${p.elapsedS.toFixed(1)} s] ${p.phase} ${p.iteration}${share}${p.message ? ' ' + p.message : ''}`);
       }
     };
-    const result = await trainer.start(
-      { train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !args.flags.has('no-clone') },
-      onProgress,
-    );
+    let result;
+    try {
+      result = await trainer.start(
+        {
+          train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !values['no-clone'],
+          cloneOptions: cloneEpochs === undefined ? {} : { epochs: cloneEpochs },
+          ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
+        },
+        onProgress,
+      );
+    } catch (err) {
+      await prepared?.removeIfUnused();
+      throw err;
+    }
 
     const ppoIters = result.history.filter((h) => h.phase === 'ppo' && h.metrics['charts/SPS'] !== undefined);
-    const cloneEpochs = result.history.filter((h) => h.phase === 'clone' && h.iteration > 0).length;
     const lastPpo = ppoIters[ppoIters.length - 1];
     const elapsedS = result.history[result.history.length - 1]?.elapsedS ?? 0;
     const summary = {
@@ -67,22 +97,27 @@ export const command: Command = {
       oracleProfitEur: result.backtest.oracleProfitEur,
       shareOfOracle: result.backtest.shareOfOracle,
       equivalentCycles: result.backtest.equivalentCycles,
-      validationShare: Number(result.model.config.validationShare),
+      validationShare: result.model.config.validationShare,
+      kept: result.kept.source,
       backend: result.backend,
       stopReason: result.stopReason,
       elapsedS,
-      cloneEpochs,
-      ppoIterations: ppoIters.length,
-      ppoGlobalStep: lastPpo?.metrics['charts/global_step'] ?? 0,
+      cloneEpochs: result.work.cloneEpochs,
+      ppoIterations: result.work.ppoIterations,
+      ppoGlobalStep: result.work.ppoTimesteps,
+      budgetCloneEpochs: result.params.cloneConfig.epochs,
+      budgetTotalTimesteps: result.params.ppo.totalTimesteps,
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
-      out: outDir,
+      out: outDir ?? null,
+      mlflow: mlflow ? await logTrainingToMlruns(mlflow, { result, trainPath, testPath, trainPrices: train.pricesEurPerMWh, dtHours: trainFile.dtHours, startMs, endMs: Date.now() }) : null,
     };
-    await mkdir(outDir, { recursive: true });
-    await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
-    await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
-    await writeFile(join(outDir, 'model.json'), serializeSavedPolicy(result.model));
+    if (outDir) {
+      await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
+      await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
+      await writeFile(join(outDir, 'model.json'), serializeSavedModel(result.model));
+    }
     return {
       json: summary,
       text: keyValueTable([
@@ -92,12 +127,13 @@ export const command: Command = {
         ['validation share', `${(100 * summary.validationShare).toFixed(2)} %`],
         ['equivalent cycles', summary.equivalentCycles],
         ['backend', summary.backend],
-        ['stopped by', summary.stopReason],
+        ['kept policy', summary.kept],
+        ['ended', `${summary.stopReason} (${STOP_REASON_TEXT[summary.stopReason]})`],
         ['elapsed, s', summary.elapsedS],
-        ['clone epochs', summary.cloneEpochs],
-        ['PPO iterations', summary.ppoIterations],
-        ['written to', outDir],
+        ['clone epochs', `${summary.cloneEpochs} of ${summary.budgetCloneEpochs}`],
+        ['PPO timesteps', `${summary.ppoGlobalStep} of ${summary.budgetTotalTimesteps} (${summary.ppoIterations} iterations)`],
+        ['written to', [outDir, summary.mlflow && `${summary.mlflow.runDir}${summary.mlflow.modelVersion ? ` (version ${summary.mlflow.modelVersion})` : ''}`].filter(Boolean).join(', ')],
       ]),
     };
   },
-};
+});

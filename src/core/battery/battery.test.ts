@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BatteryParamError, DEFAULT_BATTERY, resolveBattery, stepBattery, stepCashEur, equivalentCycles, requestForPowerFraction, cellBuyCostEur, cellSellValueEur } from './battery.ts';
+import { BATTERY_FIELD_LABELS, BATTERY_LIMITS, BatteryParamError, type BatterySpec, DEFAULT_BATTERY, assertTerminalSocReachable, resolveBattery, stepBattery, stepCashEur, equivalentCycles, requestForPowerFraction, cellBuyCostEur, cellSellValueEur } from './battery.ts';
 import { simulate } from '../sim/simulate.ts';
 
 const batteryArb = fc.record({
@@ -26,17 +26,52 @@ describe('resolveBattery', () => {
     [{ chargeEfficiency: 1.2 }, 'chargeEfficiency'],
     [{ dischargeEfficiency: 0 }, 'dischargeEfficiency'],
     [{ powerKW: -1 }, 'powerKW'],
+    [{ powerKW: 10, chargePowerKW: -1 }, 'chargePowerKW'],
     [{ degradationEurPerKWh: -0.1 }, 'degradationEurPerKWh'],
     [{ initialSocKWh: 150 }, 'initialSocKWh'],
     [{ capacityKWh: Number.NaN }, 'capacityKWh'],
-  ])('resolveBattery(%o) throws naming %s', (spec, field) => {
+    [{ capacityKWh: Infinity }, 'capacityKWh'],
+    // Near the float limits: bounded to physical ranges instead of giving Infinity or NaN profits.
+    [{ capacityKWh: 1e308 }, 'capacityKWh'],
+    [{ powerKW: 1e300 }, 'powerKW'],
+    [{ dischargePowerKW: 1e300 }, 'dischargePowerKW'],
+    [{ degradationEurPerKWh: 1e300 }, 'degradationEurPerKWh'],
+    [{ chargeEfficiency: 1e-300 }, 'chargeEfficiency'],
+    [{ dischargeEfficiency: Number.MIN_VALUE }, 'dischargeEfficiency'],
+    [{ minSocKWh: -1 }, 'minSocKWh'],
+    [{ maxSocKWh: 101 }, 'maxSocKWh'],
+    [{ terminalSocKWh: -1 }, 'terminalSocKWh'],
+  ] as [BatterySpec, keyof BatterySpec][])('resolveBattery(%o) throws naming %s by its label', (spec, field) => {
     try {
       resolveBattery(spec);
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(BatteryParamError);
       expect((e as BatteryParamError).field).toBe(field);
-      expect((e as Error).message).toMatch(field === 'powerKW' ? /power/ : new RegExp(field));
+      expect((e as Error).message.startsWith(BATTERY_FIELD_LABELS[field])).toBe(true);
+      expect((e as Error).message).toMatch(/must be (within|a finite number)/);
+    }
+  });
+  it('resolveBattery accepts the edges of the physical ranges', () => {
+    const L = BATTERY_LIMITS;
+    expect(resolveBattery({ capacityKWh: L.maxCapacityKWh, powerKW: L.maxPowerKW, degradationEurPerKWh: L.maxDegradationEurPerKWh, chargeEfficiency: L.minEfficiency, dischargeEfficiency: L.minEfficiency })).toMatchObject({ capacityKWh: L.maxCapacityKWh, chargePowerKW: L.maxPowerKW });
+    expect(() => resolveBattery({ capacityKWh: L.maxCapacityKWh * (1 + 1e-15) })).toThrow(/capacity \(kWh\) must be within/);
+  });
+  it('resolveBattery says a terminal SOC above the max SOC cannot be met', () => {
+    expect(() => resolveBattery({ capacityKWh: 100, maxSocKWh: 80, terminalSocKWh: 90 })).toThrow(/terminal SOC \(kWh\) 90 cannot be met: the battery holds at most 80 kWh/);
+  });
+  it('assertTerminalSocReachable allows what full power from the initial SOC reaches, and names what it does not', () => {
+    const b = resolveBattery({ initialSocKWh: 10, terminalSocKWh: 55 });
+    // 50 kW × 1 h × 0.9 = 45 kWh a step: 55 kWh needs one hourly step, or four 15-minute ones.
+    expect(() => assertTerminalSocReachable(b, 1, 1)).not.toThrow();
+    expect(() => assertTerminalSocReachable(b, 4, 0.25)).not.toThrow();
+    expect(() => assertTerminalSocReachable(b, 3, 0.25)).toThrow(/terminal SOC \(kWh\) 55 cannot be met.*reaches at most 43\.75 kWh in 3 steps/);
+    expect(() => assertTerminalSocReachable(resolveBattery({ initialSocKWh: 10 }), 0, 1)).not.toThrow();
+    try {
+      assertTerminalSocReachable(b, 0, 1);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as BatteryParamError).field).toBe('terminalSocKWh');
     }
   });
 });

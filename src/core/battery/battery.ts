@@ -68,7 +68,35 @@ export const DEFAULT_BATTERY: Readonly<BatteryParams> = Object.freeze({
   sharedPowerLimit: true,
 });
 
-/** Thrown for a battery that makes no physical sense; `field` names the offending parameter. */
+/** Each spec field as users read it (form labels, CLI messages), with its unit. */
+export const BATTERY_FIELD_LABELS: Readonly<Record<keyof BatterySpec, string>> = Object.freeze({
+  capacityKWh: 'capacity (kWh)',
+  powerKW: 'power (kW)',
+  chargePowerKW: 'charge power (kW)',
+  dischargePowerKW: 'discharge power (kW)',
+  chargeEfficiency: 'charge efficiency',
+  dischargeEfficiency: 'discharge efficiency',
+  degradationEurPerKWh: 'degradation (EUR/kWh)',
+  initialSocKWh: 'initial SOC (kWh)',
+  minSocKWh: 'min SOC (kWh)',
+  maxSocKWh: 'max SOC (kWh)',
+  terminalSocKWh: 'terminal SOC (kWh)',
+  sharedPowerLimit: 'shared power limit',
+});
+
+/**
+ * Physical ranges of the fields that are not bounded by another field. They keep every product the model and the
+ * oracle form (price × energy, energy ÷ efficiency, wear × throughput over a long series) far from the float limits,
+ * and are far beyond any real battery: 1 TWh, 1 TW, 1% efficiency, 1,000 EUR of wear per kWh.
+ */
+export const BATTERY_LIMITS = Object.freeze({
+  maxCapacityKWh: 1e9,
+  maxPowerKW: 1e9,
+  minEfficiency: 0.01,
+  maxDegradationEurPerKWh: 1000,
+});
+
+/** Thrown for a battery that makes no physical sense; `field` names the offending parameter, the message its label. */
 export class BatteryParamError extends Error {
   constructor(
     message: string,
@@ -81,40 +109,62 @@ export class BatteryParamError extends Error {
 
 /** Fills defaults and validates; throws BatteryParamError naming the field for nonsense input. */
 export function resolveBattery(spec: BatterySpec = {}): BatteryParams {
-  const num = (field: keyof BatterySpec, value: number | undefined, fallback: number): number => {
+  const num = (field: keyof BatterySpec, fallback: number): number => {
+    const value = spec[field];
     const v = value ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new BatteryParamError(`${field} must be a finite number, got ${String(value)}`, field);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new BatteryParamError(`${BATTERY_FIELD_LABELS[field]} must be a finite number, got ${String(value)}`, field);
     return v;
   };
-  const capacityKWh = num('capacityKWh', spec.capacityKWh, DEFAULT_BATTERY.capacityKWh);
-  const powerKW = num('powerKW', spec.powerKW, DEFAULT_BATTERY.chargePowerKW);
-  const chargePowerKW = num('chargePowerKW', spec.chargePowerKW, powerKW);
-  const dischargePowerKW = num('dischargePowerKW', spec.dischargePowerKW, powerKW);
-  const chargeEfficiency = num('chargeEfficiency', spec.chargeEfficiency, DEFAULT_BATTERY.chargeEfficiency);
-  const dischargeEfficiency = num('dischargeEfficiency', spec.dischargeEfficiency, DEFAULT_BATTERY.dischargeEfficiency);
-  const degradationEurPerKWh = num('degradationEurPerKWh', spec.degradationEurPerKWh, DEFAULT_BATTERY.degradationEurPerKWh);
-  const minSocKWh = num('minSocKWh', spec.minSocKWh, 0);
-  const maxSocKWh = num('maxSocKWh', spec.maxSocKWh, capacityKWh);
-  const initialSocKWh = num('initialSocKWh', spec.initialSocKWh, minSocKWh);
+  const within = (field: keyof BatterySpec, v: number, min: number, max: number, range: string): void => {
+    if (!(v >= min && v <= max)) throw new BatteryParamError(`${BATTERY_FIELD_LABELS[field]} must be within ${range}, got ${v}`, field);
+  };
+  const L = BATTERY_LIMITS;
+  const capacityKWh = num('capacityKWh', DEFAULT_BATTERY.capacityKWh);
+  const powerKW = num('powerKW', DEFAULT_BATTERY.chargePowerKW);
+  const chargePowerKW = num('chargePowerKW', powerKW);
+  const dischargePowerKW = num('dischargePowerKW', powerKW);
+  const chargeEfficiency = num('chargeEfficiency', DEFAULT_BATTERY.chargeEfficiency);
+  const dischargeEfficiency = num('dischargeEfficiency', DEFAULT_BATTERY.dischargeEfficiency);
+  const degradationEurPerKWh = num('degradationEurPerKWh', DEFAULT_BATTERY.degradationEurPerKWh);
+  const minSocKWh = num('minSocKWh', 0);
+  const maxSocKWh = num('maxSocKWh', capacityKWh);
+  const initialSocKWh = num('initialSocKWh', minSocKWh);
 
-  if (capacityKWh < 0) throw new BatteryParamError(`capacityKWh must be ≥ 0 kWh, got ${capacityKWh}`, 'capacityKWh');
-  if (chargePowerKW < 0) throw new BatteryParamError(`charge power must be ≥ 0 kW, got ${chargePowerKW}`, spec.chargePowerKW !== undefined ? 'chargePowerKW' : 'powerKW');
-  if (dischargePowerKW < 0) throw new BatteryParamError(`discharge power must be ≥ 0 kW, got ${dischargePowerKW}`, spec.dischargePowerKW !== undefined ? 'dischargePowerKW' : 'powerKW');
-  if (!(chargeEfficiency > 0 && chargeEfficiency <= 1)) throw new BatteryParamError(`chargeEfficiency must be in (0, 1], got ${chargeEfficiency}`, 'chargeEfficiency');
-  if (!(dischargeEfficiency > 0 && dischargeEfficiency <= 1)) throw new BatteryParamError(`dischargeEfficiency must be in (0, 1], got ${dischargeEfficiency}`, 'dischargeEfficiency');
-  if (degradationEurPerKWh < 0) throw new BatteryParamError(`degradationEurPerKWh must be ≥ 0, got ${degradationEurPerKWh}`, 'degradationEurPerKWh');
-  if (minSocKWh < 0 || minSocKWh > capacityKWh) throw new BatteryParamError(`minSocKWh must be within [0, capacity ${capacityKWh}] kWh, got ${minSocKWh}`, 'minSocKWh');
-  if (maxSocKWh < minSocKWh || maxSocKWh > capacityKWh) throw new BatteryParamError(`maxSocKWh must be within [minSoc ${minSocKWh}, capacity ${capacityKWh}] kWh, got ${maxSocKWh}`, 'maxSocKWh');
-  if (initialSocKWh < minSocKWh || initialSocKWh > maxSocKWh) throw new BatteryParamError(`initialSocKWh must be within [${minSocKWh}, ${maxSocKWh}] kWh, got ${initialSocKWh}`, 'initialSocKWh');
+  within('capacityKWh', capacityKWh, 0, L.maxCapacityKWh, `[0, ${L.maxCapacityKWh}] kWh`);
+  // A direction's power not set on its own comes from powerKW: the error names the field the user set.
+  within(spec.chargePowerKW !== undefined ? 'chargePowerKW' : 'powerKW', chargePowerKW, 0, L.maxPowerKW, `[0, ${L.maxPowerKW}] kW`);
+  within(spec.dischargePowerKW !== undefined ? 'dischargePowerKW' : 'powerKW', dischargePowerKW, 0, L.maxPowerKW, `[0, ${L.maxPowerKW}] kW`);
+  within('chargeEfficiency', chargeEfficiency, L.minEfficiency, 1, `[${L.minEfficiency}, 1]`);
+  within('dischargeEfficiency', dischargeEfficiency, L.minEfficiency, 1, `[${L.minEfficiency}, 1]`);
+  within('degradationEurPerKWh', degradationEurPerKWh, 0, L.maxDegradationEurPerKWh, `[0, ${L.maxDegradationEurPerKWh}] EUR/kWh`);
+  within('minSocKWh', minSocKWh, 0, capacityKWh, `[0, capacity ${capacityKWh}] kWh`);
+  within('maxSocKWh', maxSocKWh, minSocKWh, capacityKWh, `[min SOC ${minSocKWh}, capacity ${capacityKWh}] kWh`);
+  within('initialSocKWh', initialSocKWh, minSocKWh, maxSocKWh, `[${minSocKWh}, ${maxSocKWh}] kWh`);
   let terminalSocKWh: number | null = null;
   if (spec.terminalSocKWh !== undefined && spec.terminalSocKWh !== null) {
-    terminalSocKWh = num('terminalSocKWh', spec.terminalSocKWh, 0);
-    if (terminalSocKWh < minSocKWh || terminalSocKWh > maxSocKWh) throw new BatteryParamError(`terminalSocKWh must be within [${minSocKWh}, ${maxSocKWh}] kWh, got ${terminalSocKWh}`, 'terminalSocKWh');
+    terminalSocKWh = num('terminalSocKWh', 0);
+    if (terminalSocKWh > maxSocKWh) throw new BatteryParamError(`${BATTERY_FIELD_LABELS.terminalSocKWh} ${terminalSocKWh} cannot be met: the battery holds at most ${maxSocKWh} kWh (max SOC)`, 'terminalSocKWh');
+    within('terminalSocKWh', terminalSocKWh, minSocKWh, maxSocKWh, `[${minSocKWh}, ${maxSocKWh}] kWh`);
   }
   return {
     capacityKWh, chargePowerKW, dischargePowerKW, chargeEfficiency, dischargeEfficiency, degradationEurPerKWh,
     initialSocKWh, minSocKWh, maxSocKWh, terminalSocKWh, sharedPowerLimit: spec.sharedPowerLimit ?? true,
   };
+}
+
+/**
+ * Throws BatteryParamError when the terminal SOC minimum cannot be met over `steps` steps of `dtHours`: charging at
+ * full power from the initial SOC every step is the most any schedule can store.
+ */
+export function assertTerminalSocReachable(b: BatteryParams, steps: number, dtHours: number): void {
+  if (b.terminalSocKWh === null) return;
+  const reachKWh = Math.min(b.maxSocKWh, b.initialSocKWh + steps * cellGainKWh(b, maxChargeKWh(b, dtHours)));
+  if (b.terminalSocKWh > reachKWh + BOUND_EPS * Math.max(1, b.capacityKWh)) {
+    throw new BatteryParamError(
+      `${BATTERY_FIELD_LABELS.terminalSocKWh} ${b.terminalSocKWh} cannot be met: charging at full power from the initial ${b.initialSocKWh} kWh reaches at most ${reachKWh} kWh in ${steps} steps`,
+      'terminalSocKWh',
+    );
+  }
 }
 
 /** Largest grid-side charge in one step at full power, kWh. */
@@ -127,9 +177,29 @@ export function maxDischargeKWh(b: BatteryParams, dtHours: number): number {
   return energyForPower(b.dischargePowerKW, dtHours);
 }
 
+/** Energy that reaches the cell when `chargedKWh` is bought from the grid, kWh. */
+export function cellGainKWh(b: BatteryParams, chargedKWh: number): number {
+  return b.chargeEfficiency * chargedKWh;
+}
+
+/** Energy that leaves the cell when `dischargedKWh` is sold to the grid, kWh. */
+export function cellLossKWh(b: BatteryParams, dischargedKWh: number): number {
+  return dischargedKWh / b.dischargeEfficiency;
+}
+
+/** Grid energy to buy so that `cellKWh` reaches the cell (the inverse of cellGainKWh), kWh. */
+export function chargeForCellGainKWh(b: BatteryParams, cellKWh: number): number {
+  return cellKWh / b.chargeEfficiency;
+}
+
+/** Grid energy sold when `cellKWh` leaves the cell (the inverse of cellLossKWh), kWh. */
+export function dischargeForCellLossKWh(b: BatteryParams, cellKWh: number): number {
+  return cellKWh * b.dischargeEfficiency;
+}
+
 /** SOC after a step that buys `chargedKWh` and sells `dischargedKWh` (no clipping). */
 export function socAfter(b: BatteryParams, socKWh: number, chargedKWh: number, dischargedKWh: number): number {
-  return socKWh + b.chargeEfficiency * chargedKWh - dischargedKWh / b.dischargeEfficiency;
+  return socKWh + cellGainKWh(b, chargedKWh) - cellLossKWh(b, dischargedKWh);
 }
 
 /** Cash of a step in EUR: settlement at the market price minus degradation on throughput. */
@@ -139,12 +209,12 @@ export function stepCashEur(b: BatteryParams, priceEurPerMWh: number, chargedKWh
 
 /** What storing one kWh in the cell costs at this price: the grid energy bought for it and its wear, EUR. */
 export function cellBuyCostEur(b: BatteryParams, priceEurPerMWh: number): number {
-  return -stepCashEur(b, priceEurPerMWh, 1 / b.chargeEfficiency, 0);
+  return -stepCashEur(b, priceEurPerMWh, chargeForCellGainKWh(b, 1), 0);
 }
 
 /** What one kWh taken from the cell earns at this price: the grid energy sold from it less its wear, EUR. */
 export function cellSellValueEur(b: BatteryParams, priceEurPerMWh: number): number {
-  return stepCashEur(b, priceEurPerMWh, 0, b.dischargeEfficiency);
+  return stepCashEur(b, priceEurPerMWh, 0, dischargeForCellLossKWh(b, 1));
 }
 
 /** What one step did after clipping. */
@@ -188,11 +258,11 @@ export function stepBattery(
   if (next > b.maxSocKWh || next < b.minSocKWh) {
     const tol = BOUND_EPS * Math.max(1, b.capacityKWh);
     if (next > b.maxSocKWh) {
-      if (next > b.maxSocKWh + tol) c = Math.max(0, c - (next - b.maxSocKWh) / b.chargeEfficiency);
+      if (next > b.maxSocKWh + tol) c = Math.max(0, c - chargeForCellGainKWh(b, next - b.maxSocKWh));
       next = socAfter(b, socKWh, c, d);
     }
     if (next < b.minSocKWh) {
-      if (next < b.minSocKWh - tol) d = Math.max(0, d - (b.minSocKWh - next) * b.dischargeEfficiency);
+      if (next < b.minSocKWh - tol) d = Math.max(0, d - dischargeForCellLossKWh(b, b.minSocKWh - next));
       next = socAfter(b, socKWh, c, d);
     }
     // Float noise of the order of 1e-12 × capacity is absorbed here; larger excesses were clipped above.
@@ -205,7 +275,7 @@ export function stepBattery(
 export function equivalentCycles(b: BatteryParams, chargedKWh: number, dischargedKWh: number): number {
   const usable = b.maxSocKWh - b.minSocKWh;
   if (usable <= 0) return 0;
-  return (b.chargeEfficiency * chargedKWh + dischargedKWh / b.dischargeEfficiency) / (2 * usable);
+  return (cellGainKWh(b, chargedKWh) + cellLossKWh(b, dischargedKWh)) / (2 * usable);
 }
 
 /**

@@ -4,7 +4,7 @@ import { simulate } from '../sim/simulate.ts';
 import { createRng } from '../rl/rng.ts';
 import { actionLevels, resolveEnvConfig } from './config.ts';
 import { BatteryEnv, VecEnv, shapingEur } from './env.ts';
-import { OBS_FIXED, computeNormStats, createObsContext, writeObservation } from './features.ts';
+import { OBS_FEATURES, OBS_FIXED, computeNormStats, createObsContext, obsLayout, writeObservation } from './features.ts';
 import { requestForPowerFraction } from '../battery/index.ts';
 
 const HOUR = 3_600_000;
@@ -142,5 +142,33 @@ describe('VecEnv', () => {
     }
     expect(truncations).toBe(4);
     expect(vec.drainEpisodes().map((e) => e.length)).toEqual([10, 10, 10, 10]);
+  });
+});
+
+describe('obsLayout', () => {
+  it('obsLayout(H) places every declared feature once, in order, back to back, H wide for the look-ahead', () => {
+    const l = obsLayout(24);
+    expect(l.slots.map((s) => s.name)).toEqual(OBS_FEATURES.map((f) => f.name));
+    expect(new Set(l.slots.map((s) => s.name)).size).toBe(l.slots.length);
+    let offset = 0;
+    for (const s of l.slots) {
+      expect(s.offset).toBe(offset);
+      expect(l.at[s.name]).toBe(offset);
+      offset += s.width;
+    }
+    expect(l.dim).toBe(offset);
+    expect(l.dim).toBe(OBS_FIXED + 24);
+    expect(l.slots.find((s) => s.name === 'nextPrices')!.width).toBe(24);
+  });
+
+  it('writeObservation fills every slot of the layout (no offset left unwritten) and the SOC slot holds the fraction', () => {
+    const s = { timesUtcMs: Float64Array.from({ length: 48 }, (_, i) => Date.UTC(2023, 0, 2) + i * 3_600_000), pricesEurPerMWh: Float64Array.from({ length: 48 }, (_, i) => 40 + 20 * Math.sin(i / 3)), dtHours: 1 };
+    const battery = resolveBattery({});
+    const config = resolveEnvConfig({ horizonHours: 6 });
+    const ctx = createObsContext(s, battery, config, computeNormStats(s, battery, config));
+    const out = new Float32Array(ctx.obsDim).fill(Number.NaN);
+    writeObservation(ctx, 5, 30, out, 0);
+    expect(Array.from(out).every(Number.isFinite)).toBe(true);
+    expect(out[ctx.layout.at.soc]).toBeCloseTo(0.3, 6);
   });
 });

@@ -5,6 +5,7 @@
 
 import { type BatteryParams, requestForPowerFraction, stepBattery } from '../battery/index.ts';
 import { type Rng } from '../rl/rng.ts';
+import { eurForEnergy } from '../units.ts';
 import { type EnvConfig, actionLevels } from './config.ts';
 import { type ObsContext, writeObservation } from './features.ts';
 
@@ -21,8 +22,8 @@ export interface EnvStep {
 export function shapingEur(config: EnvConfig, priceEurPerMWh: number, forecastAvgEurPerMWh: number, chargedKWh: number, dischargedKWh: number): number {
   if (priceEurPerMWh <= forecastAvgEurPerMWh) return 0;
   const above = priceEurPerMWh - forecastAvgEurPerMWh;
-  // (price − average) × kWh sold, as money: EUR/MWh × kWh / 1000, the units.ts convention.
-  return config.sellAboveAvgBonusCoef * ((above * dischargedKWh) / 1000) - config.buyAboveAvgPenaltyEurPerKWh * chargedKWh;
+  // (price − average) × kWh sold, as money.
+  return config.sellAboveAvgBonusCoef * eurForEnergy(above, dischargedKWh) - config.buyAboveAvgPenaltyEurPerKWh * chargedKWh;
 }
 
 /** One battery on one series; `reset` places it at a step and SOC, `step` applies an action index. */

@@ -1,18 +1,11 @@
-// Observation features. Layout of one observation (OBS_FIXED + H floats):
-//   [0] current price, [1] SOC fraction of the usable range, [2,3] sin/cos time of day, [4,5] sin/cos time of week,
-//   [6 .. 6+H) the next H prices, [6+H] their mean (the original system's "forecast average") normalised with the
-//   training split's mean and std, [7+H] log of the window's price spread over the training std, [8+H] the
-//   degradation cost against the spread, d/(d + spread), [9+H] the forecast average against the spread,
-//   a/(|a| + spread) (the efficiency loss of a cycle scales with it), [10+H] and [11+H] the highest and lowest of the
-//   next H prices on the price scale (extremes are hard for a small tanh MLP to find among H inputs), [12+H] the
-//   best round trip that starts by charging now (sell value of a stored kWh at the dearest next-H price less its cost
-//   now) and [13+H] the best that starts by discharging now (sell now, buy back at the cheapest), both on the price
-//   scale: the battery model's costs are in them, so the network need not learn efficiency and wear arithmetic.
-// Prices [0] and [6 .. 6+H) are, by default (windowNormalisation), (p − forecast average)/spread with the spread the
-// std of the window the agent sees (current + next H prices): the arbitrage decision depends on price differences
-// relative to the costs, so dimensionless features carry over to price levels the training split never had
-// (measured: FI 2020, whose test quarter is dearer than its training months). Without it, (p − mean)/std with the
-// training split's statistics, which are saved with the model either way.
+// Observation features, built from one declared layout (OBS_FEATURES below: names, widths, in order; obsLayout
+// gives the offsets for a horizon). The env, the teacher dataset, the UI and the saved model all read that layout;
+// a saved model records it and the loader refuses a model whose layout is not this code's.
+// Prices (`price`, `nextPrices`) are, by default (windowNormalisation), (p − forecast average)/spread with the spread
+// the std of the window the agent sees (current + next H prices): the arbitrage decision depends on price
+// differences relative to the costs, so dimensionless features carry over to price levels the training split never
+// had (measured: FI 2020, whose test quarter is dearer than its training months). Without it, (p − mean)/std with
+// the training split's statistics, which are saved with the model either way.
 // Time features use UTC: the series carries UTC ms, and a market's local clock is not known to the core. Day-ahead
 // markets have fixed local-time structure, so UTC shifts the phase by a constant per season (1 h at DST); the
 // network sees that as a tiny input change. The week phase counts from the Unix epoch (a Thursday).
@@ -20,11 +13,58 @@
 // solves only over known prices, sees the same information.
 
 import { type BatteryParams, cellBuyCostEur, cellSellValueEur, maxChargeKWh } from '../battery/index.ts';
-import { eurForEnergy, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
+import { eurForEnergy, eurPerMWhFromEurPerKWh, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
 import { type EnvConfig, horizonSteps } from './config.ts';
 
-/** Features besides the H look-ahead prices: price, SOC, day sin/cos, week sin/cos, average, spread, costs. */
-export const OBS_FIXED = 14;
+/** The features of one observation, in order; width 'horizon' = one per look-ahead step (H). */
+export const OBS_FEATURES = [
+  { name: 'price', width: 1, doc: 'current price on the price scale' },
+  { name: 'soc', width: 1, doc: 'SOC as a fraction of the usable range' },
+  { name: 'dayPhase', width: 2, doc: 'sin, cos of the UTC time of day' },
+  { name: 'weekPhase', width: 2, doc: 'sin, cos of the UTC time of week' },
+  { name: 'nextPrices', width: 'horizon', doc: 'the next H prices on the price scale' },
+  { name: 'forecastAvg', width: 1, doc: 'mean of the next H prices (the original system\'s "forecast average"), by the training split\'s mean and std' },
+  { name: 'logSpread', width: 1, doc: 'log of the window\'s price spread over the training std' },
+  { name: 'degradationVsSpread', width: 1, doc: 'degradation cost against the spread, d/(d + spread)' },
+  { name: 'avgVsSpread', width: 1, doc: 'forecast average against the spread, a/(|a| + spread): a cycle\'s efficiency loss scales with it' },
+  { name: 'nextMax', width: 1, doc: 'highest of the next H prices on the price scale (hard for a small tanh MLP to find among H inputs)' },
+  { name: 'nextMin', width: 1, doc: 'lowest of the next H prices on the price scale' },
+  { name: 'chargeMargin', width: 1, doc: 'best round trip that starts by charging now (sell value of a stored kWh at the dearest next-H price less its cost now), on the price scale' },
+  { name: 'dischargeMargin', width: 1, doc: 'best round trip that starts by discharging now (sell now, buy back at the cheapest), on the price scale' },
+] as const satisfies readonly { name: string; width: number | 'horizon'; doc: string }[];
+
+export type ObsFeatureName = (typeof OBS_FEATURES)[number]['name'];
+
+/** One feature's place in the observation vector. */
+export interface ObsSlot {
+  name: ObsFeatureName;
+  offset: number;
+  width: number;
+}
+
+/** The observation layout for a horizon: slots in order, offsets by name, and the total width. */
+export interface ObsLayout {
+  readonly slots: readonly ObsSlot[];
+  readonly at: Readonly<Record<ObsFeatureName, number>>;
+  readonly dim: number;
+}
+
+/** Offsets and widths of every feature for `horizon` look-ahead steps. */
+export function obsLayout(horizon: number): ObsLayout {
+  const slots: ObsSlot[] = [];
+  const at = {} as Record<ObsFeatureName, number>;
+  let offset = 0;
+  for (const f of OBS_FEATURES) {
+    const width = f.width === 'horizon' ? horizon : f.width;
+    slots.push({ name: f.name, offset, width });
+    at[f.name] = offset;
+    offset += width;
+  }
+  return { slots, at, dim: offset };
+}
+
+/** Features besides the H look-ahead prices (the observation is OBS_FIXED + H wide). */
+export const OBS_FIXED = obsLayout(0).dim;
 
 /** Training-split statistics, saved with the model. */
 export interface NormStats {
@@ -66,6 +106,7 @@ export interface ObsContext {
   readonly dtHours: number;
   readonly horizon: number;
   readonly obsDim: number;
+  readonly layout: ObsLayout;
   readonly pricesEurPerMWh: ArrayLike<number>;
   /** Normalised prices, padded with the last price for `horizon` steps past the end. */
   readonly normPrices: Float32Array;
@@ -154,11 +195,13 @@ export function createObsContext(series: EnvSeries, battery: BatteryParams, conf
     time[4 * t + 3] = Math.cos(w);
   }
   const range = battery.maxSocKWh - battery.minSocKWh;
+  const layout = obsLayout(horizon);
   return {
     length: n,
     dtHours: series.dtHours,
     horizon,
-    obsDim: OBS_FIXED + horizon,
+    obsDim: layout.dim,
+    layout,
     pricesEurPerMWh: series.pricesEurPerMWh,
     normPrices,
     time,
@@ -168,47 +211,49 @@ export function createObsContext(series: EnvSeries, battery: BatteryParams, conf
     chargeMarginEurPerKWh,
     dischargeMarginEurPerKWh,
     windowNormalisation: config.windowNormalisation,
-    degradationEurPerMWh: battery.degradationEurPerKWh * 1000,
+    degradationEurPerMWh: eurPerMWhFromEurPerKWh(battery.degradationEurPerKWh),
     socMinKWh: battery.minSocKWh,
     socRangeKWh: range > 0 ? range : 1,
     stats,
   };
 }
 
-/** Writes the observation of step `t` at SOC `socKWh` into `out` at `offset`. */
+/** Writes the observation of step `t` at SOC `socKWh` into `out` at `offset`, slot by slot of `ctx.layout`. */
 export function writeObservation(ctx: ObsContext, t: number, socKWh: number, out: Float32Array, offset: number): void {
   const h = ctx.horizon;
+  const at = ctx.layout.at;
   const avg = ctx.forecastAvgEurPerMWh[t];
   const spread = ctx.windowSpreadEurPerMWh[t];
-  out[offset + 1] = (socKWh - ctx.socMinKWh) / ctx.socRangeKWh;
-  out[offset + 2] = ctx.time[4 * t];
-  out[offset + 3] = ctx.time[4 * t + 1];
-  out[offset + 4] = ctx.time[4 * t + 2];
-  out[offset + 5] = ctx.time[4 * t + 3];
+  const next = offset + at.nextPrices;
+  out[offset + at.soc] = (socKWh - ctx.socMinKWh) / ctx.socRangeKWh;
+  out[offset + at.dayPhase] = ctx.time[4 * t];
+  out[offset + at.dayPhase + 1] = ctx.time[4 * t + 1];
+  out[offset + at.weekPhase] = ctx.time[4 * t + 2];
+  out[offset + at.weekPhase + 1] = ctx.time[4 * t + 3];
   if (ctx.windowNormalisation) {
     const raw = ctx.rawPrices;
-    out[offset] = (raw[t] - avg) / spread;
-    for (let k = 1; k <= h; k++) out[offset + 5 + k] = (raw[t + k] - avg) / spread;
+    out[offset + at.price] = (raw[t] - avg) / spread;
+    for (let k = 0; k < h; k++) out[next + k] = (raw[t + 1 + k] - avg) / spread;
   } else {
-    out[offset] = ctx.normPrices[t];
-    out.set(ctx.normPrices.subarray(t + 1, t + 1 + h), offset + 6);
+    out[offset + at.price] = ctx.normPrices[t];
+    out.set(ctx.normPrices.subarray(t + 1, t + 1 + h), next);
   }
   const st = ctx.stats;
-  out[offset + 6 + h] = (avg - st.priceMeanEurPerMWh) / st.priceStdEurPerMWh;
-  out[offset + 7 + h] = Math.log(spread / st.priceStdEurPerMWh);
-  out[offset + 8 + h] = ctx.degradationEurPerMWh / (ctx.degradationEurPerMWh + spread);
-  out[offset + 9 + h] = avg / (Math.abs(avg) + spread);
+  out[offset + at.forecastAvg] = (avg - st.priceMeanEurPerMWh) / st.priceStdEurPerMWh;
+  out[offset + at.logSpread] = Math.log(spread / st.priceStdEurPerMWh);
+  out[offset + at.degradationVsSpread] = ctx.degradationEurPerMWh / (ctx.degradationEurPerMWh + spread);
+  out[offset + at.avgVsSpread] = avg / (Math.abs(avg) + spread);
   let hi = -Infinity;
   let lo = Infinity;
-  for (let k = 6; k < 6 + h; k++) {
-    const v = out[offset + k];
+  for (let k = next; k < next + h; k++) {
+    const v = out[k];
     if (v > hi) hi = v;
     if (v < lo) lo = v;
   }
-  out[offset + 10 + h] = hi;
-  out[offset + 11 + h] = lo;
+  out[offset + at.nextMax] = hi;
+  out[offset + at.nextMin] = lo;
   // Margins in EUR per cell kWh, on the price scale (EUR/MWh of spread or std).
   const perKWh = KWH_PER_MWH / (ctx.windowNormalisation ? spread : st.priceStdEurPerMWh);
-  out[offset + 12 + h] = ctx.chargeMarginEurPerKWh[t] * perKWh;
-  out[offset + 13 + h] = ctx.dischargeMarginEurPerKWh[t] * perKWh;
+  out[offset + at.chargeMargin] = ctx.chargeMarginEurPerKWh[t] * perKWh;
+  out[offset + at.dischargeMargin] = ctx.dischargeMarginEurPerKWh[t] * perKWh;
 }

@@ -7,7 +7,7 @@
 // constant step the reachable SOC values form a finite closed lattice (21 levels of 5 kWh with the defaults);
 // values are keyed after rounding to 1e-9 kWh so float noise does not split a level in two.
 
-import { type BatteryParams, requestForPowerFraction, stepBattery, stepCashEur } from '../battery/index.ts';
+import { type BatteryParams, assertTerminalSocReachable, requestForPowerFraction, stepBattery, stepCashEur } from '../battery/index.ts';
 
 export interface ActionDpInput {
   pricesEurPerMWh: ArrayLike<number>;
@@ -187,12 +187,13 @@ function replay(input: ActionDpInput, actions: Int32Array): { profitEur: number;
 
 /**
  * Optimal discrete schedule over the whole series from battery.initialSocKWh (terminal value 0). A terminal SOC
- * minimum on the battery is honoured when some action sequence reaches it, and dropped otherwise.
- * The profit reported is the replay of the chosen actions through stepBattery.
+ * minimum that no schedule can meet throws BatteryParamError; one that these actions cannot meet (a snapped,
+ * approximate lattice) is dropped. The profit reported is the replay of the chosen actions through stepBattery.
  */
 export function solveActionDp(input: ActionDpInput): { actions: Int32Array; profitEur: number; socKWh: Float64Array } {
   const { battery, dtHours, levels, pricesEurPerMWh } = input;
   const T = pricesEurPerMWh.length;
+  assertTerminalSocReachable(battery, T, dtHours);
   const lattice = buildActionLattice(battery, levels, dtHours, [battery.initialSocKWh], DEFAULT_MAX_SOC_LEVELS, T);
   const S = lattice.socKWh.length;
   const policy = new Int32Array(T * S);

@@ -2,8 +2,7 @@
 // hour could feed every dear one. It ignores time order and the capacity, so it is a LOOSE UPPER ESTIMATE, not an
 // optimum; it is kept only to show how far it overstates against the exact oracle (oracle.ts).
 
-import { maxChargeKWh } from '../battery/index.ts';
-import { eurForEnergy } from '../units.ts';
+import { cellGainKWh, dischargeForCellLossKWh, maxChargeKWh, stepCashEur } from '../battery/index.ts';
 import type { OracleInput } from './types.ts';
 
 /** Loose estimate: pairs the i-th cheapest step with the i-th dearest, buying a full-power step and selling what survives the round trip, while that pays. */
@@ -11,11 +10,12 @@ export function heuristicEstimate(input: OracleInput): { profitEur: number; pair
   const { pricesEurPerMWh, dtHours, battery: b } = input;
   const sorted = Float64Array.from(pricesEurPerMWh).sort();
   const boughtKWh = maxChargeKWh(b, dtHours);
-  const soldKWh = boughtKWh * b.chargeEfficiency * b.dischargeEfficiency;
+  // What a full-power charge stores, sold again: the round trip through the battery model's efficiencies.
+  const soldKWh = dischargeForCellLossKWh(b, cellGainKWh(b, boughtKWh));
   let profitEur = 0;
   let pairs = 0;
   for (let i = 0, j = sorted.length - 1; i < j; i++, j--) {
-    const gain = eurForEnergy(sorted[j], soldKWh) - eurForEnergy(sorted[i], boughtKWh) - b.degradationEurPerKWh * (boughtKWh + soldKWh);
+    const gain = stepCashEur(b, sorted[i], boughtKWh, 0) + stepCashEur(b, sorted[j], 0, soldKWh);
     if (gain <= 0) break;
     profitEur += gain;
     pairs++;

@@ -2,8 +2,7 @@
 // HiGHS (npm `highs`, WebAssembly) and javascript-lp-solver. It is the test reference for the fast path and serves
 // model variants the fast path does not cover. The solver objects are passed in, so core imports neither package.
 
-import { type BatteryParams, maxChargeKWh, maxDischargeKWh } from '../battery/index.ts';
-import { KWH_PER_MWH } from '../units.ts';
+import { type BatteryParams, cellGainKWh, cellLossKWh, maxChargeKWh, maxDischargeKWh, stepCashEur } from '../battery/index.ts';
 
 export interface LpVariable {
   name: string;
@@ -30,24 +29,26 @@ export interface LinearProgram {
 
 /**
  * Variables c_t, d_t (grid side, kWh) and s_t (SOC after step t); s_t = s_{t−1} + ηc·c_t − d_t/ηd;
- * cash = price/1000·(d − c) − k·(c + d); shared power limit c/(Pc·dt) + d/(Pd·dt) ≤ 1 when on.
+ * cash = price/1000·(d − c) − k·(c + d); shared power limit c/(Pc·dt) + d/(Pd·dt) ≤ 1 when on. The model is
+ * linear, so its coefficients are the battery model's own SOC change and cash per kWh.
  */
 export function batteryLp(pricesEurPerMWh: ArrayLike<number>, dtHours: number, b: BatteryParams): LinearProgram {
   const T = pricesEurPerMWh.length;
   const C = maxChargeKWh(b, dtHours);
   const D = maxDischargeKWh(b, dtHours);
+  const socPerChargedKWh = cellGainKWh(b, 1);
+  const socPerDischargedKWh = -cellLossKWh(b, 1);
   const variables: LpVariable[] = [];
   const constraints: LpConstraint[] = [];
   for (let t = 0; t < T; t++) {
-    const pi = pricesEurPerMWh[t] / KWH_PER_MWH;
     const last = t === T - 1;
-    variables.push({ name: `c${t}`, lower: 0, upper: C, cost: -pi - b.degradationEurPerKWh });
-    variables.push({ name: `d${t}`, lower: 0, upper: D, cost: pi - b.degradationEurPerKWh });
+    variables.push({ name: `c${t}`, lower: 0, upper: C, cost: stepCashEur(b, pricesEurPerMWh[t], 1, 0) });
+    variables.push({ name: `d${t}`, lower: 0, upper: D, cost: stepCashEur(b, pricesEurPerMWh[t], 0, 1) });
     const sLower = last && b.terminalSocKWh !== null ? Math.max(b.minSocKWh, b.terminalSocKWh) : b.minSocKWh;
     variables.push({ name: `s${t}`, lower: sLower, upper: b.maxSocKWh, cost: 0 });
   }
   for (let t = 0; t < T; t++) {
-    const terms: [number, number][] = [[3 * t + 2, 1], [3 * t, -b.chargeEfficiency], [3 * t + 1, 1 / b.dischargeEfficiency]];
+    const terms: [number, number][] = [[3 * t + 2, 1], [3 * t, -socPerChargedKWh], [3 * t + 1, -socPerDischargedKWh]];
     let rhs = 0;
     if (t > 0) terms.push([3 * (t - 1) + 2, -1]);
     else rhs = b.initialSocKWh;
@@ -55,6 +56,35 @@ export function batteryLp(pricesEurPerMWh: ArrayLike<number>, dtHours: number, b
     if (b.sharedPowerLimit && C > 0 && D > 0) constraints.push({ name: `pow${t}`, terms: [[3 * t, 1 / C], [3 * t + 1, 1 / D]], lower: -Infinity, upper: 1 });
   }
   return { variables, constraints, offset: 0 };
+}
+
+/** The LP's variables for a battery schedule: c_t, d_t, s_t per step, in batteryLp's order. */
+export function lpPoint(schedule: { chargeKWh: ArrayLike<number>; dischargeKWh: ArrayLike<number>; socKWh: ArrayLike<number> }): Float64Array {
+  const T = schedule.socKWh.length;
+  const x = new Float64Array(3 * T);
+  for (let t = 0; t < T; t++) {
+    x[3 * t] = schedule.chargeKWh[t];
+    x[3 * t + 1] = schedule.dischargeKWh[t];
+    x[3 * t + 2] = schedule.socKWh[t];
+  }
+  return x;
+}
+
+/** The objective at a point and how far the point is outside the LP's bounds and constraints (0 when feasible). */
+export function evaluateLp(lp: LinearProgram, x: ArrayLike<number>): { objective: number; maxViolation: number } {
+  let objective = lp.offset;
+  let maxViolation = 0;
+  const outside = (v: number, lower: number, upper: number) => Math.max(0, lower - v, v - upper);
+  lp.variables.forEach((v, i) => {
+    objective += v.cost * x[i];
+    maxViolation = Math.max(maxViolation, outside(x[i], v.lower, v.upper));
+  });
+  for (const c of lp.constraints) {
+    let sum = 0;
+    for (const [i, a] of c.terms) sum += a * x[i];
+    maxViolation = Math.max(maxViolation, outside(sum, c.lower, c.upper));
+  }
+  return { objective, maxViolation };
 }
 
 // Shortest round-trip decimal: exact, and far shorter to write and parse than 17 digits.

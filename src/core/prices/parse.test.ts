@@ -24,7 +24,9 @@ const FILES: Record<string, { rows: number; start: string; end: string; step: nu
 
 describe('parsePriceCsv on every real market file', () => {
   it('covers every file in test-data/real', () => {
-    expect(readdirSync('test-data/real').filter((f) => f.endsWith('.csv')).sort()).toEqual(Object.keys(FILES).sort());
+    // Generation forecasts (exogenous series, read by src/core/exogenous) are not price files.
+    const priceFiles = readdirSync('test-data/real').filter((f) => f.endsWith('.csv') && !f.includes('generation-forecast'));
+    expect(priceFiles.sort()).toEqual(Object.keys(FILES).sort());
   });
   it.each(Object.entries(FILES))('%s: rows, UTC period, step, price range and negative steps', (file, e) => {
     const series = real(file);
@@ -69,9 +71,12 @@ describe('parsePriceCsv formats', () => {
     expect(s.dtHours).toBe(1);
   });
   it('original format with mm/dd/yy dates is detected from a day above 12', () => {
-    const s = parse('Date;Hour;Price (EUR)\n03/13/23;1;10\n03/13/23;2;11\n03/14/23;1;12\n', 'us.csv');
+    const rows = ['Date;Hour;Price (EUR)'];
+    for (let h = 1; h <= 24; h++) rows.push(`03/13/23;${h};${10 + h}`);
+    rows.push('03/14/23;1;12');
+    const s = parse(rows.join('\n'), 'us.csv');
     expect(s.timesUtcMs[s.timesUtcMs.length - 1]).toBe(Date.UTC(2023, 2, 13, 23)); // 14 March 00:00 CET
-    expect(s.timesUtcMs.length).toBe(25); // the gap from 02:00 to 24:00 on the 13th is filled
+    expect(s.timesUtcMs.length).toBe(25);
   });
   it('ambiguous dates (all fields ≤ 12) are resolved from the whole file by consecutive days, with a warning', () => {
     const rows = ['Date;Hour;Price (EUR)'];
@@ -125,8 +130,11 @@ describe('parsePriceCsv formats', () => {
 
 describe('parsePriceCsv repairs and reports', () => {
   it('a gap is filled with the previous price and reported with the row after it', () => {
-    const s = parse('timestamp,price\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,2\n2023-01-01T04:00Z,5\n');
-    expect(Array.from(s.pricesEurPerMWh)).toEqual([1, 2, 2, 2, 5]);
+    const rows = ['timestamp,price'];
+    for (let h = 0; h < 26; h++) if (h !== 2 && h !== 3) rows.push(`${new Date(Date.UTC(2023, 0, 1, h)).toISOString()},${h}`);
+    const s = parse(rows.join('\n'));
+    expect(Array.from(s.pricesEurPerMWh.subarray(0, 6))).toEqual([0, 1, 1, 1, 4, 5]);
+    expect(s.pricesEurPerMWh.length).toBe(26);
     expect(s.warnings).toEqual([expect.objectContaining({ kind: 'gap', row: 4, action: 'filled with the previous price' })]);
   });
   it('a duplicate keeps the first row and names the dropped one', () => {
@@ -134,13 +142,13 @@ describe('parsePriceCsv repairs and reports', () => {
     expect(Array.from(s.pricesEurPerMWh)).toEqual([1, 2, 3]);
     expect(s.warnings[0]).toMatchObject({ kind: 'duplicate', row: 4 });
   });
-  it('one unparsable row among many is dropped, filled and reported with row and column', () => {
+  it('a missing value (n/a) among many is filled with the previous price and reported with row and column', () => {
     const rows = ['timestamp,price'];
     for (let h = 0; h < 48; h++) rows.push(`2023-01-0${1 + Math.floor(h / 24)}T${String(h % 24).padStart(2, '0')}:00Z,${h === 10 ? 'n/a' : h}`);
     const s = parse(rows.join('\n'));
     expect(s.timesUtcMs.length).toBe(48);
-    expect(s.warnings[0]).toMatchObject({ kind: 'unparsable', row: 12, column: 'price', action: 'row dropped' });
-    expect(s.warnings[1]).toMatchObject({ kind: 'gap', row: 13 });
+    expect(s.pricesEurPerMWh[10]).toBe(9);
+    expect(s.warnings).toEqual([expect.objectContaining({ kind: 'missing', row: 12, column: 'price', action: 'filled with the previous price' })]);
   });
   it('rows out of order are sorted and reported', () => {
     const s = parse('timestamp,price\n2023-01-01T01:00Z,2\n2023-01-01T00:00Z,1\n2023-01-01T02:00Z,3\n');
@@ -187,5 +195,136 @@ describe('a 10-year 15-minute file', () => {
     expect(s.dtHours).toBe(0.25);
     expect(progress.length).toBeGreaterThan(3);
     expect(progress[progress.length - 1]).toBe(1);
+  });
+});
+
+/** A timestamp,price file of hourly rows from 2023-01-01T00:00Z with these price cells. */
+const hourly = (prices: string[], sep = ',') =>
+  [`timestamp${sep}price`, ...prices.map((p, h) => `${new Date(Date.UTC(2023, 0, 1, h)).toISOString()}${sep}${p}`)].join('\n');
+const many = (n: number, cell: (i: number) => string) => Array.from({ length: n }, (_, i) => cell(i));
+
+describe('the decimal mark is decided from the whole price column', () => {
+  it.each([
+    ['"1.234,5" beside "12,5" (decimal comma): 1234.5', hourly(['1.234,5', '12,5', '3.000', '7'], ';'), [1234.5, 12.5, 3000, 7]],
+    ['"1,234.5" beside "12.5" (decimal point): 1234.5', hourly(['1,234.5', '12.5', '1,250', '7'], ';'), [1234.5, 12.5, 1250, 7]],
+    ['"1,250" in a decimal-comma file is 1.25', hourly(['1,250', '12,5', '8'], ';'), [1.25, 12.5, 8]],
+    ['"0.500" cannot be a thousands group: 0.5', hourly(['0.500', '3', '4']), [0.5, 3, 4]],
+    ['"1.000.000" groups thousands, so "," is the decimal mark', hourly(['1.000.000', '2,5'], ';'), [1e6, 2.5]],
+  ])('%s', (_what, text, prices) => {
+    expect(Array.from(parse(text).pricesEurPerMWh)).toEqual(prices);
+  });
+  it('a column mixing decimal point and decimal comma is refused naming a row of each', () => {
+    expect(failure(hourly(['12.5', '13', '12,5'], ';')).message).toBe(
+      'fixture.csv, column "price" mixes a decimal point (row 2: "12.5") and a decimal comma (row 4: "12,5"); write every price the same way');
+  });
+  it('"3.000" with nothing else showing the mark is refused, not read as 3', () => {
+    const e = failure(hourly(['40', '41', '3.000', '42']));
+    expect(e.message).toMatch(/^fixture\.csv, row 4, column "price": "3\.000" could be 3 or 3000/);
+    expect([e.row, e.column]).toEqual([4, 'price']);
+  });
+  it('a malformed thousands group is not a number', () => {
+    expect(failure(hourly(['1.5', '12,34.5'], ';')).message).toMatch(/row 3, column "price": "12,34\.5" is not a number/);
+  });
+});
+
+describe('timestamps', () => {
+  it('fractional seconds are read as milliseconds, with any offset', () => {
+    const s = parse('timestamp,price\n2023-01-01T00:00:00.000+01:00,1\n2023-01-01T01:00:00.000+01:00,2\n2023-01-01T02:00:00,000+01:00,3\n'.replace(',000+', '.000+'));
+    expect(s.timesUtcMs[0]).toBe(Date.UTC(2022, 11, 31, 23));
+    expect(s.timesUtcMs.length).toBe(3);
+  });
+  it.each([['+0100', -1], ['+01', -1], ['-12:00', 12], ['+14:00', -14], ['+05:45', -5.75]])('offset %s is read', (off, shiftHours) => {
+    const s = parse(`timestamp,price\n2023-01-01T00:00${off},1\n2023-01-01T01:00${off},2\n`);
+    expect(s.timesUtcMs[0]).toBe(Date.UTC(2023, 0, 1) + shiftHours * H);
+  });
+  it.each(['+99:99', '+14:30', '-13:00', '+05:60'])('offset %s is refused with its row', (off) => {
+    const e = failure(`timestamp,price\n2023-01-01T00:00Z,1\n2023-01-01T01:00${off},2\n`);
+    expect(e.message).toContain(`fixture.csv, row 3, column "timestamp": "2023-01-01T01:00${off}": offset ${off} is not a real UTC offset`);
+  });
+  it('10-digit Unix epoch seconds are read as UTC and said so', () => {
+    const s = parse('time,price\n1672531200,1\n1672534800,2\n');
+    expect(Array.from(s.timesUtcMs)).toEqual([Date.UTC(2023, 0, 1), Date.UTC(2023, 0, 1, 1)]);
+    expect(s.warnings[0].message).toBe('times in "time" are Unix epoch seconds');
+  });
+  it('epochs of mixed length, other numbers and empty times are refused with the row', () => {
+    expect(failure('time,price\n1672531200,1\n1672534800000,2\n').message).toBe('fixture.csv, row 3, column "time": "1672534800000": not a 10-digit Unix epoch in seconds like the first row\'s');
+    expect(failure('time,price\n45000.5,1\n45000.54,2\n').message).toMatch(/^fixture\.csv, row 2, column "time": "45000\.5" is a number, not a timestamp/);
+    expect(failure('time,price\n2023-01-01T00:00Z,1\n,2\n').message).toBe('fixture.csv, row 3, column "time": the time is empty');
+    expect(failure('time,price\n2023-01-01T00:00Z,1\n2023-02-30T00:00Z,2\n').message).toBe('fixture.csv, row 3, column "time": "2023-02-30T00:00Z": 2023-02-30 is not a calendar date');
+  });
+  it('a step of a day is read, longer or shorter than a minute is refused', () => {
+    expect(parse('time,price\n2023-01-01,1\n2023-01-02,2\n').dtHours).toBe(24);
+    expect(failure('time,price\n2023-01-01,1\n2023-01-03,2\n').message).toMatch(/row 3: the rows step by 2880 minutes; price steps of 1 minute to 24 hours/);
+    expect(failure('time,price\n2023-01-01T00:00:00Z,1\n2023-01-01T00:00:30Z,2\n').message).toMatch(/row 3: the rows step by 30 seconds/);
+  });
+});
+
+describe('missing values', () => {
+  it.each(['', 'NaN', 'nan', 'Inf', '-Inf', '+Infinity', 'n/e', 'N/A', 'NA', '-', '--', 'null', '#N/A'])('%j is a gap, filled and reported', (marker) => {
+    const s = parse(hourly(many(24, (i) => (i === 12 ? marker : `${i}.5`))));
+    expect(s.pricesEurPerMWh[12]).toBe(11.5);
+    expect(s.warnings).toEqual([expect.objectContaining({ kind: 'missing', row: 14, column: 'price', action: 'filled with the previous price' })]);
+  });
+  it('leading missing values take the first price, and say so', () => {
+    const s = parse(hourly(many(24, (i) => (i < 2 ? 'NaN' : `${i}.5`))));
+    expect(Array.from(s.pricesEurPerMWh.subarray(0, 3))).toEqual([2.5, 2.5, 2.5]);
+    expect(s.warnings).toEqual([expect.objectContaining({ kind: 'missing', row: 2, message: 'rows 2–3, column "price": 2 missing values ("NaN")', action: 'filled with the next price' })]);
+  });
+  it('a missing value next to missing rows counts as one gap for the limits', () => {
+    // 23 rows; hour 5 is missing as a row and hour 6 as a value: one 2-step gap of 24 steps (8%).
+    const cells = many(24, (i) => (i === 6 ? 'n/e' : `${i}.5`));
+    const text = hourly(cells).split('\n').filter((_, k) => k !== 6).join('\n');
+    const s = parse(text);
+    expect(Array.from(s.pricesEurPerMWh.subarray(4, 8))).toEqual([4.5, 4.5, 4.5, 7.5]);
+    expect(s.warnings.map((w) => [w.kind, w.row])).toEqual([['gap', 7], ['missing', 7]]);
+  });
+  it('a file of missing values only is refused naming the column', () => {
+    expect(failure(hourly(['NaN', 'NaN', '-'])).message).toBe('fixture.csv, column "price": no row has a price (all 3 are missing values)');
+  });
+  it('text that is not a number or a marker stays an error with row and column', () => {
+    const e = failure(hourly(many(24, (i) => (i === 7 ? 'twelve' : `${i}.5`))));
+    expect(e.message).toBe('fixture.csv, row 9, column "price": "twelve" is not a number (missing values may be written as an empty cell, NaN, n/e, N/A or -)');
+    expect([e.row, e.column]).toEqual([9, 'price']);
+  });
+});
+
+describe('cells and columns', () => {
+  it('trailing empty cells are fine; extra values are refused with the row', () => {
+    expect(parse('time;price\n2023-01-01T00:00Z;1;\n2023-01-01T01:00Z;2;;\n').pricesEurPerMWh.length).toBe(2);
+    expect(failure('time;price\n2023-01-01T00:00Z;1;x\n2023-01-01T01:00Z;2\n').message).toBe('fixture.csv, row 2: 3 cells where the header has 2; a value holds the separator ";" (quote it)');
+  });
+  it('a quoted decimal comma in a comma-separated file is read', () => {
+    expect(Array.from(parse('time,price\n2023-01-01T00:00Z,"12,5"\n2023-01-01T01:00Z,"-3,25"\n').pricesEurPerMWh)).toEqual([12.5, -3.25]);
+  });
+  it('prices up to ±1e6 EUR/MWh are read, beyond it refused with row and column', () => {
+    expect(Array.from(parse(hourly(['1000000', '-1000000'])).pricesEurPerMWh)).toEqual([1e6, -1e6]);
+    expect(failure(hourly(['1', '1000000.01'])).message).toBe('fixture.csv, row 3, column "price": "1000000.01" EUR/MWh is outside the range a price can take (at most 1,000,000 EUR/MWh either way)');
+  });
+  it('control characters and long values in a message are replaced and cut', () => {
+    const e = failure(hourly(['1', `\u001b[2J${'x'.repeat(500)}`]));
+    expect(e.message).toBe(`fixture.csv: line 3 holds the control character 0x1b: this is not a text CSV file (a spreadsheet or another binary file?); export it as CSV`);
+    const long = failure(hourly(['1', 'y'.repeat(500)]));
+    expect(long.message).toBe(`fixture.csv, row 3, column "price": "${'y'.repeat(40)}…" is not a number (missing values may be written as an empty cell, NaN, n/e, N/A or -)`);
+  });
+});
+
+describe('the original Date;Hour;Price layout checks each hour against its day', () => {
+  const day = (date: string, hours: number) => Array.from({ length: hours }, (_, h) => `${date};${h + 1};${h + 1},5`);
+  it('a 25th hour on the autumn DST day is read; on a normal day it is refused', () => {
+    expect(parse(['Date;Hour;Price (EUR)', ...day('29/10/2023', 25)].join('\n')).pricesEurPerMWh.length).toBe(25);
+    const e = failure(['Date;Hour;Price (EUR)', ...day('28/10/2023', 25)].join('\n'));
+    expect(e.message).toBe('fixture.csv, row 26, column "Hour": hour 25 on 28/10/2023, a normal day, which has hours 1–24');
+  });
+  it('a 24th hour on the spring DST day is refused', () => {
+    const e = failure(['Date;Hour;Price (EUR)', ...day('26/03/2023', 24)].join('\n'));
+    expect(e.message).toBe('fixture.csv, row 25, column "Hour": hour 24 on 26/03/2023, a 23-hour DST day, which has hours 1–23');
+  });
+  it('quarter-hour numbering: the 93rd quarter of the spring DST day is refused', () => {
+    const rows = ['Date;Hour;Price (EUR)'];
+    for (let q = 1; q <= 93; q++) rows.push(`26/03/2023;${q};${q}`);
+    expect(failure(rows.join('\n')).message).toBe('fixture.csv, row 94, column "Hour": quarter-hour 93 on 26/03/2023, a 23-hour DST day, which has quarter-hours 1–92');
+  });
+  it('hour 0 and non-numbers are refused with the row', () => {
+    expect(failure('Date;Hour;Price (EUR)\n01/01/2023;0;1\n01/01/2023;1;2\n').message).toBe('fixture.csv, row 2, column "Hour": "0" is not an hour number 1–24');
   });
 });

@@ -1,6 +1,9 @@
+import { cleanMessage } from './text.ts';
+
 /** Something the parser noticed and how it dealt with it; `row` is the 1-based line number in the file. */
 export interface ParseWarning {
-  kind: 'gap' | 'duplicate' | 'unparsable' | 'empty' | 'reordered' | 'ambiguous-date' | 'other';
+  /** `gap`: missing rows; `missing`: rows whose price is a missing marker (empty, NaN, n/e, ...); both are filled. */
+  kind: 'gap' | 'missing' | 'duplicate' | 'unparsable' | 'empty' | 'reordered' | 'ambiguous-date' | 'encoding' | 'other';
   /** 1-based line in the file (the header is line 1); absent for file-wide notes. */
   row?: number;
   column?: string;
@@ -22,7 +25,10 @@ export interface PriceSeries {
   warnings: ParseWarning[];
 }
 
-/** Thrown for a file that cannot be used at all; the message names the file, row and column where it can. */
+/**
+ * Thrown for a file that cannot be used at all; the message names the file, row and column where it can, and is
+ * cleaned (one line, no control characters, bounded length) whatever the file held.
+ */
 export class PriceFileError extends Error {
   constructor(
     message: string,
@@ -30,7 +36,7 @@ export class PriceFileError extends Error {
     readonly row?: number,
     readonly column?: string,
   ) {
-    super(message);
+    super(cleanMessage(message));
     this.name = 'PriceFileError';
   }
 }

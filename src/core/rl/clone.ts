@@ -33,54 +33,12 @@ export const ACTION_DP_TEACHER: Teacher = {
     return (start, horizon) => teacherActionsOnLattice(lattice, input, start, horizon, socs);
   },
 };
+import { REACHABLE_CAP } from './budget.ts';
+import { type CloneConfig } from './config.ts';
 import { type Rng, shuffleInPlace } from './rng.ts';
 import { TfPolicy, logitsOf } from './tf-policy.ts';
 
-/** Options of the cloning warm start. */
-export interface CloneConfig {
-  /** Most passes over the dataset (the time budget may end it sooner). */
-  epochs: number;
-  /** Minibatch size; large minibatches keep tfjs efficient. */
-  batchSize: number;
-  /** Adam learning rate. */
-  learningRate: number;
-  /** 1: anneal the learning rate linearly to 2% over the cloning budget (0: constant). */
-  annealLr: number;
-  /** At most this many SOC levels per step in the dataset (15-minute data reaches many more). */
-  maxSocLevels: number;
-  /**
-   * Also clone the teacher on copies of the training prices multiplied by factors up to this one and down to its
-   * inverse (0 or 1 = off): the teacher re-solves them, so the actor sees the same patterns against other ratios
-   * of wear to spread. Measured (120 s, seed 1, test split): factors 2 and ½ took BE 2023 96.4 → 97.1%, DK1 2023
-   * 94.8 → 95.7%, FI 2020 91.1 → 94.7%; 2, 3, 4 and their inverses took FI 2020 to 96.2% (full copies).
-   */
-  augmentPriceScale: number;
-  /** Factors on each side of 1, spaced geometrically up to augmentPriceScale (1: just it and its inverse). */
-  augmentScalesPerSide: number;
-  /**
-   * Also clone on copies shifted up and down by this many training-split stds (0 = off): a shift changes the price
-   * level but not the spread, and with it what a cycle's efficiency loss costs against the spread (FI 2020's test
-   * quarter is dearer than its training months).
-   */
-  augmentShiftStd: number;
-  /**
-   * Samples of all augmented copies together, in training splits: each copy contributes a random share of the
-   * steps, so more copies add variety, not memory or time per epoch.
-   */
-  augmentSamples: number;
-}
-
-export const DEFAULT_CLONE_CONFIG: Readonly<CloneConfig> = Object.freeze({
-  epochs: 40,
-  batchSize: 2048,
-  learningRate: 4e-3,
-  annealLr: 1,
-  maxSocLevels: 24,
-  augmentPriceScale: 4,
-  augmentScalesPerSide: 3,
-  augmentShiftStd: 1,
-  augmentSamples: 2,
-});
+export { type CloneConfig, DEFAULT_CLONE_CONFIG } from './config.ts';
 
 /** The price factors of the scaled copies (CloneConfig.augmentPriceScale, augmentScalesPerSide), ascending. */
 export function augmentFactors(config: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide'>): number[] {
@@ -98,8 +56,6 @@ export function augmentVariants(config: Pick<CloneConfig, 'augmentPriceScale' | 
   return shift > 0 ? [...scaled, { scale: 1, shiftEurPerMWh: -shift }, { scale: 1, shiftEurPerMWh: shift }] : scaled;
 }
 
-// Enough to enumerate every reachable SOC of common batteries (hourly: ~20; 15-minute: a few hundred).
-const REACHABLE_CAP = 4096;
 
 /** At most `max` levels spread evenly over the sorted reachable set, so 15-minute data covers the whole SOC range. */
 export function spreadLevels(reachable: Float64Array, max: number): Float64Array {
@@ -166,11 +122,21 @@ export function concatDatasets(parts: CloneDataset[]): CloneDataset {
   return { obs, actions, count, obsDim, socLevels: parts[0].socLevels };
 }
 
-// How often, in minibatches, the budget and the stop button are checked inside an epoch (every minibatch on GPU
+// How often, in minibatches, the stop button and the time cap are checked inside an epoch (every minibatch on GPU
 // backends, whose minibatches are slow and only queued until something is read back).
 const CHECK_EVERY_MINIBATCHES = 16;
 
-/** Runs cloning epochs on the actor; after each epoch `onEpoch` may return false to stop. */
+/** Minibatches of one cloning epoch (the ragged last one is dropped). */
+export function cloneMinibatchesPerEpoch(count: number, batchSize: number): number {
+  const bs = Math.min(batchSize, count);
+  return bs > 0 ? Math.floor(count / bs) : 0;
+}
+
+/**
+ * Runs `config.epochs` cloning epochs on the actor (the budget); after each epoch `onEpoch` may return false to
+ * stop. The learning rate anneals by the share of the budget's minibatches done (CloneConfig.annealLr), so the
+ * same seed gives the same weights whatever the clock says.
+ */
 export async function trainClone(
   policy: TfPolicy,
   data: CloneDataset,
@@ -178,10 +144,8 @@ export async function trainClone(
   numActions: number,
   rng: Rng,
   onEpoch: (epoch: number, loss: number, accuracy: number) => Promise<boolean>,
-  /** Called every few minibatches; false ends training mid-epoch (time budget, stop button). */
-  keepGoing: () => Promise<boolean> = async () => true,
-  /** Share of the cloning budget used, in [0, 1], for annealing the learning rate (CloneConfig.annealLr). */
-  progress: () => number = () => 0,
+  /** Called every few minibatches with the share of the budget done; false ends training mid-epoch (stop, time cap). */
+  keepGoing: (budgetDone: number) => Promise<boolean> = async () => true,
 ): Promise<void> {
   const optimizer = tf.train.adam(config.learningRate);
   // tfjs reads `learningRate` at every applyGradients (the field is protected in the typings), as in ppo.ts.
@@ -194,6 +158,9 @@ export async function trainClone(
   const vars = policy.actorVars();
   const queued = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
   const checkEvery = queued ? 1 : CHECK_EVERY_MINIBATCHES;
+  const perEpoch = cloneMinibatchesPerEpoch(data.count, config.batchSize);
+  const totalMinibatches = Math.max(1, perEpoch * config.epochs);
+  let done = 0;
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       shuffleInPlace(idx, rng);
@@ -206,12 +173,13 @@ export async function trainClone(
           // Wait for the queued minibatches, so that the clock behind keepGoing sees the work really done (on
           // WebGPU a 30 s budget ran 295 s: a whole epoch was queued before the first check).
           if (sums) await (sums as tf.Tensor).data();
-          if (!(await keepGoing())) {
+          if (!(await keepGoing(done / totalMinibatches))) {
             stopped = true;
             break;
           }
-          if (config.annealLr) lr.learningRate = config.learningRate * Math.max(0.02, 1 - progress());
         }
+        if (config.annealLr) lr.learningRate = config.learningRate * Math.max(0.02, 1 - done / totalMinibatches);
+        done++;
         seen += bs;
         for (let k = 0; k < bs; k++) {
           const i = idx[start + k];

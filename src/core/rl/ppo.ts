@@ -10,93 +10,12 @@ import * as tf from '@tensorflow/tfjs';
 import { type VecEnv } from '../env/env.ts';
 import { computeGae } from './gae.ts';
 import { type PolicyWeights, cloneWeights, forwardStack, sampleRow } from './mlp.ts';
+import { type PpoConfig, ppoIterations } from './config.ts';
 import { type Rng, shuffleInPlace } from './rng.ts';
 import { TfPolicy, clipByGlobalNorm, logitsOf, valuesOf } from './tf-policy.ts';
+import { type StopReason } from './types.ts';
 
-/** Every PPO detail, named as in CleanRL; all required once resolved. */
-export interface PpoConfig {
-  /** Adam learning rate (CleanRL 2.5e-4). */
-  learningRate: number;
-  /** Adam epsilon (CleanRL 1e-5). */
-  adamEps: number;
-  /** Parallel environments in the rollout; the forward pass is batched across them. */
-  numEnvs: number;
-  /** Steps per environment per rollout (CleanRL 128). */
-  numSteps: number;
-  /** Anneal the learning rate linearly to 0 over the run (by time when the run is time-bounded). */
-  annealLr: boolean;
-  /** Discount factor γ. */
-  gamma: number;
-  /** GAE λ. */
-  gaeLambda: number;
-  /** Minibatches per epoch: minibatch size = numEnvs × numSteps / numMinibatches. */
-  numMinibatches: number;
-  /** Passes over each rollout (K epochs). */
-  updateEpochs: number;
-  /** Normalise advantages per minibatch. */
-  normAdv: boolean;
-  /** Surrogate clipping coefficient ε. */
-  clipCoef: number;
-  /** Clip the value loss around the old values with clipCoef. */
-  clipVloss: boolean;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Value loss coefficient. */
-  vfCoef: number;
-  /** Global gradient-norm clip. */
-  maxGradNorm: number;
-  /** Stop an update's epochs early when approx KL exceeds this; 0 = off (CleanRL's target_kl None). */
-  targetKl: number;
-  /** Width of each of the two tanh hidden layers of actor and critic. */
-  hiddenSize: number;
-  /** Add γ·V(final state) to the reward of a truncated step instead of treating truncation as termination. */
-  bootstrapTruncated: boolean;
-  /** After a warm start, iterations that train only the critic, so a random critic does not pull the cloned actor. */
-  criticWarmupIterations: number;
-  /** Greedy validation (and keep-best) every this many iterations. */
-  evalEveryIterations: number;
-  /** A minibatch loss above this (or NaN) stops the run as diverged. */
-  divergenceLoss: number;
-}
-
-export const DEFAULT_PPO_CONFIG: Readonly<PpoConfig> = Object.freeze({
-  learningRate: 2.5e-4,
-  adamEps: 1e-5,
-  numEnvs: 8,
-  numSteps: 128,
-  annealLr: true,
-  gamma: 0.99,
-  gaeLambda: 0.95,
-  numMinibatches: 4,
-  updateEpochs: 4,
-  normAdv: true,
-  clipCoef: 0.2,
-  clipVloss: true,
-  entCoef: 0.01,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  targetKl: 0,
-  hiddenSize: 64,
-  bootstrapTruncated: true,
-  criticWarmupIterations: 10,
-  evalEveryIterations: 5,
-  divergenceLoss: 1e6,
-});
-
-/** Defaults filled in and checked; throws a RangeError naming the field. */
-export function resolvePpoConfig(partial: Partial<Record<keyof PpoConfig, number | boolean>> = {}): PpoConfig {
-  for (const k of Object.keys(partial)) if (!(k in DEFAULT_PPO_CONFIG)) throw new RangeError(`unknown ppo option "${k}"`);
-  const c = { ...DEFAULT_PPO_CONFIG, ...partial } as PpoConfig;
-  for (const k of Object.keys(DEFAULT_PPO_CONFIG) as (keyof PpoConfig)[]) {
-    if (typeof c[k] !== typeof DEFAULT_PPO_CONFIG[k]) throw new RangeError(`ppo.${k} must be a ${typeof DEFAULT_PPO_CONFIG[k]}`);
-  }
-  const posInt = ['numEnvs', 'numSteps', 'numMinibatches', 'updateEpochs', 'hiddenSize', 'evalEveryIterations'] as const;
-  for (const k of posInt) if (!(Number.isInteger(c[k]) && c[k] >= 1)) throw new RangeError(`ppo.${k} must be an integer ≥ 1`);
-  if ((c.numEnvs * c.numSteps) % c.numMinibatches !== 0) throw new RangeError('ppo.numMinibatches must divide numEnvs × numSteps');
-  if (!(c.learningRate > 0)) throw new RangeError('ppo.learningRate must be > 0');
-  if (!(c.gamma >= 0 && c.gamma <= 1) || !(c.gaeLambda >= 0 && c.gaeLambda <= 1)) throw new RangeError('ppo.gamma and ppo.gaeLambda must be in [0, 1]');
-  return c;
-}
+export { type PpoConfig, DEFAULT_PPO_CONFIG, resolvePpoConfig } from './config.ts';
 
 /** What the loop needs from its caller. */
 export interface PpoRun {
@@ -112,21 +31,21 @@ export interface PpoRun {
   evaluate: (w: PolicyWeights) => number;
   /** Score of the starting policy, when already known. */
   initialScore?: number;
-  /** Share of the run done, in [0, 1], for learning-rate annealing. */
-  progress: () => number;
-  /** A reason to stop ('time', 'stopped', ...) or null to go on. */
-  shouldStop: () => string | null;
-  /** After each iteration; `weights` are the current (not the best) policy's. */
+  /** Checked before every iteration: a reason to end before the budget ('stopped', 'time-cap') or null to go on. */
+  shouldStop: () => StopReason | null;
+  /** After each iteration (1 … iterations); `weights` are the current (not the best) policy's. */
   onIteration: (iteration: number, metrics: Record<string, number>, score: number | undefined, weights: PolicyWeights) => void;
   /** Lets messages (stop) through between iterations; in a worker a macrotask. */
   yieldToEvents: () => Promise<void>;
+  /** The run's clock, for the SPS metric only (nothing the loop decides depends on it). */
   nowMs: () => number;
 }
 
 export interface PpoOutcome {
   best: PolicyWeights;
   bestScore: number;
-  stopReason: string;
+  /** 'budget' when all ppoIterations(config) ran. */
+  stopReason: StopReason;
   message?: string;
   iterations: number;
   globalStep: number;
@@ -144,7 +63,7 @@ function gather(src: Float32Array | Int32Array, idx: Int32Array, from: number, c
   return out;
 }
 
-/** Trains until `shouldStop` says so; returns the best policy by validation score. */
+/** Trains for the budget's iterations (ppoIterations(config)) or until `shouldStop`; returns the best policy by validation score. */
 export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
   const { config: c, vec, policy, rng } = run;
   const N = c.numEnvs;
@@ -178,20 +97,21 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
   let bestScore = run.initialScore ?? run.evaluate(weights);
   let globalStep = 0;
   let iteration = 0;
-  let stopReason = 'done';
+  let stopReason: StopReason = 'budget';
   let message: string | undefined;
+  const numIterations = ppoIterations(c);
   const t0 = run.nowMs();
 
   try {
-    for (;;) {
+    while (iteration < numIterations) {
       const reason = run.shouldStop();
       if (reason) {
         stopReason = reason;
         break;
       }
       iteration++;
-      // 1. Anneal the learning rate.
-      if (c.annealLr) lr.learningRate = (criticOptimizer as unknown as { learningRate: number }).learningRate = c.learningRate * Math.max(0.02, 1 - run.progress());
+      // 1. Anneal the learning rate by the share of the budget done, as CleanRL (never by time).
+      if (c.annealLr) lr.learningRate = (criticOptimizer as unknown as { learningRate: number }).learningRate = c.learningRate * (1 - (iteration - 1) / numIterations);
       const criticOnly = run.warmStarted && iteration <= c.criticWarmupIterations;
 
       // 2. Rollout: one batched forward pass per step for all envs.

@@ -1,6 +1,7 @@
 // Shared x mapping of the price and SOC charts: series index ↔ pixel ↔ UTC time, for a regular series.
 
 import { type ScaleLinear, scaleUtc } from 'd3-scale';
+import { type ClockZone, fromWallClockMs, wallClockMs } from '../lib/time-zone.ts';
 
 /** The visible index window [from, to). */
 export interface View {
@@ -15,12 +16,22 @@ export interface Tick {
   pos: number;
 }
 
-/** Bottom-axis ticks for the view: D3 picks nice UTC times, placed by index (the series is regular). */
-export function timeTicks(view: View, t0: number, dtMs: number, width: number): Tick[] {
-  const time = scaleUtc().domain([t0 + view.from * dtMs, t0 + view.to * dtMs]).range([0, width]);
+/**
+ * Bottom-axis ticks for the view, placed by index (the series is regular). D3 picks nice times on the chosen
+ * clock's wall time (so in CET/CEST a tick at midnight is the delivery day's start); each tick is then mapped back
+ * to its UTC instant, which places it — a 23- or 25-hour DST day is drawn with its real length.
+ */
+export function timeTicks(view: View, t0: number, dtMs: number, width: number, zone: ClockZone = 'UTC'): Tick[] {
+  const start = t0 + view.from * dtMs;
+  const end = t0 + view.to * dtMs;
+  const wall = scaleUtc().domain([wallClockMs(start, zone), wallClockMs(end, zone)]);
   const n = Math.max(2, Math.floor(width / 110));
-  const fmt = time.tickFormat(n);
-  return time.ticks(n).map((d) => ({ value: +d, label: fmt(d), pos: time(d) }));
+  const fmt = wall.tickFormat(n);
+  const span = Math.max(1, end - start);
+  return wall.ticks(n).map((d) => {
+    const t = fromWallClockMs(+d, zone);
+    return { value: t, label: fmt(d), pos: ((t - start) / span) * width };
+  }).filter((tk) => tk.pos >= -0.5 && tk.pos <= width + 0.5);
 }
 
 /** Left-axis ticks of a linear scale (nice it first so ticks sit on the ends). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { svgDocument, xmlAttr } from './chart-export.ts';
+import { exportHeader, svgDocument, xmlAttr } from './chart-export.ts';
 
 describe('svgDocument', () => {
   it('wraps layers in a standalone SVG with size, viewBox, background and an escaped title', () => {
@@ -13,5 +13,17 @@ describe('svgDocument', () => {
   });
   it('xmlAttr escapes quotes so a colour or title cannot break the attribute', () => {
     expect(xmlAttr('a"b<c>&')).toBe('a&quot;b&lt;c&gt;&amp;');
+  });
+});
+
+describe('exportHeader', () => {
+  it('writes title, source, period, units and a legend entry per series, escaped', () => {
+    const { height, svg } = exportHeader({ title: 'Prices & SOC', source: 'DE-LU <day-ahead>', period: '2023-01-01 – 2023-12-31 UTC', units: 'EUR/MWh; SOC kWh', legend: [{ label: 'Price', color: '#38bdf8' }, { label: 'Oracle SOC', color: '#a78bfa' }] }, 800);
+    expect(height).toBeGreaterThan(40);
+    expect(svg).toContain('>Prices &amp; SOC</text>');
+    expect(svg).toContain('DE-LU &lt;day-ahead&gt; · 2023-01-01 – 2023-12-31 UTC · EUR/MWh; SOC kWh');
+    expect(svg.match(/<rect /g)).toHaveLength(2);
+    expect(svg).toContain('fill="#a78bfa"');
+    expect(svg).toContain('>Oracle SOC</text>');
   });
 });

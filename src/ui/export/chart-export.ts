@@ -11,6 +11,35 @@ export function xmlAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** What an exported chart says about itself: a file must make sense away from the page. */
+export interface ExportMeta {
+  title: string;
+  /** Market or file name. */
+  source: string;
+  /** The period shown, in words ("2023-01-01 – 2023-12-31 UTC"). */
+  period: string;
+  /** Units of the axes ("EUR/MWh; SOC kWh"). */
+  units: string;
+  legend: { label: string; color: string }[];
+}
+
+const HEADER_PX = 58;
+
+/** The header band of an exported chart (title; source, period and units; legend) as SVG, and its height. */
+export function exportHeader(meta: ExportMeta, width: number, textColor = '#e6edf7', mutedColor = '#9fb0cc'): { height: number; svg: string } {
+  const font = 'font-family="system-ui, sans-serif"';
+  let x = 12;
+  const legend = meta.legend.map((l) => {
+    const item = `<rect x="${x}" y="44" width="14" height="4" rx="1" fill="${xmlAttr(l.color)}"/><text x="${x + 19}" y="49" ${font} font-size="11" fill="${xmlAttr(mutedColor)}">${xmlAttr(l.label)}</text>`;
+    x += 19 + l.label.length * 6.2 + 16;
+    return item;
+  });
+  const svg = `<g class="export-header"><text x="12" y="19" ${font} font-size="14" font-weight="650" fill="${xmlAttr(textColor)}">${xmlAttr(meta.title)}</text>` +
+    `<text x="12" y="35" ${font} font-size="11" fill="${xmlAttr(mutedColor)}">${xmlAttr(`${meta.source} · ${meta.period} · ${meta.units}`)}</text>${legend.join('')}` +
+    `<line x1="0" x2="${width}" y1="${HEADER_PX - 0.5}" y2="${HEADER_PX - 0.5}" stroke="${xmlAttr(mutedColor)}" stroke-opacity="0.3"/></g>`;
+  return { height: HEADER_PX, svg };
+}
+
 /** Wraps layer fragments into a standalone SVG document of the given size, with a background. */
 export function svgDocument(width: number, height: number, background: string, layers: string[], title: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="${SVG_NS}" xmlns:xlink="${XLINK_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
@@ -62,16 +91,22 @@ function background(container: HTMLElement): string {
   return '#ffffff';
 }
 
-/** The chart as an SVG document (canvas layers embedded as PNG images). */
-export function chartToSvg(container: HTMLElement, title: string): string {
+/** The chart as an SVG document (canvas layers embedded as PNG images), under a header saying what it shows. */
+export function chartToSvg(container: HTMLElement, title: string, meta?: ExportMeta | null): string {
+  return composeSvg(container, title, meta).svg;
+}
+
+function composeSvg(container: HTMLElement, title: string, meta?: ExportMeta | null): { svg: string; width: number; height: number } {
   const { width, height, fragments } = layers(container);
-  return svgDocument(width, height, background(container), fragments, title);
+  if (!meta) return { svg: svgDocument(width, height, background(container), fragments, title), width, height };
+  const head = exportHeader(meta, width);
+  const body = `<g transform="translate(0,${head.height})">${fragments.join('')}</g>`;
+  return { svg: svgDocument(width, height + head.height, background(container), [head.svg, body], meta.title), width, height: height + head.height };
 }
 
 /** The chart as a PNG at the screen's pixel density. */
-export async function chartToPng(container: HTMLElement, title = 'chart'): Promise<Blob> {
-  const svg = chartToSvg(container, title);
-  const { width, height } = container.getBoundingClientRect();
+export async function chartToPng(container: HTMLElement, title = 'chart', meta?: ExportMeta | null): Promise<Blob> {
+  const { svg, width, height } = composeSvg(container, title, meta);
   const scale = Math.max(1, globalThis.devicePixelRatio || 1);
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {

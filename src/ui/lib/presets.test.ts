@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_CONFIG } from '../../core/env/config.ts';
-import { DEFAULT_PPO_CONFIG } from '../../core/rl/ppo.ts';
+import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
 import { DEFAULT_SETTINGS, EXPLAIN, PRESETS, toRequestOptions, validateSettings } from './presets.ts';
 
 describe('presets', () => {
-  it('the default settings are the RL code’s defaults', () => {
-    const { env, ppo } = toRequestOptions(DEFAULT_SETTINGS);
+  it('the default settings are the RL code’s defaults, with no time cap', () => {
+    const { env, ppo, cloneOptions, seconds } = toRequestOptions(DEFAULT_SETTINGS);
     for (const [k, v] of Object.entries(env)) expect(v).toBe(DEFAULT_ENV_CONFIG[k as keyof typeof DEFAULT_ENV_CONFIG]);
     for (const [k, v] of Object.entries(ppo)) expect(v).toBe(DEFAULT_PPO_CONFIG[k as keyof typeof DEFAULT_PPO_CONFIG]);
+    expect(cloneOptions).toEqual({ epochs: DEFAULT_CLONE_CONFIG.epochs });
+    expect(seconds).toBeUndefined();
+    expect(toRequestOptions({ ...DEFAULT_SETTINGS, capSeconds: 30 }).seconds).toBe(30);
   });
   it('every setting has an explanation and every preset is valid', () => {
     for (const k of Object.keys(DEFAULT_SETTINGS)) expect(EXPLAIN[k as keyof typeof EXPLAIN].length).toBeGreaterThan(10);
@@ -16,5 +19,7 @@ describe('presets', () => {
   it('validateSettings names what is wrong', () => {
     expect(validateSettings({ ...DEFAULT_SETTINGS, numActions: 4 })).toMatch(/odd/);
     expect(validateSettings({ ...DEFAULT_SETTINGS, gamma: 1.5 })).toMatch(/γ/);
+    expect(validateSettings({ ...DEFAULT_SETTINGS, cloneEpochs: 1.5 })).toMatch(/Clone epochs/);
+    expect(validateSettings({ ...DEFAULT_SETTINGS, totalTimesteps: -1 })).toMatch(/PPO steps/);
   });
 });

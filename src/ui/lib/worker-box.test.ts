@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerBox, WorkerCallAborted } from './worker-box.ts';
 
 // A stand-in for a browser Worker that never answers: enough for Comlink to send, and for us to crash it.
 class FakeWorker extends EventTarget {
   terminated = false;
   sent = 0;
-  postMessage(): void {
+  /** Answers liveness pings the way Comlink's expose() answers a GET, while alive and not terminated. */
+  answersPings = false;
+  postMessage(data?: { id?: string; type?: string }): void {
     this.sent++;
+    if (this.answersPings && !this.terminated && data?.type === 'GET' && String(data.id).startsWith('powerbidder-liveness-')) {
+      queueMicrotask(() => this.dispatchEvent(new MessageEvent('message', { data: { id: data.id, type: 'RAW', value: undefined } })));
+    }
   }
   terminate(): void {
     this.terminated = true;
@@ -22,16 +27,21 @@ interface Api {
   work(): Promise<number>;
 }
 
-function setup() {
+function setup(liveness: { pingMs: number; timeoutMs: number } | null = null, answersPings = false) {
   const made: FakeWorker[] = [];
   const crashes: string[] = [];
   const box = new WorkerBox<Api>(() => {
     const w = new FakeWorker();
+    w.answersPings = answersPings;
     made.push(w);
     return w as unknown as Worker;
-  }, (m) => crashes.push(m));
+  }, (m) => crashes.push(m), liveness);
   return { box, made, crashes };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('WorkerBox', () => {
   it('a crash rejects the pending call, reports a message and the next call gets a fresh worker', async () => {
@@ -65,5 +75,54 @@ describe('WorkerBox', () => {
     void box.call((w) => w.work()).catch(() => undefined);
     expect(made).toHaveLength(1);
     box.dispose();
+  });
+
+  it('a messageerror rejects the pending call as a crash (its answer may be the lost message)', async () => {
+    const { box, made, crashes } = setup();
+    const pending = box.call((w) => w.work());
+    made[0].dispatchEvent(new Event('messageerror'));
+    await expect(pending).rejects.toMatchObject({ reason: 'crashed' });
+    expect(crashes[0]).toMatch(/could not be read/);
+  });
+});
+
+describe('WorkerBox liveness', () => {
+  it('a worker that dies without an event (terminated, no answers) is detected, its call rejected, and replaced', async () => {
+    vi.useFakeTimers();
+    const { box, made, crashes } = setup({ pingMs: 100, timeoutMs: 1000 }, true);
+    const pending = box.call((w) => w.work());
+    const outcome = pending.then(() => 'resolved', (e: WorkerCallAborted) => e.reason);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(crashes).toEqual([]);
+    box.killSilently();
+    await vi.advanceTimersByTimeAsync(1200);
+    expect(await outcome).toBe('crashed');
+    expect(crashes[0]).toMatch(/stopped answering \(nothing for 1 s\).*restarted/);
+    void box.call((w) => w.work()).catch(() => undefined);
+    expect(made).toHaveLength(2);
+    box.dispose();
+  });
+
+  it('a worker that answers its pings is never taken for dead, however long the call runs', async () => {
+    vi.useFakeTimers();
+    const { box, crashes } = setup({ pingMs: 100, timeoutMs: 300 }, true);
+    let settled = false;
+    void box.call((w) => w.work()).catch(() => undefined).finally(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(crashes).toEqual([]);
+    expect(settled).toBe(false);
+    box.dispose();
+  });
+
+  it('pings only while a call is pending', async () => {
+    vi.useFakeTimers();
+    const { box, made } = setup({ pingMs: 100, timeoutMs: 300 }, true);
+    void box.call((w) => w.work()).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(1000);
+    const sent = made[0].sent;
+    expect(sent).toBeGreaterThan(5);
+    box.cancel();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(made[0].sent).toBe(sent);
   });
 });

@@ -11,17 +11,35 @@ export class WorkerCallAborted extends Error {
   }
 }
 
+/**
+ * How a busy worker is watched: while a call is pending it is pinged every `pingMs`, and one that has not answered
+ * anything for `timeoutMs` is taken for dead (terminated, hung, or killed without an 'error' event). A worker
+ * answers between its own tasks, so `timeoutMs` must exceed the longest stretch of synchronous work it does.
+ */
+export interface Liveness {
+  pingMs: number;
+  timeoutMs: number;
+}
+
+/** Comlink ignores a GET answer whose id it did not send, so a ping needs no code in the worker. */
+const PING_PREFIX = 'powerbidder-liveness-';
+
 /** One worker, created lazily, recreated after a crash or a cancel; pending calls then reject. */
 export class WorkerBox<T> {
   #create: () => Worker;
   #onCrash: (message: string) => void;
+  #liveness: Liveness | null;
   #worker: Worker | null = null;
   #remote: Comlink.Remote<T> | null = null;
   #pending = new Set<(e: WorkerCallAborted) => void>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #silentTicks = 0;
+  #pings = 0;
 
-  constructor(create: () => Worker, onCrash: (message: string) => void) {
+  constructor(create: () => Worker, onCrash: (message: string) => void, liveness: Liveness | null = null) {
     this.#create = create;
     this.#onCrash = onCrash;
+    this.#liveness = liveness;
   }
 
   /** Runs `fn` against the worker; rejects with WorkerCallAborted if the worker crashes or is cancelled meanwhile. */
@@ -30,8 +48,17 @@ export class WorkerBox<T> {
     return new Promise<R>((resolve, reject) => {
       const abort = (e: WorkerCallAborted) => reject(e);
       this.#pending.add(abort);
-      fn(remote).then(resolve, reject).finally(() => this.#pending.delete(abort));
+      this.#watch();
+      fn(remote).then(resolve, reject).finally(() => {
+        this.#pending.delete(abort);
+        if (this.#pending.size === 0) this.#unwatch();
+      });
     });
+  }
+
+  /** Test hook: the worker dies without any event (as when the browser kills it); only liveness can tell. */
+  killSilently(): void {
+    this.#worker?.terminate();
   }
 
   /** Ends the worker now (the only way to interrupt synchronous work in it); the next call starts a fresh one. */
@@ -53,13 +80,45 @@ export class WorkerBox<T> {
       if (this.#worker === w) this.#reset(new WorkerCallAborted('crashed', message));
       this.#onCrash(message);
     });
-    w.addEventListener('messageerror', () => this.#onCrash('A message from the worker could not be read.'));
+    w.addEventListener('messageerror', () => {
+      // The lost message may have been a call's answer: the call would wait for ever, so restart.
+      const message = 'A message from the worker could not be read. It has been restarted; your data and settings are kept.';
+      if (this.#worker === w) this.#reset(new WorkerCallAborted('crashed', message));
+      this.#onCrash(message);
+    });
+    w.addEventListener('message', () => {
+      if (this.#worker === w) this.#silentTicks = 0;
+    });
     this.#worker = w;
     this.#remote = Comlink.wrap<T>(w);
     return this.#remote;
   }
 
+  #watch(): void {
+    if (!this.#liveness || this.#timer) return;
+    const { pingMs, timeoutMs } = this.#liveness;
+    this.#silentTicks = 0;
+    this.#timer = setInterval(() => {
+      const w = this.#worker;
+      if (!w) return;
+      // Counted in ticks, not clock readings: the same answers give the same verdict on any machine.
+      if (++this.#silentTicks * pingMs > timeoutMs) {
+        const message = `The worker stopped answering (nothing for ${Math.round(timeoutMs / 1000)} s). It has been restarted; your data and settings are kept.`;
+        this.#reset(new WorkerCallAborted('crashed', message));
+        this.#onCrash(message);
+        return;
+      }
+      w.postMessage({ id: `${PING_PREFIX}${++this.#pings}`, type: 'GET', path: ['__liveness'] });
+    }, pingMs);
+  }
+
+  #unwatch(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
   #reset(reason: WorkerCallAborted): void {
+    this.#unwatch();
     this.#worker?.terminate();
     this.#worker = null;
     this.#remote = null;

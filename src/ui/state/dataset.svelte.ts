@@ -1,5 +1,6 @@
 // The loaded price series: from a dropped/picked file or a bundled sample, parsed in the parse worker. A file that
-// cannot be used leaves the previous series in place and sets `error`.
+// cannot be used leaves the previous series in place and sets `error`. The last good file is kept in IndexedDB
+// (lib/dataset-store.ts) and comes back on reload before any sample; choosing a sample forgets it.
 
 import * as Comlink from 'comlink';
 import type { ParseApi, ParseFailed, ParseOk } from '../../../workers/parse-api.ts';
@@ -9,6 +10,7 @@ import { type SampleInfo, defaultSample, readSamplesJson } from '../lib/samples.
 import { type Split, clampSplit, defaultSplit } from '../lib/split.ts';
 import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
+import { type DatasetStore, openDatasetStore } from '../lib/dataset-store.ts';
 
 const SAMPLE_KEY = 'powerbidder.sample';
 
@@ -22,6 +24,8 @@ export class DatasetState {
   progress = $state<number | null>(null);
   parsingName = $state<string | null>(null);
   error = $state<string | null>(null);
+  /** When the series shown is the user's file kept from an earlier visit: when it was kept (epoch ms). */
+  restoredAt = $state<number | null>(null);
   split = $state.raw<Split>({ trainStart: 0, trainEnd: 0, n: 0 });
   summary: PriceSummary | null = $derived(this.series ? summarisePrices(this.series) : null);
   sample: SampleInfo | undefined = $derived(this.samples.find((s) => s.id === this.sampleId));
@@ -31,9 +35,26 @@ export class DatasetState {
     (message) => (this.error = `Parsing: ${message}`),
   );
   #generation = 0;
+  #kept: Promise<DatasetStore | null> | null = null;
 
-  /** Reads samples.json and shows the remembered sample, or the default one on first load. */
+  /** The kept-dataset store, opened once; null where IndexedDB is unavailable (the file is then not kept). */
+  #store(): Promise<DatasetStore | null> {
+    this.#kept ??= openDatasetStore().catch(() => null);
+    return this.#kept;
+  }
+
+  /** Shows the user's file kept from the last visit if there is one; then lists the samples and, without a kept
+   * file, shows the remembered sample or the default one. */
   async init(): Promise<void> {
+    const gen = this.#generation;
+    const kept = await (await this.#store())?.load().catch(() => null);
+    // A file dropped while the store was opening wins over the kept one.
+    if (kept && gen === this.#generation && !this.series) {
+      this.series = kept.series;
+      this.split = defaultSplit(kept.series.pricesEurPerMWh.length);
+      this.sampleId = null;
+      this.restoredAt = kept.savedAt;
+    }
     try {
       const res = await fetch('./samples/samples.json');
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -62,6 +83,8 @@ export class DatasetState {
       if (await this.#parse(text, s.file, gen)) {
         this.sampleId = s.id;
         writeStorage(SAMPLE_KEY, s.id);
+        // The user chose a sample over their file: a reload shows the sample.
+        await (await this.#store())?.clear().catch(() => undefined);
       }
     } catch (e) {
       if (gen === this.#generation) this.#fail(e);
@@ -74,7 +97,10 @@ export class DatasetState {
     this.parsingName = file.name;
     this.progress = 0;
     try {
-      if (await this.#parse(file, file.name, gen)) this.sampleId = null;
+      if (await this.#parse(file, file.name, gen)) {
+        this.sampleId = null;
+        await this.#keep(this.series!, file.name);
+      }
     } catch (e) {
       if (gen === this.#generation) this.#fail(e);
     }
@@ -114,9 +140,24 @@ export class DatasetState {
       return false;
     }
     this.error = null;
+    this.restoredAt = null;
     this.series = reply.series;
     this.split = defaultSplit(reply.series.pricesEurPerMWh.length);
     return true;
+  }
+
+  /** Keeps a good file's series for the next visit; a refusal (quota) is reported, the series stays loaded. */
+  async #keep(series: PriceSeries, name: string): Promise<void> {
+    const store = await this.#store();
+    if (!store) {
+      this.error = `${name} is loaded, but this browser gives the page no IndexedDB storage: a reload will not bring it back.`;
+      return;
+    }
+    try {
+      await store.save(series, Date.now());
+    } catch (e) {
+      this.error = `${name} is loaded, but could not be kept for your next visit: ${(e as Error).message}. A reload will not bring it back.`;
+    }
   }
 
   #fail(e: unknown): void {

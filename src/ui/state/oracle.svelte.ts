@@ -2,7 +2,7 @@
 // debounced while the user edits parameters; a reply for anything but the latest request is dropped.
 
 import type { OracleApi, OracleReply } from '../../../workers/oracle-api.ts';
-import { type BatterySpec, resolveBattery } from '../../core/battery/index.ts';
+import { type BatteryParams, type BatterySpec, resolveBattery } from '../../core/battery/index.ts';
 import { type Yardsticks, yardsticks } from '../lib/yardsticks.ts';
 import type { OracleResult } from '../../core/oracle/types.ts';
 import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
@@ -14,6 +14,9 @@ export class OracleState {
   result = $state.raw<OracleResult | null>(null);
   /** Steps of the series the result is for. */
   steps = $state(0);
+  /** The battery and prices the result was solved with (for its per-step cash and the schedule download). */
+  params = $state.raw<BatteryParams | null>(null);
+  prices = $state.raw<Float64Array | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
   /** Action-set ceiling and heuristic for the same inputs, computed after the oracle. */
@@ -61,6 +64,8 @@ export class OracleState {
       if (reply.ok) {
         this.result = reply.result;
         this.steps = prices.length;
+        this.params = resolveBattery(battery);
+        this.prices = prices;
         this.error = null;
         this.yard = null;
         // After the oracle's figures have painted; skipped if a newer request came meanwhile.

@@ -3,16 +3,39 @@
 
 import { fallbackBackend } from '../lib/backend-fallback.ts';
 import * as Comlink from 'comlink';
-import type { BackendName, TrainProgress, TrainRequest, TrainResult, TrainerApi } from '../../../workers/trainer-api.ts';
+import type { BackendName, SavedModel, TrainProgress, TrainRequest, TrainResult, TrainerApi } from '../../../workers/trainer-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { actionLevels } from '../../core/env/config.ts';
+import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
 import { type Split, sliceSeries } from '../lib/split.ts';
-import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
+import { type Liveness, WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 
 const KEY = 'powerbidder.train';
+
+/**
+ * The trainer answers pings between iterations and minibatches; its longest synchronous stretch (building the
+ * teacher's dataset on a long file) stays well under the timeout, so only a dead or hung worker trips it.
+ */
+const TRAINER_LIVENESS: Liveness = { pingMs: 2000, timeoutMs: 90_000 };
+
+/**
+ * Test hook: when the page defines `globalThis.__powerbidderTest` before it loads (the e2e journeys do, with
+ * addInitScript), the trainer's liveness timings come from it and it gets `killTrainer()`, which ends the worker
+ * without any event, as a browser killing it would. Absent in normal use.
+ */
+interface TestHook {
+  trainerLiveness?: Liveness;
+  killTrainer?: () => void;
+}
+const testHook = (globalThis as { __powerbidderTest?: TestHook }).__powerbidderTest;
+
+/** What the page learns of a run while it trains (for its partial record). */
+export interface TrainHooks {
+  onProgress?: (history: TrainProgress[], best: SavedModel | null, backend: BackendName | null) => void;
+}
 
 /** A finished (or live) run's curve, for the overlay. */
 export interface RunCurve {
@@ -32,6 +55,10 @@ export class TrainingState {
   backend = $state<BackendName | null>(null);
   error = $state<string | null>(null);
   message = $state<string | null>(null);
+  /** A worker restart during this run and its outcome, shown until the next run. */
+  restart = $state<string | null>(null);
+  /** The best policy so far of the live run, when the trainer has sent one. */
+  checkpoint = $state.raw<SavedModel | null>(null);
   /** Earlier runs this session, newest last. */
   previous = $state.raw<RunCurve[]>([]);
   /** Action levels (power fractions) of the result's policy, for the step table. */
@@ -45,14 +72,21 @@ export class TrainingState {
   #box = new WorkerBox<TrainerApi>(
     () => new Worker(new URL('../../../workers/trainer.worker.ts', import.meta.url), { type: 'module' }),
     (message) => {
-      this.error = `Training: ${message}`;
-      this.running = false;
+      // During a run, start() handles the crash (retry or failure) and keeps `running` true until it is over:
+      // turning it off here would let Train start a second run while the retry goes on.
+      if (!this.running) this.message = `Training worker: ${message}`;
     },
+    testHook?.trainerLiveness ?? TRAINER_LIVENESS,
   );
   #runId = 0;
 
+  constructor() {
+    if (testHook) testHook.killTrainer = () => this.#box.killSilently();
+  }
+
   /** Starts a run on the split's training window, backtested on the test window. Returns the result or null. */
-  async start(series: PriceSeries, split: Split, battery: BatterySpec): Promise<TrainResult | null> {
+  async start(series: PriceSeries, split: Split, battery: BatterySpec, hooks: TrainHooks = {}): Promise<TrainResult | null> {
+    // One run at a time: a second click (or a retry still going) is refused.
     if (this.running || this.settingsError) return null;
     const s = $state.snapshot(this.settings) as TrainSettings;
     writeStorage(KEY, JSON.stringify(s));
@@ -62,10 +96,12 @@ export class TrainingState {
     this.stopping = false;
     this.error = null;
     this.message = null;
+    this.restart = null;
+    this.checkpoint = null;
     this.history = [];
     this.result = null;
     this.levels = actionLevels(s.numActions);
-    const { env, ppo } = toRequestOptions(s);
+    const { env, ppo, cloneOptions, seconds } = toRequestOptions(s);
     const req: TrainRequest = {
       train: sliceSeries(series.timesUtcMs, series.pricesEurPerMWh, split.trainStart, split.trainEnd),
       test: sliceSeries(series.timesUtcMs, series.pricesEurPerMWh, split.trainEnd, split.n),
@@ -74,39 +110,55 @@ export class TrainingState {
       env,
       ppo,
       clone: s.clone,
-      seconds: s.seconds,
+      cloneOptions,
+      seconds,
       seed: s.seed,
       backend: s.backend,
     };
     const onProgress = Comlink.proxy((p: TrainProgress) => {
       if (id !== this.#runId) return;
       this.history = [...this.history, p];
-      const m = /backend:\s*(\w+)/.exec(p.message ?? '');
-      if (m) this.backend = m[1] as BackendName;
+      if (p.backend) this.backend = p.backend;
       if (p.message) this.message = p.message;
+      hooks.onProgress?.(this.history, this.checkpoint, this.backend);
+    });
+    const onCheckpoint = Comlink.proxy((model: SavedModel) => {
+      if (id !== this.#runId) return;
+      this.checkpoint = model;
+      hooks.onProgress?.(this.history, this.checkpoint, this.backend);
     });
     try {
       let result: TrainResult;
       try {
-        result = await this.#box.call((w) => w.start(req, onProgress));
+        result = await this.#box.call((w) => w.start(req, onProgress, onCheckpoint));
       } catch (e) {
         // A GPU failure (device lost, out of memory, a crashed worker) gets one retry on another backend.
         const crashed = e instanceof WorkerCallAborted && e.reason === 'crashed';
         const cancelled = e instanceof WorkerCallAborted && e.reason === 'cancelled';
-        const next = cancelled || id !== this.#runId ? null : fallbackBackend(this.backend ?? req.backend ?? 'auto', (e as Error).message, crashed);
+        // A run being stopped is not retried: the user asked it to end.
+        const next = cancelled || this.stopping || id !== this.#runId ? null : fallbackBackend(this.backend ?? req.backend ?? 'auto', (e as Error).message, crashed);
         if (!next) throw e;
-        this.message = `The ${this.backend ?? req.backend} backend failed (${(e as Error).message}); training again on ${next}.`;
+        const failed = this.backend ?? req.backend;
+        this.restart = `${crashed ? (e as Error).message : `The ${failed} backend failed (${(e as Error).message}).`} Training again from the start on ${next} (retry 1 of 1)…`;
+        this.message = this.restart;
         this.error = null;
         this.history = [];
+        this.checkpoint = null;
         this.backend = next;
-        result = await this.#box.call((w) => w.start({ ...req, backend: next }, onProgress));
+        try {
+          result = await this.#box.call((w) => w.start({ ...req, backend: next }, onProgress, onCheckpoint));
+        } catch (e2) {
+          if (id === this.#runId) this.restart = `${this.restart.replace(/…$/, '')}: the retry failed too (${(e2 as Error).message}).`;
+          throw e2;
+        }
+        if (id === this.#runId) this.restart = `${this.restart.replace(/…$/, '')}: the retry on ${next} finished (${result.stopReason}).`;
       }
       if (id !== this.#runId) return null;
       this.result = result;
       this.resultSeries = series;
       this.resultSplit = split;
       this.backend = result.backend;
-      this.message = `Training ended: ${result.stopReason}.`;
+      this.message = `Training ended: ${STOP_REASON_TEXT[result.stopReason]}; kept the ${result.kept.source === 'ppo' ? 'fine-tuned policy' : result.kept.source === 'clone' ? 'clone' : 'untrained policy'}.`;
       return result;
     } catch (e) {
       if (id === this.#runId && !(e instanceof WorkerCallAborted && e.reason === 'cancelled')) this.error = `Training failed: ${(e as Error).message}`;
@@ -126,12 +178,10 @@ export class TrainingState {
     await this.#box.call((w) => w.stop()).catch(() => undefined);
   }
 
-  /** Abandons the run outright (the worker is restarted). */
+  /** Abandons the run outright (the worker is ended; the next run starts a fresh one). start() resolves null. */
   abort(): void {
-    this.#runId++;
     this.#box.cancel();
-    this.running = false;
-    this.stopping = false;
+    this.message = 'Training abandoned: the worker was ended. The run so far is kept as interrupted.';
   }
 
   applyPreset(settings: Partial<TrainSettings>): void {

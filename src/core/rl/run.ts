@@ -1,0 +1,320 @@
+// A training run, start to end, as one pure function: splits → teacher dataset and cloning (optional) → PPO
+// fine-tuning → keep-best → greedy backtest of the kept policy on the test split. The host (workers/trainer.ts,
+// the CLI) chooses the tfjs backend and passes a clock, a progress callback and a stop flag.
+//
+// The work is a budget (CloneConfig.epochs, PpoConfig.totalTimesteps) and every learning-rate schedule runs by the
+// share of that budget done, so the same seed and settings give the same weights and metrics on any machine load.
+// The clock only measures (elapsedS, charts/SPS) and enforces the optional seconds cap; StopControl is the one
+// place that decides why a run ended.
+
+import { type BatteryParams, type BatterySpec, resolveBattery } from '../battery/index.ts';
+import { type EnvConfig, computeNormStats, createObsContext, resolveEnvConfig, VecEnv } from '../env/index.ts';
+import { type EnvSeries } from '../env/features.ts';
+import { type OracleInput, type OracleResult } from '../oracle/types.ts';
+import { backtestWeights } from './backtest.ts';
+import { type BudgetWork, budgetWork, estimateSeconds } from './budget.ts';
+import { augmentVariants, buildCloneDataset, concatDatasets, trainClone } from './clone.ts';
+import { type CloneConfig, type PpoConfig, type RunOptions, resolveCloneConfig, resolvePpoConfig, resolveRunOptions } from './config.ts';
+import { greedyRollout } from './evaluate.ts';
+import { type PolicyWeights, cloneWeights, initPolicyWeights } from './mlp.ts';
+import { type SavedModel, toSavedModel } from './model.ts';
+import { trainPpo } from './ppo.ts';
+import { createRng, sampleSteps } from './rng.ts';
+import { TfPolicy } from './tf-policy.ts';
+import { type Backtest, type BackendName, type StopReason, type TrainProgress } from './types.ts';
+
+/** A price series split as the run receives it (UTC ms, EUR/MWh). */
+export interface PriceSlice {
+  timesUtcMs: Float64Array;
+  pricesEurPerMWh: Float64Array;
+}
+
+/** What a run is asked: data, battery, the configs (unset fields take their defaults), seed, cap, backend. */
+export interface TrainRequest {
+  /** Training split (episodes are random windows of it) and test split (greedy backtest), same dtHours. */
+  train: PriceSlice;
+  test: PriceSlice;
+  dtHours: number;
+  battery: BatterySpec;
+  env?: Partial<EnvConfig>;
+  /** PPO options; `totalTimesteps` is PPO's budget. */
+  ppo?: Partial<PpoConfig>;
+  /** Warm start by cloning the rolling-horizon teacher (default true). */
+  clone?: boolean;
+  /** Cloning options; `epochs` is cloning's budget. */
+  cloneOptions?: Partial<CloneConfig>;
+  run?: Partial<RunOptions>;
+  /** Optional wall-clock cap, seconds: ends the run early (stop reason 'time-cap'); unset = no cap. */
+  seconds?: number;
+  seed: number;
+  /** 'auto' measures the available backends and picks the fastest. */
+  backend?: BackendName | 'auto';
+}
+
+/** Which policy a run kept, and the validation numbers that decided it. */
+export interface KeptPolicy {
+  /** 'clone': the clone's last epoch; 'ppo': a fine-tuned policy that beat it by keepBestMargin; 'init': untrained. */
+  source: 'clone' | 'ppo' | 'init';
+  /** Greedy share of the oracle on the validation slice of the kept policy. */
+  validationShare: number;
+  /** The clone's validation share (what fine-tuning had to beat by keepBestMargin), when cloned. */
+  cloneValidationShare: number | null;
+  /** The best fine-tuned validation share, when PPO ran. */
+  ppoValidationShare: number | null;
+}
+
+/** The work a run did (equal to its budget unless it ended early). */
+export interface RunWork {
+  cloneEpochs: number;
+  ppoIterations: number;
+  ppoTimesteps: number;
+}
+
+/** Every parameter of the run as resolved: with the seed, enough to repeat it. (A type, not an interface, so it
+ * stays assignable to the run store's Record<string, unknown>.) */
+export type RunParams = {
+  battery: BatteryParams;
+  env: EnvConfig;
+  ppo: PpoConfig;
+  clone: boolean;
+  cloneConfig: CloneConfig;
+  run: RunOptions;
+  seed: number;
+  /** The seconds cap, or null for none. */
+  seconds: number | null;
+  backend: BackendName;
+  /** What the budget amounts to on this data. */
+  budget: BudgetWork;
+  data: { dtHours: number; trainSteps: number; testSteps: number; trainStartUtcMs: number; testStartUtcMs: number };
+};
+
+export interface TrainResult {
+  backend: BackendName;
+  params: RunParams;
+  history: TrainProgress[];
+  stopReason: StopReason;
+  work: RunWork;
+  kept: KeptPolicy;
+  model: SavedModel;
+  backtest: Backtest;
+}
+
+/** What the run needs from its host. */
+export interface RunDeps {
+  /** The backend already active (the host chose it). */
+  backend: BackendName;
+  /** The perfect-foresight optimum, for the share of oracle. */
+  oracle: (input: OracleInput) => OracleResult;
+  /** The run's clock, ms: measures elapsed time and enforces the seconds cap, nothing else. */
+  nowMs: () => number;
+  onProgress: (p: TrainProgress) => void;
+  /** True once the user asked to stop. */
+  stopRequested: () => boolean;
+  /** Lets a stop() message in between iterations (a macrotask in a worker). */
+  yieldToEvents: () => Promise<void>;
+  /** Receives the policy kept so far whenever it changes (each clone epoch, a PPO iteration that beats it), so a
+   * host can keep a partial run that survives a reload. */
+  onCheckpoint?: (model: SavedModel) => void;
+}
+
+/** The one place that decides why a run ends: the first of stop, time cap and divergence, else the budget. */
+export class StopControl {
+  #reason: StopReason | null = null;
+  readonly #t0: number;
+
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly stopRequested: () => boolean,
+    /** Seconds cap, or null. */
+    private readonly capS: number | null,
+  ) {
+    this.#t0 = nowMs();
+  }
+
+  elapsedS(): number {
+    return (this.nowMs() - this.#t0) / 1000;
+  }
+
+  /** A reason to end now, or null to go on; once a reason is found it stays. */
+  check(): StopReason | null {
+    if (this.#reason) return this.#reason;
+    if (this.stopRequested()) this.#reason = 'stopped';
+    else if (this.capS !== null && this.elapsedS() >= this.capS) this.#reason = 'time-cap';
+    return this.#reason;
+  }
+
+  diverged(): void {
+    this.#reason ??= 'diverged';
+  }
+
+  /** Why the run ended. */
+  final(): StopReason {
+    return this.#reason ?? 'budget';
+  }
+}
+
+function slice(s: PriceSlice, from: number, to: number, dtHours: number): EnvSeries & PriceSlice {
+  return { timesUtcMs: s.timesUtcMs.subarray(from, to), pricesEurPerMWh: s.pricesEurPerMWh.subarray(from, to), dtHours };
+}
+
+/** Trains, keeps the best policy by validation, and backtests it on the test split. */
+export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<TrainResult> {
+  const battery = resolveBattery(req.battery);
+  const env = resolveEnvConfig(req.env);
+  const ppo = resolvePpoConfig(req.ppo);
+  const cloneCfg = resolveCloneConfig(req.cloneOptions);
+  const runOpts = resolveRunOptions(req.run);
+  const clone = req.clone ?? true;
+  if (req.seconds !== undefined && !(req.seconds > 0)) throw new RangeError('seconds (the time cap) must be > 0');
+  if (!Number.isInteger(req.seed)) throw new RangeError('seed must be an integer');
+  const capS = req.seconds ?? null;
+  const dt = req.dtHours;
+  const control = new StopControl(deps.nowMs, deps.stopRequested, capS);
+  const nTrain = req.train.pricesEurPerMWh.length;
+  const budget = budgetWork(nTrain, dt, battery, env, clone ? cloneCfg : null, ppo, runOpts);
+  // Budget progress for the UI: each phase weighted by its estimated share of the run's time.
+  const est = { clone: estimateSeconds({ ...budget, ppoTimesteps: 0 }), ppo: estimateSeconds({ ...budget, teacherRows: 0, cloneSamples: 0 }) };
+  const cloneWeight = est.clone + est.ppo > 0 ? est.clone / (est.clone + est.ppo) : 0;
+  const history: TrainProgress[] = [];
+  const emit = (p: Omit<TrainProgress, 'elapsedS'>) => {
+    const rec = { ...p, elapsedS: control.elapsedS() };
+    history.push(rec);
+    deps.onProgress(rec);
+  };
+  emit({ phase: 'backend', iteration: 0, budgetDone: 0, metrics: {}, backend: deps.backend, message: `tfjs backend: ${deps.backend}` });
+
+  // Splits: the training split's tail validates (keep-best); statistics come from the whole training split.
+  const nVal = Math.min(nTrain - 1, Math.max(1, Math.round(nTrain * runOpts.validationFraction)));
+  const fit = slice(req.train, 0, nTrain - nVal, dt);
+  const val = slice(req.train, nTrain - nVal, nTrain, dt);
+  const test = slice(req.test, 0, req.test.pricesEurPerMWh.length, dt);
+  const stats = computeNormStats({ ...req.train, dtHours: dt }, battery, env);
+  const fitCtx = createObsContext(fit, battery, env, stats);
+  const valCtx = createObsContext(val, battery, env, stats);
+  const testCtx = createObsContext(test, battery, env, stats);
+  const valOracle = deps.oracle({ pricesEurPerMWh: val.pricesEurPerMWh, dtHours: dt, battery }).profitEur;
+  const evaluate = (w: PolicyWeights) => {
+    const p = greedyRollout(w, valCtx, battery, env).profitEur;
+    return valOracle > 0 ? p / valOracle : p;
+  };
+  // Test-split share for the live curve only (selection never looks at the test split).
+  const testOracle = deps.oracle({ pricesEurPerMWh: test.pricesEurPerMWh, dtHours: dt, battery });
+  const testShare = (w: PolicyWeights) => {
+    const p = greedyRollout(w, testCtx, battery, env).profitEur;
+    return testOracle.profitEur > 0 ? p / testOracle.profitEur : 0;
+  };
+
+  const rng = createRng(req.seed);
+  let weights = initPolicyWeights(fitCtx.obsDim, env.numActions, ppo.hiddenSize, rng);
+  const policy = new TfPolicy(weights);
+  let best = cloneWeights(weights);
+  let bestScore = evaluate(weights);
+  const kept: KeptPolicy = { source: 'init', validationShare: bestScore, cloneValidationShare: null, ppoValidationShare: null };
+  const work: RunWork = { cloneEpochs: 0, ppoIterations: 0, ppoTimesteps: 0 };
+  const checkpoint = (w: PolicyWeights, score: number) =>
+    deps.onCheckpoint?.(toSavedModel(w, { env, stats, dtHours: dt, battery, hiddenSize: ppo.hiddenSize, validationShare: score, backend: deps.backend }));
+  try {
+    // Warm start: clone the rolling-horizon teacher, for the budget's epochs.
+    if (clone && cloneCfg.epochs > 0 && control.check() === null) {
+      const parts = [buildCloneDataset(fitCtx, battery, env, cloneCfg.maxSocLevels)];
+      const variants = augmentVariants(cloneCfg, stats.priceStdEurPerMWh);
+      const perCopy = Math.min(fit.pricesEurPerMWh.length, Math.round((cloneCfg.augmentSamples / Math.max(1, variants.length)) * fit.pricesEurPerMWh.length));
+      for (const { scale, shiftEurPerMWh } of perCopy > 0 ? variants : []) {
+        const moved = { ...fit, pricesEurPerMWh: fit.pricesEurPerMWh.map((p) => p * scale + shiftEurPerMWh) };
+        parts.push(buildCloneDataset(createObsContext(moved, battery, env, stats), battery, env, cloneCfg.maxSocLevels, sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng)));
+      }
+      const data = parts.length > 1 ? concatDatasets(parts) : parts[0];
+      emit({ phase: 'clone', iteration: 0, budgetDone: 0, metrics: { 'clone/samples': data.count, 'clone/soc_levels': data.socLevels.length }, message: `teacher dataset: ${data.count} samples` });
+      await trainClone(policy, data, cloneCfg, env.numActions, rng, async (epoch, loss, accuracy) => {
+        weights = await policy.read();
+        const score = evaluate(weights);
+        work.cloneEpochs = epoch;
+        // The clone's latest epoch is the start of fine-tuning, whatever its validation score: imitation
+        // improves with every epoch, while one greedy path over the validation slice moved ±1% between epochs
+        // with no relation to the test split (FI 2020: picking by it lost up to 1.8 points).
+        bestScore = score;
+        best = cloneWeights(weights);
+        Object.assign(kept, { source: 'clone', validationShare: score, cloneValidationShare: score });
+        checkpoint(best, score);
+        emit({ phase: 'clone', iteration: epoch, budgetDone: cloneWeight * (epoch / cloneCfg.epochs), metrics: { 'clone/loss': loss, 'clone/accuracy': accuracy, 'charts/validation_share': score, 'charts/test_share': testShare(weights) }, shareOfOracle: score });
+        await deps.yieldToEvents();
+        return control.check() === null;
+      }, async () => {
+        await deps.yieldToEvents();
+        return control.check() === null;
+      });
+      policy.assign(best);
+      weights = cloneWeights(best);
+    }
+
+    // PPO, from the clone or from scratch, for the budget's timesteps.
+    const ppoClone = clone && work.cloneEpochs > 0;
+    if (control.check() === null && budget.ppoIterations > 0) {
+      const vec = new VecEnv(fitCtx, battery, env, ppo.numEnvs, rng);
+      const iterations = budget.ppoIterations;
+      const threshold = bestScore + runOpts.keepBestMargin;
+      let ppoBest: number | null = null;
+      // trainPpo keeps an iteration's weights when their score beats its best so far (starting at the threshold):
+      // the same rule makes them the checkpoint.
+      let checkpointScore = threshold;
+      const out = await trainPpo({
+        config: ppo,
+        vec,
+        policy,
+        weights,
+        rng,
+        warmStarted: ppoClone,
+        evaluate,
+        initialScore: threshold,
+        shouldStop: () => control.check(),
+        onIteration: (iteration, metrics, score, w) => {
+          if (score !== undefined) {
+            metrics['charts/test_share'] = testShare(w);
+            ppoBest = Math.max(ppoBest ?? -Infinity, score);
+            if (score > checkpointScore) {
+              checkpointScore = score;
+              checkpoint(w, score);
+            }
+          }
+          work.ppoIterations = iteration;
+          work.ppoTimesteps = metrics['charts/global_step'];
+          emit({ phase: 'ppo', iteration, budgetDone: cloneWeight + (1 - cloneWeight) * (iteration / iterations), metrics, shareOfOracle: score });
+        },
+        yieldToEvents: deps.yieldToEvents,
+        nowMs: deps.nowMs,
+      });
+      if (out.stopReason === 'diverged') control.diverged();
+      if (out.message) emit({ phase: 'ppo', iteration: out.iterations, budgetDone: cloneWeight + (1 - cloneWeight) * (out.iterations / iterations), metrics: {}, message: out.message });
+      // trainPpo starts its best at the threshold: a best above it is a fine-tuned policy that won.
+      if (out.bestScore > threshold) ppoBest = Math.max(ppoBest ?? -Infinity, out.bestScore);
+      kept.ppoValidationShare = ppoBest;
+      if (out.bestScore > threshold) {
+        bestScore = out.bestScore;
+        best = out.best;
+        Object.assign(kept, { source: 'ppo', validationShare: out.bestScore });
+      }
+    }
+  } finally {
+    policy.dispose();
+  }
+  const stopReason = control.final();
+
+  // Greedy backtest of the kept policy on the test split.
+  const backtest = backtestWeights(best, testCtx, test, battery, env, () => testOracle);
+  emit({ phase: 'eval', iteration: 0, budgetDone: 1, metrics: { 'eval/profit_eur': backtest.profitEur, 'eval/share_of_oracle': backtest.shareOfOracle, 'eval/validation_share': bestScore }, shareOfOracle: backtest.shareOfOracle, message: `kept the ${kept.source === 'ppo' ? 'fine-tuned policy' : kept.source === 'clone' ? 'clone' : 'untrained policy'}; ended: ${stopReason}` });
+  const params: RunParams = {
+    battery,
+    env,
+    ppo,
+    clone,
+    cloneConfig: cloneCfg,
+    run: runOpts,
+    seed: req.seed,
+    seconds: capS,
+    backend: deps.backend,
+    budget,
+    data: { dtHours: dt, trainSteps: nTrain, testSteps: test.pricesEurPerMWh.length, trainStartUtcMs: req.train.timesUtcMs[0], testStartUtcMs: req.test.timesUtcMs[0] },
+  };
+  const model = toSavedModel(best, { env, stats, dtHours: dt, battery, hiddenSize: ppo.hiddenSize, validationShare: bestScore, backend: deps.backend });
+  return { backend: deps.backend, params, history, stopReason, work, kept, model, backtest };
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { hash128, stableJson } from './hash.ts';
+import { SweepSpecError, parseSweepSpec, sweepId, sweepTask, sweepTasks, taskCount } from './spec.ts';
+
+// Hand-checked: 2 files × 1 information × 2 capacities × 2 sellAboveAvgBonusCoef × 3 seeds = 24 tasks; seeds vary
+// fastest, then env, then battery, then files.
+const SPEC = {
+  name: 'hand',
+  files: ['a.csv', 'b.csv'],
+  seeds: [1, 2, 3],
+  battery: { capacityKWh: [100, 200] },
+  env: { sellAboveAvgBonusCoef: [0, 0.1] },
+  ppo: { totalTimesteps: [2048] },
+};
+
+describe('sweep spec expansion', () => {
+  const spec = parseSweepSpec(SPEC, 'hand.json');
+  it('expands into the cartesian product in the stable order, seeds fastest', () => {
+    expect(taskCount(spec)).toBe(24);
+    const tasks = sweepTasks(spec);
+    const row = (i: number) => [tasks[i].file, tasks[i].battery.capacityKWh, tasks[i].env.sellAboveAvgBonusCoef, tasks[i].seed];
+    expect(row(0)).toEqual(['a.csv', 100, 0, 1]);
+    expect(row(1)).toEqual(['a.csv', 100, 0, 2]);
+    expect(row(3)).toEqual(['a.csv', 100, 0.1, 1]);
+    expect(row(6)).toEqual(['a.csv', 200, 0, 1]);
+    expect(row(11)).toEqual(['a.csv', 200, 0.1, 3]);
+    expect(row(12)).toEqual(['b.csv', 100, 0, 1]);
+    expect(row(23)).toEqual(['b.csv', 200, 0.1, 3]);
+    expect(tasks.every((t) => t.information === 'known-24h' && t.ppo.totalTimesteps === 2048)).toBe(true);
+    expect(tasks.map((t) => t.index)).toEqual([...Array(24).keys()]);
+  });
+
+  it('gives each task a distinct stable id, shared config ids across seeds only', () => {
+    const tasks = sweepTasks(spec);
+    expect(new Set(tasks.map((t) => t.taskId)).size).toBe(24);
+    expect(new Set(tasks.map((t) => t.runId)).size).toBe(24);
+    expect(new Set(tasks.map((t) => t.configId)).size).toBe(8);
+    expect(tasks[0].configId).toBe(tasks[2].configId);
+    expect(tasks.every((t) => /^[0-9a-f]{32}$/.test(t.runId))).toBe(true);
+  });
+
+  it('ids depend on the configuration, not on its index or the JSON key order', () => {
+    // A third capacity shifts indices, but the tasks that were there keep their ids.
+    const wider = parseSweepSpec({ ...SPEC, battery: { capacityKWh: [50, 100, 200] } }, 'w.json');
+    const before = new Map(sweepTasks(spec).map((t) => [t.taskId, t]));
+    const after = sweepTasks(wider);
+    expect(after.filter((t) => before.has(t.taskId)).length).toBe(24);
+    expect(after.find((t) => t.taskId === sweepTask(spec, 6).taskId)?.index).not.toBe(6);
+    const reordered = parseSweepSpec({ ppo: SPEC.ppo, env: SPEC.env, battery: SPEC.battery, seeds: SPEC.seeds, files: SPEC.files, name: 'hand' }, 'r.json');
+    expect(sweepTasks(reordered).map((t) => t.runId)).toEqual(sweepTasks(spec).map((t) => t.runId));
+    expect(sweepId(reordered)).toBe(sweepId(spec));
+    // The same task in another sweep (another name) is another MLflow run.
+    expect(sweepTask(parseSweepSpec({ ...SPEC, name: 'other' }), 0).runId).not.toBe(sweepTask(spec, 0).runId);
+    expect(sweepTask(parseSweepSpec({ ...SPEC, name: 'other' }), 0).taskId).toBe(sweepTask(spec, 0).taskId);
+  });
+
+  it('refuses an index out of range, naming the range', () => {
+    expect(() => sweepTask(spec, 24)).toThrow('task index 24 is out of range: this sweep has 24 tasks (0–23)');
+    expect(() => sweepTask(spec, -1)).toThrow(/out of range/);
+    expect(() => sweepTask(spec, 1.5)).toThrow(/out of range/);
+  });
+
+  it('uses the default name and known-24h when they are absent', () => {
+    const s = parseSweepSpec({ files: ['x.csv'], seeds: [7] }, 'x.json', 'x');
+    expect(s.name).toBe('x');
+    expect(taskCount(s)).toBe(1);
+    expect(sweepTask(s, 0)).toMatchObject({ file: 'x.csv', seed: 7, information: 'known-24h', seconds: null, cloneWarmStart: true });
+  });
+});
+
+describe('bad specs name the field path', () => {
+  const bad = (spec: unknown) => () => parseSweepSpec(spec, 'bad.json');
+  it.each([
+    [[1, 2], /bad.json: \(top level\): a sweep spec is a JSON object/],
+    [{ seeds: [1] }, /bad.json: files: is required/],
+    [{ files: [], seeds: [1] }, /files: must not be empty/],
+    [{ files: ['a', 3], seeds: [1] }, /files\[1\]: must be a path/],
+    [{ files: ['a'], seeds: [1, 1.5] }, /seeds\[1\]: must be a whole number, got 1.5/],
+    [{ files: ['a'], seeds: [1, 1] }, /seeds\[1\]: 1 is listed twice/],
+    [{ files: ['a'], seeds: [1], seconds: 0 }, /seconds: must be a number > 0/],
+    [{ files: ['a'], seeds: [1], sedes: [1] }, /sedes: unknown field/],
+    [{ files: ['a'], seeds: [1], battery: { capacity: [1] } }, /battery.capacity: unknown field \(battery fields: capacityKWh/],
+    [{ files: ['a'], seeds: [1], battery: { capacityKWh: 100 } }, /battery.capacityKWh: must be a list, got 100/],
+    [{ files: ['a'], seeds: [1], battery: { capacityKWh: [100, '200'] } }, /battery.capacityKWh\[1\]: must be a finite number, got "200"/],
+    [{ files: ['a'], seeds: [1], battery: { capacityKWh: [100, -5] } }, /bad.json: battery: \{"capacityKWh":-5\}: .*capacityKWh/],
+    [{ files: ['a'], seeds: [1], env: { numActions: [4] } }, /env: \{"numActions":4\}: env.numActions must be an odd integer/],
+    [{ files: ['a'], seeds: [1], env: { randomStartSoc: [1] } }, /env.randomStartSoc\[0\]: must be a boolean, got 1/],
+    [{ files: ['a'], seeds: [1], ppo: { totalTimesteps: [-1] } }, /ppo: \{"totalTimesteps":-1\}: ppo.totalTimesteps must be an integer ≥ 0/],
+    [{ files: ['a'], seeds: [1], information: ['tomorrow'] }, /information\[0\]: must be one of perfect, known-24h, day-ahead/],
+    [{ files: ['a'], seeds: [1], information: ['day-ahead'] }, /information\[0\]: "day-ahead": this build's trainer runs known-24h only/],
+    [{ files: ['a'], seeds: [1], forecast: ['ridge'] }, /forecast\[0\]: "ridge": forecasts apply to information day-ahead/],
+    [{ files: ['a'], seeds: [1], site: { pvScale: [1] } }, /site.pvScale: this build's trainer has no site model/],
+    [{ files: ['a'], seeds: [1], name: 'a b' }, /name: must be 1–100 letters/],
+    [{ files: ['a'], seeds: [1], cloneWarmStart: 'yes' }, /cloneWarmStart: must be true or false/],
+  ])('%j', (spec, message) => {
+    expect(bad(spec)).toThrow(SweepSpecError);
+    expect(bad(spec)).toThrow(message);
+  });
+});
+
+describe('stable ids', () => {
+  it('stableJson sorts keys at every level and keeps array order', () => {
+    expect(stableJson({ b: 1, a: { d: [2, 1], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
+  });
+  it('hash128 is 32 hex digits, deterministic, and differs for near inputs', () => {
+    expect(hash128('abc')).toMatch(/^[0-9a-f]{32}$/);
+    expect(hash128('abc')).toBe(hash128('abc'));
+    const many = new Set(Array.from({ length: 2000 }, (_, i) => hash128(`task ${i}`)));
+    expect(many.size).toBe(2000);
+    expect(hash128('')).not.toBe(hash128('\u0000'));
+  });
+});
+
+describe("the README's 1,000-task example", () => {
+  it('test-data/sweep/example-1000.json expands into 1,000 tasks, the last one the last of every axis', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const spec = parseSweepSpec(JSON.parse(await readFile('test-data/sweep/example-1000.json', 'utf8')), 'example-1000.json');
+    expect(taskCount(spec)).toBe(1000);
+    expect(sweepTask(spec, 999)).toMatchObject({ file: '../real/fr-2022-hourly.csv', battery: { capacityKWh: 200, powerKW: 100 }, env: { sellAboveAvgBonusCoef: 0.3 }, seed: 10, seconds: 3600 });
+    expect(new Set(sweepTasks(spec).map((t) => t.runId)).size).toBe(1000);
+  });
+});

@@ -1,0 +1,62 @@
+// Protocol of the forecast worker: the value-of-information table for the loaded prices.
+import type { BatterySpec } from '../src/core/battery/index.ts';
+import type { StrategyScore } from '../src/core/information/index.ts';
+import type { ForecastMetrics } from '../src/core/forecast/index.ts';
+import type { ParseWarning } from '../src/core/prices/types.ts';
+
+export interface MarketInput {
+  timesUtcMs: Float64Array;
+  pricesEurPerMWh: Float64Array;
+  dtHours: number;
+  /** File name of the prices, for messages. */
+  source: string;
+}
+
+export interface ExogenousFile {
+  text: string;
+  file: string;
+}
+
+/** What an exogenous file gave, aligned to the prices, or why it cannot be used (file, row, column). */
+export type ExogenousReply =
+  | { ok: true; file: string; names: string[]; steps: number; warnings: ParseWarning[] }
+  | { ok: false; message: string; row?: number; column?: string };
+
+export interface CompareRequest {
+  market: MarketInput;
+  exogenous: ExogenousFile | null;
+  /** Share of rows before the test span (the page's training split). */
+  trainShare: number;
+  battery: BatterySpec;
+  /** Forecasters under day-ahead information, by name (FORECAST_MODELS). */
+  models: string[];
+  noiseEurPerMWh: number;
+  seed: number;
+}
+
+/** One row of the table: an information mode (and forecaster) with every baseline's score. */
+export interface CompareRow {
+  information: string;
+  forecast: string | null;
+  strategies: StrategyScore[];
+  metrics: ForecastMetrics | null;
+  /** Day-ahead: the forecast for the test span (D's part of every issue), for the chart. */
+  forecastEurPerMWh: Float64Array | null;
+  /** Set instead of strategies when this forecaster could not run (e.g. too little history). */
+  error?: string;
+}
+
+export type CompareReply =
+  | { ok: true; rows: CompareRow[]; spanFrom: number; spanTo: number }
+  | { ok: false; message: string; row?: number; column?: string };
+
+export interface CompareProgress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+export interface ForecastApi {
+  checkExogenous(market: MarketInput, file: ExogenousFile): Promise<ExogenousReply>;
+  compare(req: CompareRequest, onProgress?: (p: CompareProgress) => void): Promise<CompareReply>;
+}
