@@ -6,7 +6,7 @@ import {
   dataFingerprint, exportRunJson, importRunFile, importRunJson, openRunStore, partialRun, RunFileError, runFromResult, RunStorageError,
   type CompleteRun, type RunRecord,
 } from './store.ts';
-import { fakeResult, validModel } from './test-factory.ts';
+import { fakeResult } from './test-factory.ts';
 
 const meta = (id: string, createdAt: number) => ({ id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'x', seconds: 30 });
 
