@@ -121,7 +121,8 @@ export interface Evaluation {
   equivalentCycles: number;
 }
 
-interface RunBase {
+/** The fields every run has, finished or not. */
+export interface RunBase {
   id: string;
   /** Epoch ms, passed in by the caller. */
   createdAt: number;

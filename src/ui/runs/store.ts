@@ -8,32 +8,19 @@
 
 import { openDB, type IDBPDatabase } from 'idb';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
-import { STAGES, parseRun, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
+import { STAGES, parseRun, type RunBase, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
 import { ModelFileError, checkSavedModel } from '../../core/rl/model.ts';
 
 export { STAGES, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage };
 
-/** What the runs table lists: the record without its heavy fields. */
-export interface RunSummary {
-  id: string;
-  createdAt: number;
-  name: string;
-  tags: string[];
-  modelName: string;
-  stage: Stage;
-  dataFile: string;
-  dataFingerprint: string;
-  backend: string;
-  seconds: number;
-  stopReason: string;
+/** What the runs table lists: the record without its heavy fields (history, model, backtest). */
+export type RunSummary = Omit<RunBase, 'history'> & {
   status: RunStatus;
-  params: Record<string, unknown>;
-  inputs?: RunInputs;
   /** Absent for an interrupted run. */
   evaluation?: Evaluation;
   iterations: number;
   hasModel: boolean;
-}
+};
 
 /** A stored record that does not pass the schema: skipped by the list, kept in the store until deleted. */
 export interface DamagedRecord {
