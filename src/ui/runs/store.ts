@@ -7,7 +7,7 @@
 // Usage: const store = await openRunStore(); await store.put(runFromResult(result, { id, createdAt, ... }));
 
 import { openDB, type IDBPDatabase } from 'idb';
-import type { TrainResult } from '../../../workers/trainer-api.ts';
+import type { KeptPolicy, TrainResult } from '../../../workers/trainer-api.ts';
 import { STAGES, parseRun, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
 import { ModelFileError, checkSavedModel } from '../../core/rl/model.ts';
 
@@ -29,6 +29,8 @@ export interface RunSummary {
   status: RunStatus;
   params: Record<string, unknown>;
   inputs?: RunInputs;
+  /** Which policy the run kept (absent for older and interrupted runs). */
+  kept?: KeptPolicy;
   /** Absent for an interrupted run. */
   evaluation?: Evaluation;
   iterations: number;
@@ -91,7 +93,7 @@ export function runFromResult(result: TrainResult, meta: RunMeta): CompleteRun {
   return {
     ...meta, tags: [], modelName: '', stage: 'None', backend: result.backend, stopReason: result.stopReason, status: 'complete',
     params: result.params, history: result.history, evaluation: { profitEur, oracleProfitEur, shareOfOracle, equivalentCycles },
-    model: result.model, backtest: result.backtest,
+    model: result.model, backtest: result.backtest, kept: result.kept,
   };
 }
 
