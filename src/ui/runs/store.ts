@@ -7,7 +7,7 @@
 // Usage: const store = await openRunStore(); await store.put(runFromResult(result, { id, createdAt, ... }));
 
 import { openDB, type IDBPDatabase } from 'idb';
-import type { TrainResult } from '../../../workers/trainer-api.ts';
+import type { KeptPolicy, TrainResult } from '../../../workers/trainer-api.ts';
 import { STAGES, parseRun, type RunBase, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
 import { ModelFileError, checkSavedModel } from '../../core/rl/model.ts';
 
@@ -16,6 +16,8 @@ export { STAGES, type CompleteRun, type Evaluation, type InterruptedRun, type Ru
 /** What the runs table lists: the record without its heavy fields (history, model, backtest). */
 export type RunSummary = Omit<RunBase, 'history'> & {
   status: RunStatus;
+  /** Which policy the run kept (absent for older and interrupted runs). */
+  kept?: KeptPolicy;
   /** Absent for an interrupted run. */
   evaluation?: Evaluation;
   iterations: number;
@@ -78,7 +80,7 @@ export function runFromResult(result: TrainResult, meta: RunMeta): CompleteRun {
   return {
     ...meta, tags: [], modelName: '', stage: 'None', backend: result.backend, stopReason: result.stopReason, status: 'complete',
     params: result.params, history: result.history, evaluation: { profitEur, oracleProfitEur, shareOfOracle, equivalentCycles },
-    model: result.model, backtest: result.backtest,
+    model: result.model, backtest: result.backtest, kept: result.kept,
   };
 }
 
