@@ -13,6 +13,7 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   // A small budget (one cloning epoch, ten PPO iterations): the run's work, not a time, so any load gives the same.
   await page.getByLabel('Preset').selectOption('quick');
   await expect(page.getByLabel(/Clone epochs/)).toHaveValue('1');
+  await expect(page.getByLabel('Preset')).toHaveValue('quick');
   await expect(page.getByTestId('budget-estimate')).toContainText('cloning 1 ×');
 
   await page.getByTestId('train-button').click();
@@ -20,6 +21,9 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 120_000 });
   await expect(page.getByTestId('rl-profit')).toContainText('EUR');
   await expect(page.getByTestId('backend')).toHaveText('wasm');
+  // The run says which policy it kept and on what validation numbers, here and in the runs table.
+  await expect(page.getByTestId('result-kept')).toHaveText(/^Kept: (teacher clone|fine-tuned|untrained policy) \(validation −?\d/);
+  await expect(page.getByTestId('run-kept').first()).toHaveText(/^(clone|fine-tuned|untrained)$/);
   await expect(page.getByTestId('soc-chart')).toHaveAttribute('data-agent', 'yes');
   await page.screenshot({ path: 'e2e/screenshots/trained.png', fullPage: true });
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
@@ -29,9 +33,14 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   expect(csv[0]).toBe('time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur');
   expect(csv.length).toBe(2190 + 1);
 
+  // A setting the chosen preset names is changed: the select no longer claims the preset.
+  await page.getByLabel(/Clone epochs/).fill('2');
+  await expect(page.getByLabel('Preset')).toHaveValue('custom');
+
   // Other shaping, a longer budget, stopped early: the run still ends with a backtest.
   await page.getByLabel('Preset').selectOption('money');
   await expect(page.getByLabel(/Sell-above-average bonus/)).toHaveValue('0');
+  await expect(page.getByLabel('Preset')).toHaveValue('money');
   await page.getByLabel(/Clone epochs/).fill('40');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-curve')).toContainText('Run 1');

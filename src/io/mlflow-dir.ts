@@ -179,7 +179,7 @@ export async function writeRun(root: string, run: MlflowRun): Promise<string> {
     await rename(staging, final);
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
-    if (code(e) === 'ENOTEMPTY' || code(e) === 'EEXIST') throw new Error(`${final}: a run with id ${run.runId} exists already`);
+    if (code(e) === 'ENOTEMPTY' || code(e) === 'EEXIST') throw new Error(`${final}: a run with id ${run.runId} exists already`, { cause: e });
     throw e;
   }
   return final;

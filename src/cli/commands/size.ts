@@ -87,7 +87,7 @@ export const command = defineCommand({
     const threads = startSizeThreads({ pricesEurPerMWh: series.pricesEurPerMWh, dtHours: series.dtHours, battery }, jobs);
     let result;
     const t0 = io.nowMs();
-    let startupMs = 0;
+    let startupMs;
     try {
       await threads.ready;
       startupMs = io.nowMs() - t0;

@@ -9,7 +9,7 @@
 import { parseDocument } from 'yaml';
 import {
   MODEL_STAGES, RUN_STATUS, type FileEntry, type LifecycleStage, type MlflowExperiment, type MlflowMetricPoint, type MlflowModelVersion,
-  type MlflowRegisteredModel, type MlflowRun, type MlflowStore, type ModelStage, type RunStatusName,
+  type MlflowStore, type ModelStage, type RunStatusName,
 } from './layout.ts';
 import { utf8 } from './text.ts';
 

@@ -6,6 +6,7 @@
 // as `eval/share_of_oracle`, `eval/profit_eur`, `eval/oracle_profit_eur`, `eval/equivalent_cycles`. Tags: MLflow's
 // system tags and ours (`powerbidder.*`). Artifacts: `model/model.json`, `backtest/trace.csv`, `charts/*.png`.
 
+import type { BacktestTrace } from '../rl/types.ts';
 import { type FileEntry, type MlflowMetricPoint, type MlflowRun, type RunStatusName } from './layout.ts';
 import { utf8 } from './text.ts';
 
@@ -19,16 +20,8 @@ export interface ProgressRecord {
   message?: string;
 }
 
-/** A backtest trace (structurally workers/trainer-api.ts BacktestTrace). */
-export interface TraceArrays {
-  timesUtcMs: Float64Array;
-  pricesEurPerMWh: Float64Array;
-  actions: Int32Array;
-  socBeforeKWh: Float64Array;
-  socAfterKWh: Float64Array;
-  cashEur: Float64Array;
-  oracleSocKWh: Float64Array;
-}
+/** A backtest trace, as the training run returns it. */
+export type TraceArrays = BacktestTrace;
 
 export interface Evaluation {
   profitEur: number;

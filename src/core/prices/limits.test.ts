@@ -63,7 +63,7 @@ describe('random timestamps and gaps', () => {
         const { text, rows, times } = build(f);
         largestAllocation = 0;
         globalThis.Float64Array = RecordingFloat64Array as unknown as Float64ArrayConstructor;
-        let series: PriceSeries | null = null;
+        let series: PriceSeries | null;
         try {
           series = parsePriceText('random.csv', text);
         } catch (e) {

@@ -36,7 +36,7 @@ export const ACTION_DP_TEACHER: Teacher = {
 import { REACHABLE_CAP } from './budget.ts';
 import { type CloneConfig } from './config.ts';
 import { type Rng, shuffleInPlace } from './rng.ts';
-import { TfPolicy, logitsOf } from './tf-policy.ts';
+import { type TfPolicy, logitsOf } from './tf-policy.ts';
 
 export { type CloneConfig, DEFAULT_CLONE_CONFIG } from './config.ts';
 

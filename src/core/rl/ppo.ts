@@ -12,7 +12,7 @@ import { computeGae } from './gae.ts';
 import { type PolicyWeights, cloneWeights, forwardStack, sampleRow } from './mlp.ts';
 import { type PpoConfig, ppoIterations } from './config.ts';
 import { type Rng, shuffleInPlace } from './rng.ts';
-import { TfPolicy, clipByGlobalNorm, logitsOf, valuesOf } from './tf-policy.ts';
+import { type TfPolicy, clipByGlobalNorm, logitsOf, valuesOf } from './tf-policy.ts';
 import { type StopReason } from './types.ts';
 
 export { type PpoConfig, DEFAULT_PPO_CONFIG, resolvePpoConfig } from './config.ts';

@@ -69,6 +69,22 @@ export const PRESETS: readonly Preset[] = [
   { id: 'quick', label: 'Quick look', explain: 'One cloning epoch and ten PPO iterations: the whole loop end to end in a few seconds.', settings: { cloneEpochs: 1, totalTimesteps: 10 * 1024 } },
 ];
 
+/** Whether every setting the preset names still has the preset's value. */
+export function presetMatches(settings: TrainSettings, preset: Preset): boolean {
+  return (Object.keys(preset.settings) as (keyof TrainSettings)[]).every((k) => Object.is(settings[k], preset.settings[k]));
+}
+
+/**
+ * What the preset select shows: the chosen preset while the settings still equal it, else 'custom'; with none
+ * chosen, the first preset that names every setting and equals them all (the default), else 'custom'.
+ */
+export function presetShown(settings: TrainSettings, chosenId: string, presets: readonly Preset[] = PRESETS): string {
+  const chosen = presets.find((p) => p.id === chosenId);
+  if (chosen) return presetMatches(settings, chosen) ? chosen.id : 'custom';
+  const full = presets.find((p) => Object.keys(p.settings).length === Object.keys(settings).length && presetMatches(settings, p));
+  return full ? full.id : 'custom';
+}
+
 /** Settings → the TrainRequest's typed option maps and cap. */
 export function toRequestOptions(s: TrainSettings): { env: Partial<EnvConfig>; ppo: Partial<PpoConfig>; cloneOptions: Partial<CloneConfig>; seconds: number | undefined } {
   return {

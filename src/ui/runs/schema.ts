@@ -6,7 +6,7 @@
 // Usage: const r = parseRun(value); if (!r.ok) show(r.message); else use(r.run);
 
 import { z } from 'zod';
-import type { Backtest, SavedModel, TrainProgress } from '../../../workers/trainer-api.ts';
+import type { Backtest, KeptPolicy, SavedModel, TrainProgress } from '../../../workers/trainer-api.ts';
 
 export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 export const RUN_STATUSES = ['complete', 'interrupted'] as const;
@@ -71,6 +71,14 @@ export const runInputsSchema = z.looseObject({
   settings: z.record(z.string(), z.unknown()),
 });
 
+/** Which policy the run kept and the validation shares that decided it (null where that phase did not run). */
+const keptSchema = z.looseObject({
+  source: z.enum(['clone', 'ppo', 'init']),
+  validationShare: anyNumber,
+  cloneValidationShare: anyNumber.nullable(),
+  ppoValidationShare: anyNumber.nullable(),
+});
+
 const base = {
   id: z.string().min(1),
   /** Epoch ms. */
@@ -87,6 +95,7 @@ const base = {
   params: z.record(z.string(), z.unknown()),
   history: z.array(progressSchema),
   inputs: runInputsSchema.optional(),
+  kept: keptSchema.optional(),
 };
 
 // Loose at the top too: a field added by a later version (an MLflow run id, say) survives a write by this one.
@@ -121,7 +130,8 @@ export interface Evaluation {
   equivalentCycles: number;
 }
 
-interface RunBase {
+/** The fields every run has, finished or not. */
+export interface RunBase {
   id: string;
   /** Epoch ms, passed in by the caller. */
   createdAt: number;
@@ -140,6 +150,8 @@ interface RunBase {
   history: TrainProgress[];
   /** Absent in runs stored before version 2. */
   inputs?: RunInputs;
+  /** Which policy the run kept; absent in runs stored before it was recorded, and in interrupted runs. */
+  kept?: KeptPolicy;
 }
 
 /** A finished run (the schema's `completeSchema`). */

@@ -6,7 +6,7 @@ import {
   dataFingerprint, exportRunJson, importRunFile, importRunJson, openRunStore, partialRun, RunFileError, runFromResult, RunStorageError,
   type CompleteRun, type RunRecord,
 } from './store.ts';
-import { fakeResult, validModel } from './test-factory.ts';
+import { fakeResult } from './test-factory.ts';
 
 const meta = (id: string, createdAt: number) => ({ id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'x', seconds: 30 });
 
@@ -38,6 +38,25 @@ describe('run store', () => {
     const s2 = await openRunStore(name);
     expect((await s2.get('kept'))?.evaluation?.shareOfOracle).toBe(0.97);
     s2.close();
+  });
+});
+
+describe('the kept policy', () => {
+  it('is stored with the run, listed in its summary and survives export and import', async () => {
+    const kept = { source: 'ppo' as const, validationShare: 0.975, cloneValidationShare: 0.961, ppoValidationShare: 0.975 };
+    const store = await openRunStore(`test-${Math.random()}`);
+    await store.put(runFromResult(fakeResult(0.96, { kept }), meta('k', 3)));
+    expect((await store.list()).runs[0].kept).toEqual(kept);
+    const back = importRunJson(exportRunJson((await store.get('k'))!)) as CompleteRun;
+    expect(back.kept).toEqual(kept);
+    store.close();
+  });
+  it('a run without it (stored before it was recorded) still reads; a wrong source is refused by name', () => {
+    const run = runFromResult(fakeResult(0.9), meta('old', 4));
+    const { kept: _k, ...old } = run;
+    expect(importRunJson(exportRunJson(old as CompleteRun)).kept).toBeUndefined();
+    const bad = { ...run, kept: { ...run.kept!, source: 'teacher' } };
+    expect(() => importRunJson(exportRunJson(bad as unknown as CompleteRun), 'bad.json')).toThrow(/run\.kept\.source/);
   });
 });
 

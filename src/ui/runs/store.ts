@@ -7,33 +7,22 @@
 // Usage: const store = await openRunStore(); await store.put(runFromResult(result, { id, createdAt, ... }));
 
 import { openDB, type IDBPDatabase } from 'idb';
-import type { TrainResult } from '../../../workers/trainer-api.ts';
-import { STAGES, parseRun, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
+import type { KeptPolicy, TrainResult } from '../../../workers/trainer-api.ts';
+import { STAGES, parseRun, type RunBase, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
 import { ModelFileError, checkSavedModel } from '../../core/rl/model.ts';
 
 export { STAGES, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage };
 
-/** What the runs table lists: the record without its heavy fields. */
-export interface RunSummary {
-  id: string;
-  createdAt: number;
-  name: string;
-  tags: string[];
-  modelName: string;
-  stage: Stage;
-  dataFile: string;
-  dataFingerprint: string;
-  backend: string;
-  seconds: number;
-  stopReason: string;
+/** What the runs table lists: the record without its heavy fields (history, model, backtest). */
+export type RunSummary = Omit<RunBase, 'history'> & {
   status: RunStatus;
-  params: Record<string, unknown>;
-  inputs?: RunInputs;
+  /** Which policy the run kept (absent for older and interrupted runs). */
+  kept?: KeptPolicy;
   /** Absent for an interrupted run. */
   evaluation?: Evaluation;
   iterations: number;
   hasModel: boolean;
-}
+};
 
 /** A stored record that does not pass the schema: skipped by the list, kept in the store until deleted. */
 export interface DamagedRecord {
@@ -91,7 +80,7 @@ export function runFromResult(result: TrainResult, meta: RunMeta): CompleteRun {
   return {
     ...meta, tags: [], modelName: '', stage: 'None', backend: result.backend, stopReason: result.stopReason, status: 'complete',
     params: result.params, history: result.history, evaluation: { profitEur, oracleProfitEur, shareOfOracle, equivalentCycles },
-    model: result.model, backtest: result.backtest,
+    model: result.model, backtest: result.backtest, kept: result.kept,
   };
 }
 

@@ -16,12 +16,13 @@ export function validModel(): SavedModel {
 }
 
 /** A training result that reached `share` of the oracle; only the fields the run store reads are meaningful. */
-export function fakeResult(share: number, over: { params?: Record<string, unknown>; history?: TrainResult['history'] } = {}): TrainResult {
+export function fakeResult(share: number, over: { params?: Record<string, unknown>; history?: TrainResult['history']; kept?: TrainResult['kept'] } = {}): TrainResult {
   const n = 4;
   return {
     backend: 'wasm', params: over.params ?? { seed: 1 }, stopReason: 'time-cap',
     history: over.history ?? [{ phase: 'ppo', iteration: 1, elapsedS: 1, metrics: { 'charts/SPS': 100 }, shareOfOracle: share }],
     model: validModel(),
+    kept: over.kept ?? { source: 'clone', validationShare: share, cloneValidationShare: share, ppoValidationShare: null },
     backtest: {
       profitEur: 90 * share, oracleProfitEur: 90, shareOfOracle: share, equivalentCycles: 1.5,
       trace: {

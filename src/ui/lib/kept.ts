@@ -1,0 +1,34 @@
+// Which policy a run kept, in words: the results panel's sentence and the runs table's short label.
+//
+// Usage: describeKept(result.kept, result.params.run.keepBestMargin) → "Kept: teacher clone (validation 96.1%); …"
+
+import type { KeptPolicy } from '../../../workers/trainer-api.ts';
+import { pct } from '../format.ts';
+
+/** 0.01 → "1-point", 0.005 → "0.5-point": the keep-best margin in percentage points. */
+function points(marginShare: number): string {
+  return `${Number((marginShare * 100).toFixed(2))}-point`;
+}
+
+/** One sentence naming the kept policy and the validation numbers that decided it. */
+export function describeKept(kept: KeptPolicy, marginShare: number): string {
+  const v = pct(kept.validationShare);
+  const margin = points(marginShare);
+  if (kept.source === 'ppo') {
+    return kept.cloneValidationShare !== null
+      ? `Kept: fine-tuned (validation ${v}, clone ${pct(kept.cloneValidationShare)})`
+      : `Kept: fine-tuned (validation ${v}; PPO only, no warm start)`;
+  }
+  const name = kept.source === 'clone' ? 'teacher clone' : 'untrained policy';
+  const why =
+    kept.ppoValidationShare === null
+      ? 'no fine-tuning ran'
+      : `fine-tuned best ${pct(kept.ppoValidationShare)} did not beat it by the ${margin} margin`;
+  return `Kept: ${name} (validation ${v}); ${why}`;
+}
+
+/** The runs table's column: "clone", "fine-tuned", "untrained", or "—" for a run stored without it. */
+export function keptLabel(kept: KeptPolicy | undefined): string {
+  if (!kept) return '—';
+  return kept.source === 'ppo' ? 'fine-tuned' : kept.source === 'clone' ? 'clone' : 'untrained';
+}
