@@ -4,7 +4,15 @@ import { defineConfig } from '@playwright/test';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // E2E_PORT: another port for the preview server, when 4173 is taken (several checkouts testing on one machine).
 const port = Number(process.env.E2E_PORT ?? 4173);
-export const chromiumArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu', '--disable-quic'];
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  '--disable-quic',
+];
 
 export default defineConfig({
   testDir: 'e2e',

@@ -14,7 +14,13 @@ const PAGE_DIR = fileURLToPath(new URL('browser/', import.meta.url));
 // The trainer's WebGPU needs a GPU process: no --disable-gpu. SwiftShader provides the adapter on a GPU-less machine.
 export const ARGS = [...chromiumArgs.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'];
 
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
 
 /** Serves `root` on 127.0.0.1 (a free port); nothing outside it. */
 async function serve(root: string): Promise<{ server: Server; url: string }> {
@@ -24,7 +30,12 @@ async function serve(root: string): Promise<{ server: Server; url: string }> {
     if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -36,14 +47,23 @@ async function serve(root: string): Promise<{ server: Server; url: string }> {
 }
 
 /** Builds the bench page, serves it and launches Chromium; `close` undoes all three. */
-export async function startBenchHost(): Promise<{ browser: Browser; url: string; buildS: number; version: string; close: () => Promise<void> }> {
+export async function startBenchHost(): Promise<{
+  browser: Browser;
+  url: string;
+  buildS: number;
+  version: string;
+  close: () => Promise<void>;
+}> {
   const t0 = performance.now();
   await build({ configFile: join(PAGE_DIR, 'vite.config.ts') });
   const buildS = (performance.now() - t0) / 1000;
   const { server, url } = await serve(join(PAGE_DIR, 'dist'));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS });
   return {
-    browser, url, buildS, version: browser.version(),
+    browser,
+    url,
+    buildS,
+    version: browser.version(),
     close: async () => {
       await browser.close();
       await new Promise((ok) => server.close(ok));
@@ -54,7 +74,9 @@ export async function startBenchHost(): Promise<{ browser: Browser; url: string;
 /** A new page in `context` on the bench page, with requests beyond 127.0.0.1 blocked and page errors logged. */
 export async function openBenchPage(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
-  await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+  await page.route('**/*', (route) =>
+    new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
+  );
   page.on('console', (m) => {
     if (m.type() === 'error') process.stderr.write(`  [page] ${m.text()}\n`);
   });

@@ -8,9 +8,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolveBattery } from '../src/core/battery/index.ts';
 import { loadPriceFile } from '../src/io/load.ts';
 import { alignExogenous, parseExogenousCsv } from '../src/core/exogenous/index.ts';
-import { createForecaster, forecastCalendar, forecastMetrics, issueAll, type Forecaster } from '../src/core/forecast/index.ts';
+import {
+  createForecaster,
+  forecastCalendar,
+  forecastMetrics,
+  issueAll,
+  type Forecaster,
+} from '../src/core/forecast/index.ts';
 import { gridRows, stepsFromGrid } from '../src/core/forecast/grid.ts';
-import { compareUnderInformation, testSpan, planOnForecast, rollingHorizonStrategy } from '../src/core/information/index.ts';
+import {
+  compareUnderInformation,
+  testSpan,
+  planOnForecast,
+  rollingHorizonStrategy,
+} from '../src/core/information/index.ts';
 
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
 const EXO_DATA = new URL('../test-data/exogenous/', import.meta.url).pathname;
@@ -31,23 +42,61 @@ function actualDRepeated(actual: Float64Array): Forecaster {
 
 export async function bench(opts: { quick: boolean }) {
   const battery = resolveBattery({});
-  const files = readdirSync(DATA).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(DATA)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   const rows: (string | number)[][] = [];
   const json: unknown[] = [];
   for (const file of opts.quick ? files.slice(0, 2) : files) {
     const series = await loadPriceFile(DATA + file);
     const exoFile = EXOGENOUS[file];
-    const exo = exoFile ? alignExogenous(parseExogenousCsv(readFileSync(EXO_DATA + exoFile, 'utf8'), exoFile), series).values : null;
+    const exo = exoFile
+      ? alignExogenous(parseExogenousCsv(readFileSync(EXO_DATA + exoFile, 'utf8'), exoFile), series).values
+      : null;
     const span = testSpan(series.timesUtcMs, series.dtHours, 0.75);
     const calendar = forecastCalendar(series.timesUtcMs, series.dtHours);
     const fromDay = calendar.days.findIndex((d) => d.start === span.from);
     const market = file.replace(/\.csv$/, '');
-    const base = { series, spanFrom: span.from, spanTo: span.to, battery, strategies: [planOnForecast, rollingHorizonStrategy()], nowMs: () => performance.now() };
+    const base = {
+      series,
+      spanFrom: span.from,
+      spanTo: span.to,
+      battery,
+      strategies: [planOnForecast, rollingHorizonStrategy()],
+      nowMs: () => performance.now(),
+    };
     const known = compareUnderInformation({ ...base, mode: 'known-24h' });
     const oracleEur = known.strategies[0].profitEur;
-    const push = (information: string, forecast: string, shares: number[], m: { maeEurPerMWh: number; rmae: number } | null, year: { wallMs: number; cpuMs: number } | null) => {
-      rows.push([market, information, forecast, `${(100 * shares[0]).toFixed(1)}%`, `${(100 * shares[1]).toFixed(1)}%`, m ? m.maeEurPerMWh.toFixed(1) : '—', m ? m.rmae.toFixed(3) : '—', year ? Math.round(year.cpuMs) : '—', year ? Math.round(year.wallMs) : '—']);
-      json.push({ market, information, forecast, planOnForecastShare: shares[0], rollingHorizonShare: shares[1], oracleEur, spanSteps: span.to - span.from, ...(m ?? {}), issueYearCpuMs: year?.cpuMs ?? null, issueYearWallMs: year?.wallMs ?? null });
+    const push = (
+      information: string,
+      forecast: string,
+      shares: number[],
+      m: { maeEurPerMWh: number; rmae: number } | null,
+      year: { wallMs: number; cpuMs: number } | null,
+    ) => {
+      rows.push([
+        market,
+        information,
+        forecast,
+        `${(100 * shares[0]).toFixed(1)}%`,
+        `${(100 * shares[1]).toFixed(1)}%`,
+        m ? m.maeEurPerMWh.toFixed(1) : '—',
+        m ? m.rmae.toFixed(3) : '—',
+        year ? Math.round(year.cpuMs) : '—',
+        year ? Math.round(year.wallMs) : '—',
+      ]);
+      json.push({
+        market,
+        information,
+        forecast,
+        planOnForecastShare: shares[0],
+        rollingHorizonShare: shares[1],
+        oracleEur,
+        spanSteps: span.to - span.from,
+        ...(m ?? {}),
+        issueYearCpuMs: year?.cpuMs ?? null,
+        issueYearWallMs: year?.wallMs ?? null,
+      });
     };
     const perfect = compareUnderInformation({ ...base, mode: 'perfect' });
     push('perfect', '—', [perfect.strategies[1].shareOfOracle, perfect.strategies[2].shareOfOracle], null, null);
@@ -57,7 +106,16 @@ export async function bench(opts: { quick: boolean }) {
       ['naive-d7', () => createForecaster('naive-d7'), false],
       ['ridge', () => createForecaster('ridge'), false],
       ...(exo ? [['lear', () => createForecaster('lear'), true] as [string, () => Forecaster, boolean]] : []),
-      [`noisy-truth σ=${NOISE_EUR_PER_MWH}`, () => createForecaster('noisy-truth', { actualEurPerMWh: series.pricesEurPerMWh, noiseEurPerMWh: NOISE_EUR_PER_MWH, seed: 1 }), false],
+      [
+        `noisy-truth σ=${NOISE_EUR_PER_MWH}`,
+        () =>
+          createForecaster('noisy-truth', {
+            actualEurPerMWh: series.pricesEurPerMWh,
+            noiseEurPerMWh: NOISE_EUR_PER_MWH,
+            seed: 1,
+          }),
+        false,
+      ],
       ['actual D, D+1 = D', () => actualDRepeated(series.pricesEurPerMWh), false],
     ];
     for (const [name, make, usesExo] of models) {
@@ -77,7 +135,17 @@ export async function bench(opts: { quick: boolean }) {
   }
   return {
     title: 'Value of information: share of the oracle on the test span (last 25%), default battery',
-    columns: ['market-year', 'information', 'forecast', 'plan-on-forecast', 'rolling-horizon (3 levels)', 'MAE EUR/MWh', 'rMAE', 'issue CPU ms / year', 'issue wall ms / year'],
+    columns: [
+      'market-year',
+      'information',
+      'forecast',
+      'plan-on-forecast',
+      'rolling-horizon (3 levels)',
+      'MAE EUR/MWh',
+      'rMAE',
+      'issue CPU ms / year',
+      'issue wall ms / year',
+    ],
     rows,
     json,
   };

@@ -18,7 +18,10 @@ const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...x
 function writeTiled(dir: string, prices: Float64Array, steps: number, dtHours: number): string {
   const start = Date.UTC(2024, 0, 1);
   const lines = ['timestamp,price_eur_mwh'];
-  for (let i = 0; i < steps; i++) lines.push(`${new Date(start + i * dtHours * MS_PER_HOUR).toISOString().replace('.000Z', 'Z')},${prices[i % prices.length].toFixed(2)}`);
+  for (let i = 0; i < steps; i++)
+    lines.push(
+      `${new Date(start + i * dtHours * MS_PER_HOUR).toISOString().replace('.000Z', 'Z')},${prices[i % prices.length].toFixed(2)}`,
+    );
   const file = join(dir, `tiled-${steps}.csv`);
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
@@ -47,7 +50,11 @@ export async function bench(opts: { quick: boolean }) {
       const cold: number[] = [];
       const call: number[] = [];
       const warm: number[] = [];
-      const req = { pricesEurPerMWh: Array.from({ length: c.steps }, (_, k) => c.prices[k % c.prices.length]), dtHours: c.dt, reps: 10 };
+      const req = {
+        pricesEurPerMWh: Array.from({ length: c.steps }, (_, k) => c.prices[k % c.prices.length]),
+        dtHours: c.dt,
+        reps: 10,
+      };
       for (let i = 0; i < samples; i++) {
         const context = await host.browser.newContext();
         try {
@@ -60,15 +67,34 @@ export async function bench(opts: { quick: boolean }) {
           await context.close();
         }
       }
-      rows.push([c.steps, `${median(cli).toFixed(1)} (${range(cli)})`, `${median(cold).toFixed(1)} (${range(cold)})`, `${median(call).toFixed(1)} (${range(call)})`, median(warm).toFixed(2)]);
-      json.push({ steps: c.steps, dtHours: c.dt, cliSolveMs: cli, workerColdSolveMs: cold, workerColdCallMs: call, workerWarmMedianMs: warm });
+      rows.push([
+        c.steps,
+        `${median(cli).toFixed(1)} (${range(cli)})`,
+        `${median(cold).toFixed(1)} (${range(cold)})`,
+        `${median(call).toFixed(1)} (${range(call)})`,
+        median(warm).toFixed(2),
+      ]);
+      json.push({
+        steps: c.steps,
+        dtHours: c.dt,
+        cliSolveMs: cli,
+        workerColdSolveMs: cold,
+        workerColdCallMs: call,
+        workerWarmMedianMs: warm,
+      });
     }
   } finally {
     await host.close();
   }
   return {
     title: `Oracle first solve, ms, median (range) of ${samples} fresh processes / workers; Chromium ${host.version}`,
-    columns: ['steps', 'bess oracle solveMs (fresh Node)', 'worker first solveMs', 'worker first call, page wall', 'worker warm median'],
+    columns: [
+      'steps',
+      'bess oracle solveMs (fresh Node)',
+      'worker first solveMs',
+      'worker first call, page wall',
+      'worker warm median',
+    ],
     rows,
     json,
   };

@@ -4,7 +4,13 @@
 import { createRequire } from 'node:module';
 import { resolveBattery } from '../src/core/battery/index.ts';
 import { solveOracle } from '../src/core/oracle/oracle.ts';
-import { batteryLp, solveWithHighs, solveWithJsLpSolver, type HighsLike, type JsLpSolverLike } from '../src/core/oracle/lp.ts';
+import {
+  batteryLp,
+  solveWithHighs,
+  solveWithJsLpSolver,
+  type HighsLike,
+  type JsLpSolverLike,
+} from '../src/core/oracle/lp.ts';
 import { loadPriceFile } from '../src/io/load.ts';
 
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
@@ -73,7 +79,11 @@ export async function bench(opts: { quick: boolean }) {
     const a = ms(250);
     const b = ms(1000);
     const pr = {
-      ms250: a, ms1000: b, exponent: Math.min(3, Math.max(minExponent, Math.log(b / a) / Math.log(4))), refSteps: 1000, refMs: b,
+      ms250: a,
+      ms1000: b,
+      exponent: Math.min(3, Math.max(minExponent, Math.log(b / a) / Math.log(4))),
+      refSteps: 1000,
+      refMs: b,
       predict: (steps: number) => pr.refMs * (steps / pr.refSteps) ** pr.exponent,
       /** A measured size becomes the new reference; the growth exponent is re-estimated from the previous one. */
       measured: (steps: number, coldMs: number) => {
@@ -91,27 +101,72 @@ export async function bench(opts: { quick: boolean }) {
   const json: unknown[] = [];
   const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
   // Ours first for every size, so its cold runs do not pay for the general solvers' garbage.
-  const oursByCase = cases.map((c) => time(() => solveOracle({ pricesEurPerMWh: c.prices, dtHours: c.dt, battery }).profitEur, opts.quick ? 5 : c.steps > 100_000 ? 10 : 30));
+  const oursByCase = cases.map((c) =>
+    time(
+      () => solveOracle({ pricesEurPerMWh: c.prices, dtHours: c.dt, battery }).profitEur,
+      opts.quick ? 5 : c.steps > 100_000 ? 10 : 30,
+    ),
+  );
   for (const [ci, c] of cases.entries()) {
     const ours = oursByCase[ci];
-    const general = (name: string, pr: ReturnType<typeof probe>, solve: (p: Float64Array, dt: number) => number, reps: number) => {
+    const general = (
+      name: string,
+      pr: ReturnType<typeof probe>,
+      solve: (p: Float64Array, dt: number) => number,
+      reps: number,
+    ) => {
       const predicted = pr.predict(c.steps);
-      if (predicted * SAFETY > LIMIT_MS) return { name, skipped: `skipped (~${Math.round(predicted / 1000)} s predicted)` };
+      if (predicted * SAFETY > LIMIT_MS)
+        return { name, skipped: `skipped (~${Math.round(predicted / 1000)} s predicted)` };
       const r = time(() => solve(c.prices, c.dt), reps);
       pr.measured(c.steps, r.coldMs);
       return { name, ...r, relDiff: Math.abs(r.value - ours.value) / Math.max(1, Math.abs(r.value)) };
     };
     const h = general('HiGHS', highsProbe, viaHighs, opts.quick || c.steps > 100_000 ? 0 : 2);
     const j = general('javascript-lp-solver', jsProbe, viaJsLp, 0);
-    const cell = (g: ReturnType<typeof general>): string => ('warmMs' in g ? `${fmt(g.warmMs)} / ${fmt(g.coldMs)}` : (g.skipped ?? '—'));
+    const cell = (g: ReturnType<typeof general>): string =>
+      'warmMs' in g ? `${fmt(g.warmMs)} / ${fmt(g.coldMs)}` : (g.skipped ?? '—');
     const ratio = 'warmMs' in h ? `${Math.round(h.warmMs / ours.warmMs)}×` : '—';
-    rows.push([c.steps, c.source, `${fmt(ours.warmMs)} / ${fmt(ours.coldMs)}`, fmt(ours.warmCpuMs), cell(h), cell(j), ratio, 'relDiff' in h ? h.relDiff.toExponential(1) : '—']);
-    json.push({ steps: c.steps, dtHours: c.dt, source: c.source, ours, highs: h, jsLpSolver: j, profitEur: ours.value });
+    rows.push([
+      c.steps,
+      c.source,
+      `${fmt(ours.warmMs)} / ${fmt(ours.coldMs)}`,
+      fmt(ours.warmCpuMs),
+      cell(h),
+      cell(j),
+      ratio,
+      'relDiff' in h ? h.relDiff.toExponential(1) : '—',
+    ]);
+    json.push({
+      steps: c.steps,
+      dtHours: c.dt,
+      source: c.source,
+      ours,
+      highs: h,
+      jsLpSolver: j,
+      profitEur: ours.value,
+    });
   }
   return {
-    title: 'Oracle solve time, ms (warm median / first cold run), default battery; general solvers include building the LP',
-    columns: ['steps', 'prices', 'this project', 'ours, warm CPU ms', 'HiGHS', 'javascript-lp-solver', 'HiGHS ÷ ours (warm)', '|ours − HiGHS| rel'],
+    title:
+      'Oracle solve time, ms (warm median / first cold run), default battery; general solvers include building the LP',
+    columns: [
+      'steps',
+      'prices',
+      'this project',
+      'ours, warm CPU ms',
+      'HiGHS',
+      'javascript-lp-solver',
+      'HiGHS ÷ ours (warm)',
+      '|ours − HiGHS| rel',
+    ],
     rows,
-    json: { probes: { highs: { ms250: highsProbe.ms250, ms1000: highsProbe.ms1000, exponent: highsProbe.exponent }, jsLpSolver: { ms250: jsProbe.ms250, ms1000: jsProbe.ms1000, exponent: jsProbe.exponent } }, cases: json },
+    json: {
+      probes: {
+        highs: { ms250: highsProbe.ms250, ms1000: highsProbe.ms1000, exponent: highsProbe.exponent },
+        jsLpSolver: { ms250: jsProbe.ms250, ms1000: jsProbe.ms1000, exponent: jsProbe.exponent },
+      },
+      cases: json,
+    },
   };
 }

@@ -11,7 +11,15 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
-const HOURLY = ['be-2023-hourly.csv', 'de-lu-2023-hourly.csv', 'dk1-2023-hourly.csv', 'fr-2022-hourly.csv', 'fi-2020-hourly.csv', 'pt-2023-hourly.csv', 'be-2022-hourly-iso.csv'];
+const HOURLY = [
+  'be-2023-hourly.csv',
+  'de-lu-2023-hourly.csv',
+  'dk1-2023-hourly.csv',
+  'fr-2022-hourly.csv',
+  'fi-2020-hourly.csv',
+  'pt-2023-hourly.csv',
+  'be-2022-hourly-iso.csv',
+];
 const QUARTER_HOURLY = ['dk1-2025q4-15min-iso.csv', 'pt-2026jan-apr-15min-iso.csv'];
 
 interface Run {
@@ -32,16 +40,39 @@ function flag(name: string): string | undefined {
 function train(file: string, seed: number, seconds: number | undefined, out: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const cap = seconds === undefined ? [] : ['--seconds', String(seconds)];
-    const args = ['run', '-s', 'bess', '--', 'train', '--train', DATA + file, ...cap, '--seed', String(seed), '--out', out, '--json'];
+    const args = [
+      'run',
+      '-s',
+      'bess',
+      '--',
+      'train',
+      '--train',
+      DATA + file,
+      ...cap,
+      '--seed',
+      String(seed),
+      '--out',
+      out,
+      '--json',
+    ];
     const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`bess train ${file} seed ${seed}: exit ${code}: ${stderr.trim().split('\n').pop()}`));
+      if (code !== 0)
+        return reject(new Error(`bess train ${file} seed ${seed}: exit ${code}: ${stderr.trim().split('\n').pop()}`));
       const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
-      resolve({ file, seed, share: r.shareOfOracle, validationShare: r.validationShare, cloneEpochs: r.cloneEpochs, ppoIterations: r.ppoIterations, elapsedS: r.elapsedS });
+      resolve({
+        file,
+        seed,
+        share: r.shareOfOracle,
+        validationShare: r.validationShare,
+        cloneEpochs: r.cloneEpochs,
+        ppoIterations: r.ppoIterations,
+        elapsedS: r.elapsedS,
+      });
     });
   });
 }
@@ -64,7 +95,9 @@ export async function bench(opts: { quick: boolean }) {
     while (next < plan.length) {
       const { file, seed } = plan[next++];
       const r = await train(file, seed, seconds, join(dir, `${file}-${seed}`));
-      console.log(`  ${file} seed ${seed}: ${(100 * r.share).toFixed(2)}% of the oracle (${r.cloneEpochs} clone epochs, ${r.ppoIterations} PPO iterations)`);
+      console.log(
+        `  ${file} seed ${seed}: ${(100 * r.share).toFixed(2)}% of the oracle (${r.cloneEpochs} clone epochs, ${r.ppoIterations} PPO iterations)`,
+      );
       runs.push(r);
     }
   };
@@ -72,7 +105,14 @@ export async function bench(opts: { quick: boolean }) {
   const rows = files.map((file) => {
     const mine = runs.filter((r) => r.file === file).sort((a, b) => a.seed - b.seed);
     const shares = mine.map((r) => 100 * r.share);
-    return [file, ...[1, 2, 3].map((s) => { const r = mine.find((x) => x.seed === s); return r ? Number((100 * r.share).toFixed(2)) : '–'; }), Number(median(shares).toFixed(2))];
+    return [
+      file,
+      ...[1, 2, 3].map((s) => {
+        const r = mine.find((x) => x.seed === s);
+        return r ? Number((100 * r.share).toFixed(2)) : '–';
+      }),
+      Number(median(shares).toFixed(2)),
+    ];
   });
   return {
     title: `Agent quality: share of the oracle on the test split (last 25%), default settings and budget${seconds === undefined ? '' : `, capped at ${seconds} s`}, ${jobs} run(s) at a time`,

@@ -11,7 +11,15 @@ import type { BrowserRunRequest, BrowserRunResult } from './browser/main.ts';
 import { secondsCell } from './rl-measure.ts';
 
 const DATA = fileURLToPath(new URL('../test-data/real/', import.meta.url));
-const HOURLY = ['be-2023-hourly.csv', 'de-lu-2023-hourly.csv', 'dk1-2023-hourly.csv', 'fr-2022-hourly.csv', 'fi-2020-hourly.csv', 'pt-2023-hourly.csv', 'be-2022-hourly-iso.csv'];
+const HOURLY = [
+  'be-2023-hourly.csv',
+  'de-lu-2023-hourly.csv',
+  'dk1-2023-hourly.csv',
+  'fr-2022-hourly.csv',
+  'fi-2020-hourly.csv',
+  'pt-2023-hourly.csv',
+  'be-2022-hourly-iso.csv',
+];
 
 interface Planned {
   backend: BackendName;
@@ -47,13 +55,21 @@ function plan(quick: boolean): Planned[] {
 }
 
 /** One training run in a fresh browser context (fresh page, worker and tfjs). */
-async function runOne(browser: Browser, url: string, req: BrowserRunRequest, graceS: number): Promise<BrowserRunResult | { error: string }> {
+async function runOne(
+  browser: Browser,
+  url: string,
+  req: BrowserRunRequest,
+  graceS: number,
+): Promise<BrowserRunResult | { error: string }> {
   const context = await browser.newContext();
   try {
     const page = await openBenchPage(context, url);
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<{ error: string }>((ok) => {
-      timer = setTimeout(() => ok({ error: `no result ${req.seconds + graceS} s after the start` }), (req.seconds + graceS) * 1000);
+      timer = setTimeout(
+        () => ok({ error: `no result ${req.seconds + graceS} s after the start` }),
+        (req.seconds + graceS) * 1000,
+      );
     });
     try {
       return await Promise.race([page.evaluate((r) => window.powerbidderBench(r), req), hung]);
@@ -68,7 +84,9 @@ async function runOne(browser: Browser, url: string, req: BrowserRunRequest, gra
 }
 
 /** Runs the benchmark; quick mode: BE 2023 only, 30 s per backend. */
-export async function bench(opts: { quick: boolean }): Promise<{ title: string; columns: string[]; rows: (string | number)[][]; json: unknown }> {
+export async function bench(opts: {
+  quick: boolean;
+}): Promise<{ title: string; columns: string[]; rows: (string | number)[][]; json: unknown }> {
   const { browser, url, buildS, version, close } = await startBenchHost();
   const rows: (string | number)[][] = [];
   const json: Record<string, unknown>[] = [];
@@ -78,7 +96,15 @@ export async function bench(opts: { quick: boolean }): Promise<{ title: string; 
       for (const fileName of files) {
         process.stderr.write(`rl-browser: ${fileName}, ${backend}, warm start ${start}, ${seconds} s ...\n`);
         const csvText = await readFile(DATA + fileName, 'utf8');
-        const req: BrowserRunRequest = { fileName, csvText, backend, clone, seconds, seed: 1, rolloutSteps: opts.quick ? 2000 : 10000 };
+        const req: BrowserRunRequest = {
+          fileName,
+          csvText,
+          backend,
+          clone,
+          seconds,
+          seed: 1,
+          rolloutSteps: opts.quick ? 2000 : 10000,
+        };
         const r = await runOne(browser, url, req, graceS);
         const head = [fileName, backend, start, seconds];
         if ('error' in r || r.unavailable !== undefined) {
@@ -90,7 +116,17 @@ export async function bench(opts: { quick: boolean }): Promise<{ title: string; 
         const used = r.backend === backend ? backend : `${r.backend} (asked ${backend}: fell back)`;
         const share = r.testShareOfOracle === null ? '—' : Number((100 * r.testShareOfOracle).toFixed(2));
         const sps = r.ppoSps > 0 ? Math.round(r.ppoSps) : '—';
-        rows.push([...head, Number(r.wallS.toFixed(1)), Math.round(r.rolloutEnvStepsPerS), sps, secondsCell(r.secondsTo[0.8]), secondsCell(r.secondsTo[0.9]), secondsCell(r.secondsTo[0.95]), share, used + (r.adapter ? ` [${r.adapter}]` : '')]);
+        rows.push([
+          ...head,
+          Number(r.wallS.toFixed(1)),
+          Math.round(r.rolloutEnvStepsPerS),
+          sps,
+          secondsCell(r.secondsTo[0.8]),
+          secondsCell(r.secondsTo[0.9]),
+          secondsCell(r.secondsTo[0.95]),
+          share,
+          used + (r.adapter ? ` [${r.adapter}]` : ''),
+        ]);
         json.push({ ...r, clone, seconds });
       }
     }
@@ -99,7 +135,20 @@ export async function bench(opts: { quick: boolean }): Promise<{ title: string; 
   }
   return {
     title: `RL (headless Chromium ${version}, trainer worker, seed 1; time to X% is on the validation slice, share on the test split; page build ${buildS.toFixed(1)} s)`,
-    columns: ['market-year', 'asked', 'warm start', 'budget s', 'wall s', 'rollout env-steps/s', 'PPO SPS', 's to 80%', 's to 90%', 's to 95%', 'test share %', 'backend used'],
+    columns: [
+      'market-year',
+      'asked',
+      'warm start',
+      'budget s',
+      'wall s',
+      'rollout env-steps/s',
+      'PPO SPS',
+      's to 80%',
+      's to 90%',
+      's to 95%',
+      'test share %',
+      'backend used',
+    ],
     rows,
     json: { chromium: version, args: ARGS, buildS, runs: json },
   };

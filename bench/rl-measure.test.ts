@@ -8,7 +8,12 @@ const hourly = (n: number) => ({
   dtHours: 1,
 });
 
-const progress = (phase: TrainProgress['phase'], elapsedS: number, shareOfOracle?: number, sps?: number): TrainProgress => ({
+const progress = (
+  phase: TrainProgress['phase'],
+  elapsedS: number,
+  shareOfOracle?: number,
+  sps?: number,
+): TrainProgress => ({
   phase,
   iteration: 1,
   elapsedS,

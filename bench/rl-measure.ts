@@ -50,7 +50,11 @@ export function benchSplit(s: Series): Pick<TrainRequest, 'train' | 'test' | 'dt
 export const THRESHOLDS = [0.8, 0.9, 0.95] as const;
 
 /** Follows a run's progress: the last PPO SPS and the elapsed seconds at which each threshold was first reached. */
-export function progressTracker(): { onProgress: (p: TrainProgress) => void; sps: () => number; reached: Record<number, number | null> } {
+export function progressTracker(): {
+  onProgress: (p: TrainProgress) => void;
+  sps: () => number;
+  reached: Record<number, number | null>;
+} {
   const reached: Record<number, number | null> = Object.fromEntries(THRESHOLDS.map((k) => [k, null]));
   let sps = 0;
   return {

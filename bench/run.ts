@@ -34,6 +34,28 @@ for (const name of MODULES) {
   const r = await mod.bench({ quick });
   console.log(`\n## ${r.title}\n`);
   console.log(table(r.columns, r.rows));
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: platform(), arch: arch(), node: process.version };
-  writeFileSync(new URL(`${name}.json`, outDir), JSON.stringify({ name, date: new Date().toISOString(), machine, title: r.title, columns: r.columns, rows: r.rows, result: r.json }, null, 2) + '\n');
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: platform(),
+    arch: arch(),
+    node: process.version,
+  };
+  writeFileSync(
+    new URL(`${name}.json`, outDir),
+    JSON.stringify(
+      {
+        name,
+        date: new Date().toISOString(),
+        machine,
+        title: r.title,
+        columns: r.columns,
+        rows: r.rows,
+        result: r.json,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cspFor, PAGE_CSP, PAGE_CSP_META, WORKER_CSP, WORKER_PATH } from './csp.ts';
 
-const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 
 describe('the Content-Security-Policy', () => {
   it('lets the page and its workers reach only their own origin, and allows no eval', () => {
@@ -17,14 +23,21 @@ describe('the Content-Security-Policy', () => {
     expect(PAGE_CSP_META).not.toContain('frame-ancestors');
   });
 
-  it('cspFor gives every worker script, in the dev server and in the build, the workers\' policy', () => {
+  it("cspFor gives every worker script, in the dev server and in the build, the workers' policy", () => {
     const workers = readdirSync(new URL('../workers/', import.meta.url)).filter((f) => f.endsWith('.worker.ts'));
     expect(workers.length).toBeGreaterThan(0);
     for (const w of workers) {
       expect(cspFor(`/workers/${w}?worker_file&type=module`)).toBe(WORKER_CSP);
       expect(cspFor(`/assets/${w.replace('.ts', '')}-BWfjrVpW.js`)).toBe(WORKER_CSP);
     }
-    for (const page of ['/', '/index.html', '/assets/index-DglVdHjj.js', '/samples/samples.json', '/sw.js', '/assets/tfjs-backend-wasm-BIA8cDLW.wasm']) {
+    for (const page of [
+      '/',
+      '/index.html',
+      '/assets/index-DglVdHjj.js',
+      '/samples/samples.json',
+      '/sw.js',
+      '/assets/tfjs-backend-wasm-BIA8cDLW.wasm',
+    ]) {
       expect(cspFor(page)).toBe(PAGE_CSP);
     }
   });
@@ -42,7 +55,8 @@ describe('the Content-Security-Policy', () => {
     expect(WORKER_PATH.test('/assets/trainer.worker-BWfjrVpW.js')).toBe(true);
     // nginx forgets inherited add_header lines in a location that has its own: each one must repeat the policy.
     for (const loc of conf.matchAll(/location [^{]+\{([^}]*)\}/g)) {
-      if (loc[1].includes('add_header')) expect(loc[1]).toContain('add_header Content-Security-Policy $powerbidder_csp always;');
+      if (loc[1].includes('add_header'))
+        expect(loc[1]).toContain('add_header Content-Security-Policy $powerbidder_csp always;');
     }
   });
 });

@@ -67,7 +67,13 @@ export function cspHeaders(): Plugin {
       server.middlewares.use(middleware);
     },
     transformIndexHtml() {
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: PAGE_CSP_META }, injectTo: 'head-prepend' }];
+      return [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: PAGE_CSP_META },
+          injectTo: 'head-prepend',
+        },
+      ];
     },
   };
 }

@@ -37,7 +37,9 @@ export function serviceWorker(): Plugin {
     },
     generateBundle(_options, bundle) {
       const assets = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
-      const files = [...new Set(['./', 'index.html', ...assets, ...filesUnder(publicDir)])].filter((f) => f !== 'sw.js').sort();
+      const files = [...new Set(['./', 'index.html', ...assets, ...filesUnder(publicDir)])]
+        .filter((f) => f !== 'sw.js')
+        .sort();
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
       const source = `// Generated at build time by build/service-worker-plugin.ts.
 const CACHE = 'powerbidder-${version}';

@@ -7,14 +7,20 @@ test('axe-core finds no serious or critical accessibility violations on the load
   await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual(
+    [],
+  );
 });
 
-test('the data controls work from the keyboard: the file picker and the sample choice are labelled and focusable', async ({ page }) => {
+test('the data controls work from the keyboard: the file picker and the sample choice are labelled and focusable', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   const input = page.getByTestId('csv-input');
-  const label = await input.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? '');
+  const label = await input.evaluate(
+    (el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? '',
+  );
   expect(label.trim().length).toBeGreaterThan(0);
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.tagName);

@@ -12,17 +12,22 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 test.use({ viewport: { width: 1440, height: 900 } });
 
 async function dropFile(page: Page, name: string, content: string): Promise<void> {
-  const dt = await page.evaluateHandle(({ name, content }) => {
-    const d = new DataTransfer();
-    d.items.add(new File([content], name, { type: 'text/csv' }));
-    return d;
-  }, { name, content });
+  const dt = await page.evaluateHandle(
+    ({ name, content }) => {
+      const d = new DataTransfer();
+      d.items.add(new File([content], name, { type: 'text/csv' }));
+      return d;
+    },
+    { name, content },
+  );
   const zone = page.getByRole('region', { name: /drop a price csv/i });
   await zone.dispatchEvent('dragover', { dataTransfer: dt });
   await zone.dispatchEvent('drop', { dataTransfer: dt });
 }
 
-test('a dropped file is still there after a reload; a bad file does not replace it; a chosen sample does', async ({ page }) => {
+test('a dropped file is still there after a reload; a bad file does not replace it; a chosen sample does', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
@@ -73,7 +78,9 @@ test('a full browser storage is reported, not silent; the dropped file stays loa
   await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-hourly.csv');
   await dropFile(page, 'be-2023-hourly.csv', readFileSync(realFile('be-2023-hourly.csv'), 'utf8'));
   await expect(page.getByTestId('dataset-summary')).toContainText('be-2023-hourly.csv');
-  await expect(page.getByTestId('error')).toContainText('be-2023-hourly.csv is loaded, but could not be kept for your next visit');
+  await expect(page.getByTestId('error')).toContainText(
+    'be-2023-hourly.csv is loaded, but could not be kept for your next visit',
+  );
   await expect(page.getByTestId('error')).toContainText('storage for this site is full');
 });
 
@@ -90,9 +97,14 @@ test('the oracle schedule downloads as CSV: one row per step, with its units', a
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await expect(page.getByTestId('oracle-schedule-csv')).toBeEnabled();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('oracle-schedule-csv').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('oracle-schedule-csv').click(),
+  ]);
   expect(download.suggestedFilename()).toBe('de-lu-2023-hourly-oracle-schedule.csv');
-  const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const lines = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(lines[0]).toBe('time_utc,price_eur_mwh,charge_kwh,discharge_kwh,soc_kwh');
   expect(lines).toHaveLength(8760 + 1);
   expect(lines[1]).toMatch(/^2022-12-31T23:00:00\.000Z,-?\d/);
@@ -102,7 +114,9 @@ test('the oracle schedule downloads as CSV: one row per step, with its units', a
   expect(Math.max(...soc)).toBeGreaterThan(50);
 });
 
-test('an invalid battery marks the oracle stale, in the field’s words; fixing it brings the oracle back', async ({ page }) => {
+test('an invalid battery marks the oracle stale, in the field’s words; fixing it brings the oracle back', async ({
+  page,
+}) => {
   await page.goto('/');
   const profit = page.getByTestId('oracle-profit');
   await expect(profit).toContainText('EUR');
@@ -119,7 +133,9 @@ test('an invalid battery marks the oracle stale, in the field’s words; fixing 
   await expect(page.getByTestId('oracle-schedule-csv')).toBeEnabled();
 });
 
-test('display options: CET/CEST clock, MW units, clipped price axis, a monthly breakdown; remembered across a reload', async ({ page }) => {
+test('display options: CET/CEST clock, MW units, clipped price axis, a monthly breakdown; remembered across a reload', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
   // The DE-LU year starts at 23:00 UTC on 31 December: on the delivery-day clock it starts on 1 January.
@@ -154,7 +170,10 @@ test('display options: CET/CEST clock, MW units, clipped price axis, a monthly b
 test('an exported chart says what it shows: title, market, period, units and legend', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
-  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export price and SOC charts as SVG' }).click()]);
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export price and SOC charts as SVG' }).click(),
+  ]);
   const text = readFileSync((await svg.path())!, 'utf8');
   expect(text).toContain('<title>Day-ahead prices and state of charge</title>');
   expect(text).toContain('DE-LU (Germany/Luxembourg) day-ahead · 2022-12-31 – 2023-12-31 UTC · price EUR/MWh; SOC kWh');

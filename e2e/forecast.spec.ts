@@ -2,7 +2,9 @@ import { test, expect } from '@playwright/test';
 
 const SMARD = 'test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv';
 
-test('day-ahead information: drop SMARD forecasts, compare, cancel keeps the table, a bad file keeps the prices', async ({ page }) => {
+test('day-ahead information: drop SMARD forecasts, compare, cancel keeps the table, a bad file keeps the prices', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
 
@@ -18,7 +20,8 @@ test('day-ahead information: drop SMARD forecasts, compare, cancel keeps the tab
   const lear = table.locator('tbody tr', { hasText: 'lear' });
   await expect(lear).toContainText('%');
   const naive = table.locator('tbody tr', { hasText: 'naive-d1' });
-  const share = async (row: typeof lear) => Number((await row.locator('td.share').first().innerText()).replace(/[^\d.]/g, ''));
+  const share = async (row: typeof lear) =>
+    Number((await row.locator('td.share').first().innerText()).replace(/[^\d.]/g, ''));
   expect(await share(lear)).toBeGreaterThan(await share(naive));
   await expect(page.getByTestId('forecast-chart')).toBeVisible();
 
@@ -29,7 +32,13 @@ test('day-ahead information: drop SMARD forecasts, compare, cancel keeps the tab
   await expect(table.locator('tbody tr')).toHaveCount(6);
 
   // A file with text in a value column: one message with file, row and column; the prices stay loaded.
-  await page.getByTestId('exogenous-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('timestamp,wind\n2023-01-01T00:00:00Z,1\n2023-01-01T01:00:00Z,windy\n') });
-  await expect(page.getByTestId('exogenous-error')).toContainText('bad.csv: row 3, column wind: "windy" is not a number');
+  await page.getByTestId('exogenous-input').setInputFiles({
+    name: 'bad.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('timestamp,wind\n2023-01-01T00:00:00Z,1\n2023-01-01T01:00:00Z,windy\n'),
+  });
+  await expect(page.getByTestId('exogenous-error')).toContainText(
+    'bad.csv: row 3, column wind: "windy" is not a number',
+  );
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
 });

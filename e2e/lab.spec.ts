@@ -17,11 +17,14 @@ async function openWithDefaultSample(page: Page): Promise<void> {
 
 /** Drops a file on the drop zone the way a browser does: a DataTransfer holding a File. */
 async function dropFile(page: Page, name: string, content: string): Promise<void> {
-  const dt = await page.evaluateHandle(({ name, content }) => {
-    const d = new DataTransfer();
-    d.items.add(new File([content], name, { type: 'text/csv' }));
-    return d;
-  }, { name, content });
+  const dt = await page.evaluateHandle(
+    ({ name, content }) => {
+      const d = new DataTransfer();
+      d.items.add(new File([content], name, { type: 'text/csv' }));
+      return d;
+    },
+    { name, content },
+  );
   const zone = page.getByRole('region', { name: /drop a price csv/i });
   await zone.dispatchEvent('dragover', { dataTransfer: dt });
   await zone.dispatchEvent('drop', { dataTransfer: dt });
@@ -53,7 +56,9 @@ test('first load shows the bundled DE-LU 2023 sample, summarised, with its attri
   expect(errors).toEqual([]);
 });
 
-test('a good file from the picker replaces the data; a broken dropped file shows an error and keeps it', async ({ page }) => {
+test('a good file from the picker replaces the data; a broken dropped file shows an error and keeps it', async ({
+  page,
+}) => {
   await openWithDefaultSample(page);
   await page.getByTestId('csv-input').setInputFiles(realFile('dk1-2025q4-15min-iso.csv'));
   const summary = page.getByTestId('dataset-summary');
@@ -73,7 +78,9 @@ test('a good file from the picker replaces the data; a broken dropped file shows
   await expect(summary).toContainText('dk1-2025q4-15min-iso.csv');
 });
 
-test('the oracle profit follows the capacity; a bad parameter is named next to its field and in the error panel', async ({ page }) => {
+test('the oracle profit follows the capacity; a bad parameter is named next to its field and in the error panel', async ({
+  page,
+}) => {
   await openWithDefaultSample(page);
   const profit = page.getByTestId('oracle-profit');
   const before = await profit.textContent();
@@ -92,7 +99,9 @@ test('the oracle profit follows the capacity; a bad parameter is named next to i
 test('the page fits 1024×768 without horizontal overflow', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 768 });
   await openWithDefaultSample(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, 'default-1024');
 });

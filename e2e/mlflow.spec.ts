@@ -28,7 +28,9 @@ async function picture(page: Page, paths: string[]): Promise<void> {
   await page.setViewportSize({ width: 1400, height: 1000 });
   // A tree: each run's files under its folder, the params shortened to the first few.
   const lines = ['mlruns/'];
-  const runDirs = new Set(paths.map((p) => /^mlruns\/\d+\/[0-9a-f]{32}\//.exec(p)?.[0]).filter((d): d is string => !!d));
+  const runDirs = new Set(
+    paths.map((p) => /^mlruns\/\d+\/[0-9a-f]{32}\//.exec(p)?.[0]).filter((d): d is string => !!d),
+  );
   let params = 0;
   let lastDir = '';
   for (const p of [...paths].sort()) {
@@ -53,7 +55,9 @@ async function picture(page: Page, paths: string[]): Promise<void> {
   await view.close();
 }
 
-test('export runs as an mlruns zip, import it back, refuse a damaged one, import a store MLflow wrote', async ({ page }) => {
+test('export runs as an mlruns zip, import it back, refuse a damaged one, import a store MLflow wrote', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
@@ -81,7 +85,16 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   const runMeta = paths.find((p) => new RegExp(`^mlruns/${expId}/[0-9a-f]{32}/meta\\.yaml$`).test(p))!;
   const runDir = runMeta.replace('/meta.yaml', '');
   const runId = runDir.split('/')[2];
-  expect(yaml(runMeta)).toMatchObject({ run_id: runId, run_uuid: runId, experiment_id: expId, status: 3, lifecycle_stage: 'active', run_name: 'Run 1', source_type: 4, tags: [] });
+  expect(yaml(runMeta)).toMatchObject({
+    run_id: runId,
+    run_uuid: runId,
+    experiment_id: expId,
+    status: 3,
+    lifecycle_stage: 'active',
+    run_name: 'Run 1',
+    source_type: 4,
+    tags: [],
+  });
   expect(strFromU8(files[`${runDir}/params/backend`])).toBe('wasm');
   expect(strFromU8(files[`${runDir}/params/battery.capacityKWh`])).toBe('100');
   expect(strFromU8(files[`${runDir}/params/data.file`])).toMatch(/\.csv$/);
@@ -89,15 +102,30 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   expect(strFromU8(files[`${runDir}/metrics/eval/share_of_oracle`])).toMatch(/^\d{13} -?\d\.\d+(e-\d\d)? \d+\n$/);
   expect(strFromU8(files[`${runDir}/metrics/charts/validation_share`])).toMatch(/^(\d{13} \S+ \d+\n)+$/);
   expect(paths).toContain(`${runDir}/artifacts/model/model.json`);
-  expect(strFromU8(files[`${runDir}/artifacts/backtest/trace.csv`]).split('\n')[0]).toBe('time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_after_kwh,cash_eur,oracle_soc_kwh');
-  expect(Array.from(files[`${runDir}/artifacts/charts/prices-and-soc.png`].subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
-  expect(yaml('mlruns/models/BatteryPPOModel/version-1/meta.yaml')).toMatchObject({ version: 1, current_stage: 'Production', status: 'READY', run_id: runId, source: `./mlruns/${expId}/${runId}/artifacts/model` });
+  expect(strFromU8(files[`${runDir}/artifacts/backtest/trace.csv`]).split('\n')[0]).toBe(
+    'time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_after_kwh,cash_eur,oracle_soc_kwh',
+  );
+  expect(Array.from(files[`${runDir}/artifacts/charts/prices-and-soc.png`].subarray(0, 4))).toEqual([
+    0x89, 0x50, 0x4e, 0x47,
+  ]);
+  expect(yaml('mlruns/models/BatteryPPOModel/version-1/meta.yaml')).toMatchObject({
+    version: 1,
+    current_stage: 'Production',
+    status: 'READY',
+    run_id: runId,
+    source: `./mlruns/${expId}/${runId}/artifacts/model`,
+  });
   expect(strFromU8(files['mlruns/models/BatteryPPOModel/aliases/production'])).toBe('1');
 
   // Delete the run, import the zip: it is back, with its share and stage.
-  await rows.first().getByRole('button', { name: /^Delete/ }).click();
+  await rows
+    .first()
+    .getByRole('button', { name: /^Delete/ })
+    .click();
   await expect(rows.first()).toContainText('No runs yet');
-  await page.getByTestId('mlflow-import').setInputFiles({ name: 'mlruns.zip', mimeType: 'application/zip', buffer: zipBytes });
+  await page
+    .getByTestId('mlflow-import')
+    .setInputFiles({ name: 'mlruns.zip', mimeType: 'application/zip', buffer: zipBytes });
   await expect(page.getByTestId('mlflow-notes')).toContainText('mlruns.zip: imported 1 run');
   await expect(rows).toHaveCount(1);
   await expect(rows.first().locator('td.share')).toHaveText(share!);
@@ -105,16 +133,24 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   await picture(page, paths);
 
   // A damaged zip: a message, and the stored run stays as it was.
-  await page.getByTestId('mlflow-import').setInputFiles({ name: 'cut.zip', mimeType: 'application/zip', buffer: zipBytes.subarray(0, 200) });
+  await page
+    .getByTestId('mlflow-import')
+    .setInputFiles({ name: 'cut.zip', mimeType: 'application/zip', buffer: zipBytes.subarray(0, 200) });
   await expect(page.getByRole('alert').filter({ hasText: 'cut.zip is not a readable zip file' })).toBeVisible();
   await expect(rows).toHaveCount(1);
   const damaged = { ...files, [runMeta]: new TextEncoder().encode('status: [') };
-  await page.getByTestId('mlflow-import').setInputFiles({ name: 'damaged.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(damaged)) });
-  await expect(page.getByRole('alert').filter({ hasText: 'damaged.zip' })).toContainText(`damaged.zip: ${runMeta}: is not valid YAML`);
+  await page
+    .getByTestId('mlflow-import')
+    .setInputFiles({ name: 'damaged.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(damaged)) });
+  await expect(page.getByRole('alert').filter({ hasText: 'damaged.zip' })).toContainText(
+    `damaged.zip: ${runMeta}: is not valid YAML`,
+  );
   await expect(rows).toHaveCount(1);
 
   // A store MLflow wrote: its PowerBidder training is imported, the rest is listed as skipped.
-  await page.getByTestId('mlflow-import').setInputFiles({ name: 'theirs.zip', mimeType: 'application/zip', buffer: fixtureZip() });
+  await page
+    .getByTestId('mlflow-import')
+    .setInputFiles({ name: 'theirs.zip', mimeType: 'application/zip', buffer: fixtureZip() });
   await expect(page.getByTestId('mlflow-notes')).toContainText('theirs.zip: imported 1 run, skipped 9');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1).locator('input.name')).toHaveValue('ppo-be-2023');

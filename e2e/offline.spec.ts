@@ -6,7 +6,8 @@ test('after the first visit the app, its default sample and the oracle work offl
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
     return reg.active?.state;
   });
   await context.setOffline(true);

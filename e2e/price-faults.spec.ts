@@ -12,14 +12,20 @@ async function openNotes(summary: Locator, name: RegExp): Promise<void> {
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
 }
 
-test('encodings are decoded, missing values filled and reported, broken files refused with their row', async ({ page }) => {
+test('encodings are decoded, missing values filled and reported, broken files refused with their row', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toContainText('8,760');
 
-  for (const [file, encoding] of [['utf16le-bom.csv', 'UTF-16LE'], ['utf16be-bom.csv', 'UTF-16BE'], ['windows-1252.csv', 'Windows-1252']]) {
+  for (const [file, encoding] of [
+    ['utf16le-bom.csv', 'UTF-16LE'],
+    ['utf16be-bom.csv', 'UTF-16BE'],
+    ['windows-1252.csv', 'Windows-1252'],
+  ]) {
     await page.getByTestId('csv-input').setInputFiles(fault(file));
     await expect(summary).toContainText(file);
     await expect(summary).toContainText('24');
@@ -36,7 +42,10 @@ test('encodings are decoded, missing values filled and reported, broken files re
 
   const error = page.getByTestId('error');
   const refusals: [string, string][] = [
-    ['stray-quote.csv', 'stray-quote.csv, row 6, column "price_eur_mwh": a quote opens here and does not close on this line'],
+    [
+      'stray-quote.csv',
+      'stray-quote.csv, row 6, column "price_eur_mwh": a quote opens here and does not close on this line',
+    ],
     ['far-timestamp.csv', 'far-timestamp.csv, row 5: 40,007,133 steps'],
     ['binary.csv', 'binary.csv: line 1 holds the control character 0x1b'],
     ['price-float-limit.csv', 'price-float-limit.csv, row 13, column "price_eur_mwh": "1e308" EUR/MWh is outside'],

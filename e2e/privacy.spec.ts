@@ -2,7 +2,11 @@ import { test, expect } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 
 // Nothing leaves the browser: every request of a journey (page, workers, wasm, samples) stays on the page's origin.
-test('loading the app, its sample and the oracle sends no request beyond the page origin', async ({ page, context, baseURL }) => {
+test('loading the app, its sample and the oracle sends no request beyond the page origin', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   const foreign: string[] = [];
   const seen: string[] = [];
@@ -33,7 +37,10 @@ test.describe('workers', () => {
     try { out.fn = 'ran ' + new Function('return 6 * 7')(); } catch (e) { out.fn = 'blocked'; }
     postMessage(out);`;
 
-  test('the page and every worker script are served with a Content-Security-Policy header', async ({ page, context }) => {
+  test('the page and every worker script are served with a Content-Security-Policy header', async ({
+    page,
+    context,
+  }) => {
     const headers = new Map<string, string | undefined>();
     context.on('response', (r) => headers.set(new URL(r.url()).pathname, r.headers()['content-security-policy']));
     await page.goto('/');
@@ -45,7 +52,11 @@ test.describe('workers', () => {
     const page_ = headers.get('/');
     expect(page_).toContain("default-src 'self'");
     const workers = [...headers].filter(([path]) => /\.worker-[\w-]+\.js$/.test(path));
-    expect(workers.map(([p]) => p.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(['/assets/oracle.worker', '/assets/parse.worker', '/assets/trainer.worker']);
+    expect(workers.map(([p]) => p.replace(/-[\w-]+\.js$/, '')).sort()).toEqual([
+      '/assets/oracle.worker',
+      '/assets/parse.worker',
+      '/assets/trainer.worker',
+    ]);
     for (const [path, csp] of workers) {
       expect(csp, path).toContain("default-src 'none'");
       expect(csp, path).toContain("connect-src 'self'");
@@ -54,7 +65,11 @@ test.describe('workers', () => {
   });
 
   for (const withPolicy of [true, false]) {
-    test(`a same-origin worker ${withPolicy ? 'served as the app serves its workers cannot' : 'served without a policy can'} fetch another origin or eval`, async ({ page, context, baseURL }) => {
+    test(`a same-origin worker ${withPolicy ? 'served as the app serves its workers cannot' : 'served without a policy can'} fetch another origin or eval`, async ({
+      page,
+      context,
+      baseURL,
+    }) => {
       let reachedForeign = false;
       await context.route('https://example.com/**', (route) => {
         reachedForeign = true;
@@ -64,7 +79,9 @@ test.describe('workers', () => {
       await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
       // The trainer worker script's URL, from the built page's own chunks.
       const trainerUrl = await page.evaluate(async () => {
-        const entry = [...document.querySelectorAll('script[type="module"]')].map((s) => (s as HTMLScriptElement).src)[0];
+        const entry = [...document.querySelectorAll('script[type="module"]')].map(
+          (s) => (s as HTMLScriptElement).src,
+        )[0];
         const text = await (await fetch(entry)).text();
         // Vite writes the worker's URL relative to the chunk that creates it.
         const m = /trainer\.worker-[\w-]+\.js/.exec(text);
@@ -101,22 +118,35 @@ test.describe('workers', () => {
 // A host that sends no headers (GitHub Pages): a tiny static server over dist/ stands in for it. On the first
 // visit only the page's meta tag applies, and a worker is unprotected; once the service worker controls the page,
 // it adds the policy header to what it serves, worker scripts included.
-test('on a host without headers the service worker gives workers their policy from the second visit on', async ({ browser }) => {
+test('on a host without headers the service worker gives workers their policy from the second visit on', async ({
+  browser,
+}) => {
   const { createServer } = await import('node:http');
   const { readFile } = await import('node:fs/promises');
   const { extname, join, normalize } = await import('node:path');
   const root = fileURLToPath(new URL('../dist/', import.meta.url));
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.csv': 'text/csv' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.wasm': 'application/wasm',
+    '.json': 'application/json',
+    '.svg': 'image/svg+xml',
+    '.csv': 'text/csv',
+  };
   const PROBE_JS = `const out = {};
     try { const r = await fetch('https://example.com/'); out.fetch = 'reached ' + r.status; } catch (e) { out.fetch = 'blocked'; }
     try { out.eval = 'ran ' + eval('6 * 7'); } catch (e) { out.eval = 'blocked'; }
     postMessage(out);`;
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/csp-probe.worker-probe.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(PROBE_JS);
+    if (path === '/csp-probe.worker-probe.js')
+      return res.writeHead(200, { 'content-type': 'text/javascript' }).end(PROBE_JS);
     try {
       const file = join(root, normalize(path === '/' ? '/index.html' : path));
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(await readFile(file));
+      res
+        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+        .end(await readFile(file));
     } catch {
       res.writeHead(404).end();
     }
@@ -137,7 +167,8 @@ test('on a host without headers the service worker gives workers their policy fr
     if (serviceWorkers === 'allow') {
       await page.evaluate(async () => {
         await navigator.serviceWorker.ready;
-        if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+        if (!navigator.serviceWorker.controller)
+          await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
       });
       await page.reload();
       await expect(page.getByTestId('dataset-summary')).toContainText('8,760');

@@ -4,6 +4,20 @@ import { fakeResult } from '../src/ui/runs/test-factory.ts';
 
 /** The text of a `*.powerbidder-run.json` file for a made-up run `id` named `name`. */
 export function runFileText(id: string, name: string, share = 0.9): string {
-  const result = fakeResult(share, { history: [{ phase: 'clone', iteration: 1, elapsedS: 1, metrics: {}, shareOfOracle: share - 0.05 }, { phase: 'ppo', iteration: 1, elapsedS: 2, metrics: { 'charts/SPS': 100 }, shareOfOracle: share }] });
-  return exportRunJson(runFromResult(result, { id, createdAt: Date.UTC(2026, 0, 2), name, dataFile: 'fixture.csv', dataFingerprint: 'x', seconds: 5 }));
+  const result = fakeResult(share, {
+    history: [
+      { phase: 'clone', iteration: 1, elapsedS: 1, metrics: {}, shareOfOracle: share - 0.05 },
+      { phase: 'ppo', iteration: 1, elapsedS: 2, metrics: { 'charts/SPS': 100 }, shareOfOracle: share },
+    ],
+  });
+  return exportRunJson(
+    runFromResult(result, {
+      id,
+      createdAt: Date.UTC(2026, 0, 2),
+      name,
+      dataFile: 'fixture.csv',
+      dataFingerprint: 'x',
+      seconds: 5,
+    }),
+  );
 }

@@ -34,14 +34,20 @@ async function open(page: Page, errors: string[]): Promise<void> {
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
 }
 
-test('a damaged run file is refused naming its field, a damaged stored record is skipped: valid runs stay listed', async ({ page }) => {
+test('a damaged run file is refused naming its field, a damaged stored record is skipped: valid runs stay listed', async ({
+  page,
+}) => {
   const errors: string[] = [];
   await open(page, errors);
   await importInput(page).setInputFiles(file('good.powerbidder-run.json', runFileText('good-1', 'Good run')));
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first()).toContainText('90.0%');
 
-  for (const [field, value, message] of [['tags', '"abc"', /run\.tags: expected array, received string/], ['createdAt', '"yesterday"', /run\.createdAt: expected number/], ['evaluation', 'null', /run\.evaluation: expected object, received null/]] as const) {
+  for (const [field, value, message] of [
+    ['tags', '"abc"', /run\.tags: expected array, received string/],
+    ['createdAt', '"yesterday"', /run\.createdAt: expected number/],
+    ['evaluation', 'null', /run\.evaluation: expected object, received null/],
+  ] as const) {
     const doc = JSON.parse(runFileText(`bad-${field}`, 'Bad run'));
     doc.run[field] = JSON.parse(value);
     await importInput(page).setInputFiles(file(`bad-${field}.json`, JSON.stringify(doc)));
@@ -75,7 +81,9 @@ test('a damaged run file is refused naming its field, a damaged stored record is
   expect(errors).toEqual([]);
 });
 
-test('importing a run whose id is stored makes a copy, never overwriting; importing throws no page error', async ({ page }) => {
+test('importing a run whose id is stored makes a copy, never overwriting; importing throws no page error', async ({
+  page,
+}) => {
   const errors: string[] = [];
   await open(page, errors);
   await importInput(page).setInputFiles(file('a.powerbidder-run.json', runFileText('same-id', 'Original', 0.9)));
@@ -83,7 +91,9 @@ test('importing a run whose id is stored makes a copy, never overwriting; import
   await importInput(page).setInputFiles(file('b.powerbidder-run.json', runFileText('same-id', 'Other machine', 0.5)));
   await expect(page.getByTestId('runs-notice')).toContainText('imported as a copy, "Other machine (copy)"');
   await expect(rows(page)).toHaveCount(2);
-  const names = await rows(page).locator('input.name').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).sort());
+  const names = await rows(page)
+    .locator('input.name')
+    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).sort());
   expect(names).toEqual(['Original', 'Other machine (copy)']);
   await expect(page.getByTestId('runs-table')).toContainText('90.0%');
   await expect(page.getByTestId('runs-table')).toContainText('50.0%');
@@ -112,7 +122,13 @@ test('a reload during training keeps the run as interrupted, with its curve so f
   await rows(page).first().getByRole('checkbox').check();
   await expect(page.getByTestId('training-curve')).toContainText('(interrupted)');
   // Its settings and inputs are in the exported file.
-  const [download] = await Promise.all([page.waitForEvent('download'), rows(page).first().getByRole('button', { name: /^Export/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    rows(page)
+      .first()
+      .getByRole('button', { name: /^Export/ })
+      .click(),
+  ]);
   const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
   expect(doc.run.status).toBe('interrupted');
   expect(doc.run.inputs.settings.capSeconds).toBe(120);
@@ -122,12 +138,16 @@ test('a reload during training keeps the run as interrupted, with its curve so f
   expect(errors).toEqual([]);
 });
 
-test('a trainer worker that dies without an event is noticed, restarted and retried in sight; one run at a time', async ({ page }) => {
+test('a trainer worker that dies without an event is noticed, restarted and retried in sight; one run at a time', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   // 45 s: the retry runs on the cpu backend, whose cloning minibatches keep the worker busy for seconds at a
   // time on this loaded machine (10 s was seen): only a dead worker stays silent that long.
   await page.addInitScript(() => {
-    (globalThis as { __powerbidderTest?: object }).__powerbidderTest = { trainerLiveness: { pingMs: 500, timeoutMs: 45_000 } };
+    (globalThis as { __powerbidderTest?: object }).__powerbidderTest = {
+      trainerLiveness: { pingMs: 500, timeoutMs: 45_000 },
+    };
   });
   const errors: string[] = [];
   await open(page, errors);
@@ -135,10 +155,14 @@ test('a trainer worker that dies without an event is noticed, restarted and retr
   await page.getByLabel(/Time cap/).fill('120');
   await page.getByTestId('train-button').click();
   await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
-  await page.evaluate(() => (globalThis as unknown as { __powerbidderTest: { killTrainer: () => void } }).__powerbidderTest.killTrainer());
+  await page.evaluate(() =>
+    (globalThis as unknown as { __powerbidderTest: { killTrainer: () => void } }).__powerbidderTest.killTrainer(),
+  );
 
   const restart = page.getByTestId('training-restart');
-  await expect(restart).toContainText(/stopped answering.*restarted.*training again from the start on cpu/i, { timeout: 120_000 });
+  await expect(restart).toContainText(/stopped answering.*restarted.*training again from the start on cpu/i, {
+    timeout: 120_000,
+  });
   // The retry is a run in progress: Train stays disabled (no second run), Stop works.
   await expect(page.getByTestId('train-button')).toBeDisabled();
   await expect(page.getByTestId('stop-button')).toBeEnabled();
@@ -152,7 +176,9 @@ test('a trainer worker that dies without an event is noticed, restarted and retr
   expect(errors).toEqual([]);
 });
 
-test('a capacity changed and a file dropped while a run trains stay out of its record; the result names its inputs', async ({ page }) => {
+test('a capacity changed and a file dropped while a run trains stay out of its record; the result names its inputs', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const errors: string[] = [];
   await open(page, errors);
@@ -161,7 +187,9 @@ test('a capacity changed and a file dropped while a run trains stay out of its r
   await page.getByTestId('train-button').click();
   await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
   await page.getByLabel('Capacity').fill('200');
-  await page.getByTestId('csv-input').setInputFiles(fileURLToPath(new URL('../test-data/real/dk1-2025q4-15min-iso.csv', import.meta.url)));
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles(fileURLToPath(new URL('../test-data/real/dk1-2025q4-15min-iso.csv', import.meta.url)));
   await expect(page.getByTestId('dataset-summary')).toContainText('8,836');
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
   const inputs = page.getByTestId('result-inputs');
@@ -173,7 +201,13 @@ test('a capacity changed and a file dropped while a run trains stay out of its r
   await expect(inputs).toContainText('the price data and the battery have changed since');
   // The stored record has the inputs it started with.
   await expect(rows(page)).toHaveCount(1);
-  const [download] = await Promise.all([page.waitForEvent('download'), rows(page).first().getByRole('button', { name: /^Export/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    rows(page)
+      .first()
+      .getByRole('button', { name: /^Export/ })
+      .click(),
+  ]);
   const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
   expect(doc.run.status).toBe('complete');
   expect(doc.run.dataFile).not.toContain('dk1');
@@ -183,7 +217,9 @@ test('a capacity changed and a file dropped while a run trains stay out of its r
   expect(errors).toEqual([]);
 });
 
-test('a rename the browser refuses to store (storage full) is said and undone: the table shows what is stored', async ({ page }) => {
+test('a rename the browser refuses to store (storage full) is said and undone: the table shows what is stored', async ({
+  page,
+}) => {
   const errors: string[] = [];
   await open(page, errors);
   await importInput(page).setInputFiles(file('good.powerbidder-run.json', runFileText('quota-1', 'Kept name')));
@@ -197,11 +233,15 @@ test('a rename the browser refuses to store (storage full) is said and undone: t
   const name = rows(page).first().locator('input.name');
   await name.fill('New name');
   await name.press('Enter');
-  await expect(page.getByRole('alert').filter({ hasText: 'Renaming the run failed' })).toContainText('storage is full: the change to run "Kept name" was not saved');
+  await expect(page.getByRole('alert').filter({ hasText: 'Renaming the run failed' })).toContainText(
+    'storage is full: the change to run "Kept name" was not saved',
+  );
   await expect(name).toHaveValue('Kept name');
   // An import is refused the same way, and nothing is added.
   await importInput(page).setInputFiles(file('other.powerbidder-run.json', runFileText('quota-2', 'Other')));
-  await expect(page.getByRole('alert').filter({ hasText: 'storage is full' })).toContainText('run "Other" was not saved');
+  await expect(page.getByRole('alert').filter({ hasText: 'storage is full' })).toContainText(
+    'run "Other" was not saved',
+  );
   await expect(rows(page)).toHaveCount(1);
   await page.reload();
   await expect(rows(page)).toHaveCount(1);

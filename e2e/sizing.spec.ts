@@ -25,7 +25,9 @@ async function clickCell(page: Page, x: number, y: number, nx: number, ny: numbe
 
 const eurText = (s: string | null) => Number((s ?? '').replace(/[^\d.−-]/g, '').replace('−', '-'));
 
-test('a small grid draws its heatmap and best cell; a click loads that battery and the oracle follows', async ({ page }) => {
+test('a small grid draws its heatmap and best cell; a click loads that battery and the oracle follows', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await openWithDefaultSample(page);
@@ -48,7 +50,9 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
   await expect(best).toHaveAttribute('data-capacity-kwh', '500');
   await expect(best).toHaveAttribute('data-power-kw', '250');
   const axe = await new AxeBuilder({ page }).include('[data-testid="sizing-panel"]').analyze();
-  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
   // The heatmap works from the keyboard: focus, move right and up, Enter loads 200 kWh × 100 kW.
   await page.getByTestId('sizing-heatmap').focus();
   for (const key of ['ArrowRight', 'ArrowUp', 'Enter']) await page.keyboard.press(key);
@@ -63,7 +67,12 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
   await expect(page.locator('#bat-powerKW')).toHaveValue('100');
   await expect(panel.getByText('Loaded 200 kWh × 100 kW into the battery panel.')).toBeVisible();
   const readout = await panel.locator('.readout').textContent();
-  const cellProfit = Number((readout ?? '').match(/Profit ([\d,.−-]+)/)?.[1].replace(/,/g, '').replace('−', '-'));
+  const cellProfit = Number(
+    (readout ?? '')
+      .match(/Profit ([\d,.−-]+)/)?.[1]
+      .replace(/,/g, '')
+      .replace('−', '-'),
+  );
   await expect(async () => {
     const oracle = eurText(await page.getByTestId('oracle-profit').textContent());
     expect(Math.abs(oracle - cellProfit)).toBeLessThan(0.06);

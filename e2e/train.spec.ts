@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 // Training through the real trainer worker (wasm): a short run, its backtest and CSV export, then a second run
 // with other shaping that is stopped early; the first run's curve stays for comparison.
 
-test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best policy; runs are compared', async ({ page }) => {
+test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best policy; runs are compared', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
@@ -22,15 +24,21 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await expect(page.getByTestId('rl-profit')).toContainText('EUR');
   await expect(page.getByTestId('backend')).toHaveText('wasm');
   // The run says which policy it kept and on what validation numbers, here and in the runs table.
-  await expect(page.getByTestId('result-kept')).toHaveText(/^Kept: (teacher clone|fine-tuned|untrained policy) \(validation −?\d/);
+  await expect(page.getByTestId('result-kept')).toHaveText(
+    /^Kept: (teacher clone|fine-tuned|untrained policy) \(validation −?\d/,
+  );
   await expect(page.getByTestId('run-kept').first()).toHaveText(/^(clone|fine-tuned|untrained)$/);
   await expect(page.getByTestId('soc-chart')).toHaveAttribute('data-agent', 'yes');
   await page.screenshot({ path: 'e2e/screenshots/trained.png', fullPage: true });
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('steps-csv').click()]);
-  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur');
+  const csv = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(csv[0]).toBe(
+    'time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur',
+  );
   expect(csv.length).toBe(2190 + 1);
 
   // A setting the chosen preset names is changed: the select no longer claims the preset.
@@ -72,7 +80,9 @@ test('two runs with the same seed and budget give the same result', async ({ pag
     await expect(page.getByTestId('stop-button')).toBeEnabled();
     await expect(page.getByTestId('train-button')).toBeEnabled({ timeout: 240_000 });
     await expect(page.getByText(/Training ended: ran its whole budget/)).toBeVisible();
-    results.push(`${await page.getByTestId('rl-share').textContent()} ${await page.getByTestId('rl-profit').textContent()}`);
+    results.push(
+      `${await page.getByTestId('rl-share').textContent()} ${await page.getByTestId('rl-profit').textContent()}`,
+    );
   }
   expect(results[1]).toBe(results[0]);
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);

@@ -12,12 +12,19 @@ if (found) {
 }
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) {
-  console.error('Chromium not found. Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium/Chrome binary.');
+  console.error(
+    'Chromium not found. Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium/Chrome binary.',
+  );
   process.exit(1);
 }
-console.log('chromium not found: installing Debian\'s chromium with apt-get ...');
-const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
-if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium']) !== 0 || !existsSync('/usr/bin/chromium')) {
+console.log("chromium not found: installing Debian's chromium with apt-get ...");
+const run = (cmd, args) =>
+  spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
+if (
+  run('apt-get', ['update', '-qq']) !== 0 ||
+  run('apt-get', ['install', '-y', '-qq', 'chromium']) !== 0 ||
+  !existsSync('/usr/bin/chromium')
+) {
   console.error('Installing chromium with apt-get failed; install it by hand or set CHROMIUM_PATH.');
   process.exit(1);
 }

@@ -8,7 +8,10 @@ import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 
 const out = process.argv[2] ?? 'docs/screenshots/sizing.png';
 const port = 4274;
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+  stdio: 'ignore',
+  detached: true,
+});
 try {
   for (let i = 0; ; i++) {
     try {

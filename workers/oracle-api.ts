@@ -8,9 +8,7 @@ export interface OracleRequest {
   battery: BatterySpec;
 }
 
-export type OracleReply =
-  | { ok: true; result: OracleResult }
-  | { ok: false; message: string; field?: string };
+export type OracleReply = { ok: true; result: OracleResult } | { ok: false; message: string; field?: string };
 
 export interface OracleApi {
   solve(req: OracleRequest): Promise<OracleReply>;

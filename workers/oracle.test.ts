@@ -16,11 +16,19 @@ describe('oracle worker (plain object)', () => {
   it('returns a message and the field for a bad battery', async () => {
     const r = await oracle.solve({ pricesEurPerMWh: Float64Array.from([1]), dtHours: 1, battery: { capacityKWh: -5 } });
     expect(r).toMatchObject({ ok: false, field: 'capacityKWh' });
-    const e = await oracle.solve({ pricesEurPerMWh: Float64Array.from([1]), dtHours: 1, battery: { chargeEfficiency: 1.2 } });
+    const e = await oracle.solve({
+      pricesEurPerMWh: Float64Array.from([1]),
+      dtHours: 1,
+      battery: { chargeEfficiency: 1.2 },
+    });
     expect(e).toMatchObject({ ok: false, field: 'chargeEfficiency' });
   });
   it('returns a message naming the terminal SOC when the series is too short to reach it', async () => {
-    const r = await oracle.solve({ pricesEurPerMWh: Float64Array.from([10, 20]), dtHours: 1, battery: { terminalSocKWh: 95 } });
+    const r = await oracle.solve({
+      pricesEurPerMWh: Float64Array.from([10, 20]),
+      dtHours: 1,
+      battery: { terminalSocKWh: 95 },
+    });
     expect(r).toMatchObject({ ok: false, field: 'terminalSocKWh' });
     if (!r.ok) expect(r.message).toMatch(/^terminal SOC \(kWh\) 95 cannot be met: .* at most 90 kWh in 2 steps$/);
   });

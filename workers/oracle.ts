@@ -7,7 +7,12 @@ export const oracle: OracleApi = {
   async solve(req): Promise<OracleReply> {
     try {
       const battery = resolveBattery(req.battery);
-      return { ok: true, result: solveOracle({ pricesEurPerMWh: req.pricesEurPerMWh, dtHours: req.dtHours, battery }, () => performance.now()) };
+      return {
+        ok: true,
+        result: solveOracle({ pricesEurPerMWh: req.pricesEurPerMWh, dtHours: req.dtHours, battery }, () =>
+          performance.now(),
+        ),
+      };
     } catch (e) {
       if (e instanceof BatteryParamError) return { ok: false, message: e.message, field: e.field };
       return { ok: false, message: (e as Error).message };

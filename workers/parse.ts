@@ -22,8 +22,13 @@ export const parser: ParseApi = {
       onProgress?.(1);
       return { ok: true, series } satisfies ParseOk;
     } catch (e) {
-      if (e instanceof PriceFileError) return { ok: false, message: e.message, file: e.file, row: e.row, column: e.column } satisfies ParseFailed;
-      return { ok: false, message: cleanMessage(`${fileName}: ${(e as Error).message}`), file: fileName } satisfies ParseFailed;
+      if (e instanceof PriceFileError)
+        return { ok: false, message: e.message, file: e.file, row: e.row, column: e.column } satisfies ParseFailed;
+      return {
+        ok: false,
+        message: cleanMessage(`${fileName}: ${(e as Error).message}`),
+        file: fileName,
+      } satisfies ParseFailed;
     }
   },
 };

@@ -4,8 +4,17 @@ import { gridCells, localRunner, resolveEconomics, sizeGrid } from '../src/core/
 
 describe('sizing worker', () => {
   it('solves chunks of cells like the in-thread runner, on the problem it was loaded with', async () => {
-    const prices = Float64Array.from({ length: 96 }, (_, t) => 80 + 60 * Math.sin((2 * Math.PI * t) / 24) - (t % 24 === 13 ? 120 : 0));
-    const problem = { pricesEurPerMWh: prices, dtHours: 1, battery: { chargeEfficiency: 0.9 }, capacitiesKWh: [10, 20, 40], powersKW: [5, 10] };
+    const prices = Float64Array.from(
+      { length: 96 },
+      (_, t) => 80 + 60 * Math.sin((2 * Math.PI * t) / 24) - (t % 24 === 13 ? 120 : 0),
+    );
+    const problem = {
+      pricesEurPerMWh: prices,
+      dtHours: 1,
+      battery: { chargeEfficiency: 0.9 },
+      capacitiesKWh: [10, 20, 40],
+      powersKW: [5, 10],
+    };
     const a = createSizingWorker();
     const b = createSizingWorker();
     await a.load({ pricesEurPerMWh: prices, dtHours: 1, battery: problem.battery });

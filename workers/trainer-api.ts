@@ -16,7 +16,11 @@ export interface TrainerApi {
    * Trains, then backtests the best policy on the test split. Progress arrives through the callback; the policy
    * kept so far, each time it changes, through `onCheckpoint` (the page stores it with the run's partial record).
    */
-  start(req: TrainRequest, onProgress: (p: TrainProgress) => void, onCheckpoint?: (model: SavedModel) => void): Promise<TrainResult>;
+  start(
+    req: TrainRequest,
+    onProgress: (p: TrainProgress) => void,
+    onCheckpoint?: (model: SavedModel) => void,
+  ): Promise<TrainResult>;
   /** Ends training early; start() still resolves, with the best model so far and its backtest. */
   stop(): Promise<void>;
   /** Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault. */

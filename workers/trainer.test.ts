@@ -11,7 +11,10 @@ function sine(days: number, seed: number, startDay = 0) {
   const n = days * 24;
   return {
     timesUtcMs: Float64Array.from({ length: n }, (_, i) => Date.UTC(2023, 0, 2 + startDay) + i * HOUR),
-    pricesEurPerMWh: Float64Array.from({ length: n }, (_, i) => 60 + 50 * Math.sin((2 * Math.PI * (i - 9)) / 24) + 8 * rng.normal()),
+    pricesEurPerMWh: Float64Array.from(
+      { length: n },
+      (_, i) => 60 + 50 * Math.sin((2 * Math.PI * (i - 9)) / 24) + 8 * rng.normal(),
+    ),
   };
 }
 
@@ -29,14 +32,31 @@ const request = (over: Partial<TrainRequest> = {}): TrainRequest => ({
   battery: {},
   env: { horizonHours: 12 },
   cloneOptions: { epochs: 3, augmentPriceScale: 0 },
-  ppo: { totalTimesteps: 6 * 4 * 32, numEnvs: 4, numSteps: 32, numMinibatches: 2, criticWarmupIterations: 2, evalEveryIterations: 2 },
+  ppo: {
+    totalTimesteps: 6 * 4 * 32,
+    numEnvs: 4,
+    numSteps: 32,
+    numMinibatches: 2,
+    criticWarmupIterations: 2,
+    evalEveryIterations: 2,
+  },
   seed: 3,
   backend: 'wasm',
   ...over,
 });
 
 /** A smaller budget still: 2 cloning epochs, 4 PPO iterations. */
-const small: Partial<TrainRequest> = { cloneOptions: { epochs: 2, augmentPriceScale: 0 }, ppo: { totalTimesteps: 4 * 4 * 32, numEnvs: 4, numSteps: 32, numMinibatches: 2, criticWarmupIterations: 1, evalEveryIterations: 2 } };
+const small: Partial<TrainRequest> = {
+  cloneOptions: { epochs: 2, augmentPriceScale: 0 },
+  ppo: {
+    totalTimesteps: 4 * 4 * 32,
+    numEnvs: 4,
+    numSteps: 32,
+    numMinibatches: 2,
+    criticWarmupIterations: 1,
+    evalEveryIterations: 2,
+  },
+};
 
 /** A clock that jumps by `stepMs` at every reading. */
 const jumpingClock = (stepMs: number) => {
@@ -47,7 +67,10 @@ const jumpingClock = (stepMs: number) => {
 /** Everything a run reports except what measures the clock (elapsedS, charts/SPS). */
 function withoutClock(res: TrainResult) {
   return {
-    history: res.history.map(({ elapsedS: _e, metrics, ...rest }) => ({ ...rest, metrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !CLOCK_METRICS.includes(k))) })),
+    history: res.history.map(({ elapsedS: _e, metrics, ...rest }) => ({
+      ...rest,
+      metrics: Object.fromEntries(Object.entries(metrics).filter(([k]) => !CLOCK_METRICS.includes(k))),
+    })),
     weights: res.model.weights.map((w) => ({ name: w.name, values: Array.from(w.values) })),
     config: res.model.config,
     backtest: res.backtest,
@@ -74,12 +97,22 @@ describe('trainer', { timeout: 600_000 }, () => {
     expect(seen.at(-1)!.budgetDone).toBe(1);
     const bt = res.backtest;
     expect(bt.trace.actions.length).toBe(240);
-    expect(bt.profitEur).toBeCloseTo(bt.trace.cashEur.reduce((s, c) => s + c, 0), 9);
+    expect(bt.profitEur).toBeCloseTo(
+      bt.trace.cashEur.reduce((s, c) => s + c, 0),
+      9,
+    );
     expect(bt.shareOfOracle).toBeCloseTo(bt.profitEur / bt.oracleProfitEur, 12);
     expect(bt.profitEur).toBeLessThanOrEqual(bt.oracleProfitEur + 1e-9);
     // On a clean daily sine the cloned teacher is close to optimal.
     expect(bt.shareOfOracle).toBeGreaterThan(0.8);
-    expect(seen.some((p) => p.phase === 'ppo' && typeof p.metrics['losses/approx_kl'] === 'number' && typeof p.metrics['charts/SPS'] === 'number')).toBe(true);
+    expect(
+      seen.some(
+        (p) =>
+          p.phase === 'ppo' &&
+          typeof p.metrics['losses/approx_kl'] === 'number' &&
+          typeof p.metrics['charts/SPS'] === 'number',
+      ),
+    ).toBe(true);
     // The saved model backtests to the same numbers.
     const again = await trainer.backtest(res.model, request().test, 1, {});
     expect(again.profitEur).toBeCloseTo(bt.profitEur, 9);
@@ -105,7 +138,11 @@ describe('trainer', { timeout: 600_000 }, () => {
     expect(seen.filter((p) => p.phase === 'ppo').length).toBeGreaterThanOrEqual(6);
     const evalMetrics = seen.find((p) => p.phase === 'eval')!.metrics;
     expect(evalMetrics['eval/validation_share']).toBe(lastClone.shareOfOracle);
-    expect(res.kept).toMatchObject({ source: 'clone', validationShare: lastClone.shareOfOracle, cloneValidationShare: lastClone.shareOfOracle });
+    expect(res.kept).toMatchObject({
+      source: 'clone',
+      validationShare: lastClone.shareOfOracle,
+      cloneValidationShare: lastClone.shareOfOracle,
+    });
     expect(res.kept.ppoValidationShare).not.toBeNull();
     expect(res.params.run).toMatchObject({ keepBestMargin: 1 });
   });
@@ -115,7 +152,11 @@ describe('trainer', { timeout: 600_000 }, () => {
     // cap falls at the same place every time.
     let readings = 0;
     await createTrainer({ nowMs: () => readings++ }).start(request(small), () => {});
-    const run = () => createTrainer({ nowMs: jumpingClock(1000) }).start(request({ ...small, seconds: Math.floor(readings / 2) }), () => {});
+    const run = () =>
+      createTrainer({ nowMs: jumpingClock(1000) }).start(
+        request({ ...small, seconds: Math.floor(readings / 2) }),
+        () => {},
+      );
     const res = await run();
     expect(res.stopReason).toBe('time-cap');
     expect(res.work.cloneEpochs + res.work.ppoIterations).toBeLessThan(2 + 4);
@@ -125,9 +166,12 @@ describe('trainer', { timeout: 600_000 }, () => {
 
   it('stop() ends training early and start() still resolves with a backtest', async () => {
     const trainer = createTrainer();
-    const res = await trainer.start(request({ clone: false, ppo: { totalTimesteps: 100 * 128, numEnvs: 4, numSteps: 32, numMinibatches: 2 } }), (p) => {
-      if (p.phase === 'ppo' && p.iteration === 3) void trainer.stop();
-    });
+    const res = await trainer.start(
+      request({ clone: false, ppo: { totalTimesteps: 100 * 128, numEnvs: 4, numSteps: 32, numMinibatches: 2 } }),
+      (p) => {
+        if (p.phase === 'ppo' && p.iteration === 3) void trainer.stop();
+      },
+    );
     expect(res.stopReason).toBe('stopped');
     expect(res.work.ppoIterations).toBe(3);
     expect(Number.isFinite(res.backtest.profitEur)).toBe(true);
@@ -135,10 +179,19 @@ describe('trainer', { timeout: 600_000 }, () => {
 
   it('backtest() refuses a damaged model with a message naming the fault', async () => {
     const trainer = createTrainer();
-    const res = await trainer.start(request({ cloneOptions: { epochs: 1, augmentPriceScale: 0 }, ppo: { totalTimesteps: 0 } }), () => {});
-    const bad = { ...res.model, weights: res.model.weights.map((w, i) => (i === 0 ? { ...w, values: w.values.slice(1) } : w)) };
+    const res = await trainer.start(
+      request({ cloneOptions: { epochs: 1, augmentPriceScale: 0 }, ppo: { totalTimesteps: 0 } }),
+      () => {},
+    );
+    const bad = {
+      ...res.model,
+      weights: res.model.weights.map((w, i) => (i === 0 ? { ...w, values: w.values.slice(1) } : w)),
+    };
     await expect(trainer.backtest(bad, request().test, 1, {})).rejects.toThrow(/weights\[0\]\.values has \d+ numbers/);
-    const noStd = { ...res.model, config: { ...res.model.config, stats: { ...res.model.config.stats, priceStdEurPerMWh: 0 } } };
+    const noStd = {
+      ...res.model,
+      config: { ...res.model.config, stats: { ...res.model.config.stats, priceStdEurPerMWh: 0 } },
+    };
     await expect(trainer.backtest(noStd, request().test, 1, {})).rejects.toThrow(/priceStdEurPerMWh must be > 0/);
   });
 });

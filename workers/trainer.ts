@@ -11,7 +11,16 @@ import { backtestWeights } from '../src/core/rl/backtest.ts';
 import { checkSavedModel } from '../src/core/rl/model.ts';
 import { runTraining } from '../src/core/rl/run.ts';
 import { BACKEND_NAMES } from '../src/core/rl/types.ts';
-import type { Backtest, BackendName, PriceSlice, SavedModel, TrainProgress, TrainRequest, TrainResult, TrainerApi } from './trainer-api.ts';
+import type {
+  Backtest,
+  BackendName,
+  PriceSlice,
+  SavedModel,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
+  TrainerApi,
+} from './trainer-api.ts';
 
 /** What the trainer needs from its host; every field has a default that works in Node and in a worker. */
 export interface TrainerDeps {
@@ -65,7 +74,9 @@ async function timeOneUpdate(): Promise<number> {
 }
 
 /** Measures every registered backend among `candidates` and activates the fastest; returns the measurements too. */
-export async function pickFastestBackend(candidates: BackendName[] = KNOWN_BACKENDS): Promise<{ backend: BackendName; msPerUpdate: Partial<Record<BackendName, number>> }> {
+export async function pickFastestBackend(
+  candidates: BackendName[] = KNOWN_BACKENDS,
+): Promise<{ backend: BackendName; msPerUpdate: Partial<Record<BackendName, number>> }> {
   const msPerUpdate: Partial<Record<BackendName, number>> = {};
   for (const name of candidates) {
     if (!tf.findBackendFactory(name)) continue;
@@ -87,7 +98,10 @@ export async function pickFastestBackend(candidates: BackendName[] = KNOWN_BACKE
 }
 
 /** Default backend selection: a named backend if it really activates, else the fastest measured of `candidates`. */
-export async function selectBackend(want: BackendName | 'auto', candidates: BackendName[] = KNOWN_BACKENDS): Promise<BackendName> {
+export async function selectBackend(
+  want: BackendName | 'auto',
+  candidates: BackendName[] = KNOWN_BACKENDS,
+): Promise<BackendName> {
   if (want !== 'auto') {
     const ok = tf.findBackendFactory(want) ? await tf.setBackend(want) : false;
     await tf.ready();
@@ -109,20 +123,38 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
   let stopRequested = false;
 
   return {
-    async start(req: TrainRequest, onProgress: (p: TrainProgress) => void, onCheckpoint?: (model: SavedModel) => void): Promise<TrainResult> {
+    async start(
+      req: TrainRequest,
+      onProgress: (p: TrainProgress) => void,
+      onCheckpoint?: (model: SavedModel) => void,
+    ): Promise<TrainResult> {
       stopRequested = false;
       const backend = await deps.selectBackend(req.backend ?? 'auto');
-      return runTraining(req, { backend, oracle: deps.oracle, nowMs: deps.nowMs, onProgress, stopRequested: () => stopRequested, yieldToEvents: deps.yieldToEvents, onCheckpoint });
+      return runTraining(req, {
+        backend,
+        oracle: deps.oracle,
+        nowMs: deps.nowMs,
+        onProgress,
+        stopRequested: () => stopRequested,
+        yieldToEvents: deps.yieldToEvents,
+        onCheckpoint,
+      });
     },
 
     async stop(): Promise<void> {
       stopRequested = true;
     },
 
-    async backtest(saved: SavedModel, series: PriceSlice, dtHours: number, batterySpec: BatterySpec): Promise<Backtest> {
+    async backtest(
+      saved: SavedModel,
+      series: PriceSlice,
+      dtHours: number,
+      batterySpec: BatterySpec,
+    ): Promise<Backtest> {
       const { model, weights } = checkSavedModel(saved);
       const { config } = model;
-      if (Math.abs(config.dtHours - dtHours) > 1e-9) throw new Error(`model was trained on ${config.dtHours} h steps, the series has ${dtHours} h steps`);
+      if (Math.abs(config.dtHours - dtHours) > 1e-9)
+        throw new Error(`model was trained on ${config.dtHours} h steps, the series has ${dtHours} h steps`);
       const battery = resolveBattery(batterySpec);
       const s = { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh, dtHours };
       const ctx = createObsContext(s, battery, config.env, config.stats);

@@ -68,20 +68,40 @@ declare global {
 
 /** A WebGPU adapter's description, or why there is none. */
 async function webgpuAdapter(): Promise<{ ok: true; adapter: string } | { ok: false; why: string }> {
-  if (!('gpu' in navigator) || !navigator.gpu) return { ok: false, why: 'navigator.gpu is absent (WebGPU not enabled in this browser)' };
+  if (!('gpu' in navigator) || !navigator.gpu)
+    return { ok: false, why: 'navigator.gpu is absent (WebGPU not enabled in this browser)' };
   const a = await navigator.gpu.requestAdapter();
   if (!a) return { ok: false, why: 'navigator.gpu.requestAdapter() returned null' };
   const i = a.info;
-  return { ok: true, adapter: [i.vendor, i.architecture, i.description].filter(Boolean).join(' / ') || '(no adapter info)' };
+  return {
+    ok: true,
+    adapter: [i.vendor, i.architecture, i.description].filter(Boolean).join(' / ') || '(no adapter info)',
+  };
 }
 
 async function run(req: BrowserRunRequest): Promise<BrowserRunResult> {
   const series = parsePriceCsv(req.csvText, req.fileName);
-  const base = { fileName: req.fileName, requested: req.backend, userAgent: navigator.userAgent, curve: [] as BrowserRunResult['curve'] };
+  const base = {
+    fileName: req.fileName,
+    requested: req.backend,
+    userAgent: navigator.userAgent,
+    curve: [] as BrowserRunResult['curve'],
+  };
   let adapter: string | undefined;
   if (req.backend === 'webgpu') {
     const gpu = await webgpuAdapter();
-    if (!gpu.ok) return { ...base, backend: null, unavailable: gpu.why, rolloutEnvStepsPerS: 0, ppoSps: 0, secondsTo: {}, testShareOfOracle: null, stopReason: null, wallS: 0 };
+    if (!gpu.ok)
+      return {
+        ...base,
+        backend: null,
+        unavailable: gpu.why,
+        rolloutEnvStepsPerS: 0,
+        ppoSps: 0,
+        secondsTo: {},
+        testShareOfOracle: null,
+        stopReason: null,
+        wallS: 0,
+      };
     adapter = gpu.adapter;
   }
   const rollout = rolloutSps(series, req.rolloutSteps);
@@ -102,14 +122,26 @@ async function run(req: BrowserRunRequest): Promise<BrowserRunResult> {
       lastPhase = p.phase;
       lastLogS = p.elapsedS;
       const share = p.shareOfOracle === undefined ? '' : ` share ${(100 * p.shareOfOracle).toFixed(1)}%`;
-      window.powerbidderBenchLog?.(`${p.elapsedS.toFixed(1)} s ${p.phase} ${p.iteration}${share}${p.message ? ` ${p.message}` : ''}`);
+      window.powerbidderBenchLog?.(
+        `${p.elapsedS.toFixed(1)} s ${p.phase} ${p.iteration}${share}${p.message ? ` ${p.message}` : ''}`,
+      );
     }
     if (p.shareOfOracle !== undefined && p.phase !== 'eval') curve.push([p.elapsedS, p.phase, p.shareOfOracle]);
   };
   try {
     const tTrain = performance.now();
     const res = await Promise.race([
-      trainer.start({ ...benchSplit(series), battery: {}, clone: req.clone, seconds: req.seconds, seed: req.seed, backend: req.backend }, Comlink.proxy(onProgress)),
+      trainer.start(
+        {
+          ...benchSplit(series),
+          battery: {},
+          clone: req.clone,
+          seconds: req.seconds,
+          seed: req.seed,
+          backend: req.backend,
+        },
+        Comlink.proxy(onProgress),
+      ),
       crashed,
     ]);
     return {
@@ -135,7 +167,11 @@ async function oracleRun(req: OracleRunRequest): Promise<OracleRunResult> {
   const oracle = Comlink.wrap<OracleApi>(worker);
   try {
     const solve = async () => {
-      const r = await oracle.solve({ pricesEurPerMWh: Float64Array.from(req.pricesEurPerMWh), dtHours: req.dtHours, battery: {} });
+      const r = await oracle.solve({
+        pricesEurPerMWh: Float64Array.from(req.pricesEurPerMWh),
+        dtHours: req.dtHours,
+        battery: {},
+      });
       if (!r.ok) throw new Error(r.message);
       return r.result;
     };

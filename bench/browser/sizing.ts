@@ -34,8 +34,12 @@ window.powerbidderSizingBench = async (req) => {
   const pool = new SizingPool((m) => window.powerbidderBenchLog?.(`sizing worker crashed: ${m}`));
   try {
     const run = {
-      pricesEurPerMWh: Float64Array.from(req.pricesEurPerMWh), dtHours: req.dtHours, battery: {},
-      capacitiesKWh: parseRange(req.capacityRange, 'capacity'), powersKW: parseRange(req.powerRange, 'power'), economics: resolveEconomics({}),
+      pricesEurPerMWh: Float64Array.from(req.pricesEurPerMWh),
+      dtHours: req.dtHours,
+      battery: {},
+      capacitiesKWh: parseRange(req.capacityRange, 'capacity'),
+      powersKW: parseRange(req.powerRange, 'power'),
+      economics: resolveEconomics({}),
     };
     const runMs: number[] = [];
     let last;
@@ -44,7 +48,15 @@ window.powerbidderSizingBench = async (req) => {
       last = await pool.run(run, () => {});
       runMs.push(performance.now() - t0);
     }
-    return { workers: pool.size, cells: last!.cells.length, solves: last!.solves, runMs, bestCapacityKWh: last!.best!.capacityKWh, bestPowerKW: last!.best!.powerKW, bestNpvEur: last!.best!.npvEur };
+    return {
+      workers: pool.size,
+      cells: last!.cells.length,
+      solves: last!.solves,
+      runMs,
+      bestCapacityKWh: last!.best!.capacityKWh,
+      bestPowerKW: last!.best!.powerKW,
+      bestNpvEur: last!.best!.npvEur,
+    };
   } finally {
     pool.dispose();
   }

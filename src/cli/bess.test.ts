@@ -333,8 +333,12 @@ describe('bess itself', () => {
   });
 
   it('exits 2 for an unknown command or none, 0 for --help', async () => {
-    expect(await usageError('orcale', HOURLY)).toBe(`bess: unknown command "orcale"; commands: ${COMMAND_NAMES.join(', ')}`);
-    expect(COMMAND_NAMES).toEqual(expect.arrayContaining([...NAMES, 'forecast', 'size', 'sweep', 'sweep-task', 'sweep-report']));
+    expect(await usageError('orcale', HOURLY)).toBe(
+      `bess: unknown command "orcale"; commands: ${COMMAND_NAMES.join(', ')}`,
+    );
+    expect(COMMAND_NAMES).toEqual(
+      expect.arrayContaining([...NAMES, 'forecast', 'size', 'sweep', 'sweep-task', 'sweep-report']),
+    );
     expect(await usageError()).toMatch(/^bess: a command is needed/);
     const help = await cli('--help');
     expect(help.code).toBe(0);

@@ -34,14 +34,23 @@ export interface MlflowTrainFlags {
 
 /** The MLflow options of `bess train`, declared once for the strict parser. */
 export const MLFLOW_TRAIN_OPTIONS = {
-  mlruns: { type: 'string', arg: 'DIR', help: 'also write the run into the MLflow file store DIR (--out is then optional)' },
+  mlruns: {
+    type: 'string',
+    arg: 'DIR',
+    help: 'also write the run into the MLflow file store DIR (--out is then optional)',
+  },
   experiment: { type: 'string', arg: 'NAME', help: `experiment to log into (${DEFAULT_EXPERIMENT})` },
   register: { type: 'string', arg: 'NAME', help: "register the run's model as the next version of NAME" },
   stage: { type: 'string', arg: 'STAGE', help: `that version's stage: ${MODEL_STAGES.join(', ')} (None)` },
 } as const satisfies OptionSpecs;
 
 /** The MLflow flags of `bess train`, or null without --mlruns (then --experiment, --register, --stage are errors). */
-export function mlflowTrainFlags(values: { mlruns?: string; experiment?: string; register?: string; stage?: string }): MlflowTrainFlags | null {
+export function mlflowTrainFlags(values: {
+  mlruns?: string;
+  experiment?: string;
+  register?: string;
+  stage?: string;
+}): MlflowTrainFlags | null {
   const { mlruns, experiment, register, stage } = values;
   if (!mlruns) {
     const stray = [experiment && '--experiment', register && '--register', stage && '--stage'].find(Boolean);
@@ -51,7 +60,8 @@ export function mlflowTrainFlags(values: { mlruns?: string; experiment?: string;
   if (stage !== undefined && !register) throw new CliError('--stage needs --register NAME');
   const canonical = stage === undefined ? 'None' : MODEL_STAGES.find((s) => s.toLowerCase() === stage.toLowerCase());
   if (!canonical) throw new CliError(`--stage must be one of ${MODEL_STAGES.join(', ')}, got ${JSON.stringify(stage)}`);
-  if (register !== undefined && !isValidModelName(register)) throw new CliError(`--register ${JSON.stringify(register)}: a model name may not contain / \\ or %`);
+  if (register !== undefined && !isValidModelName(register))
+    throw new CliError(`--register ${JSON.stringify(register)}: a model name may not contain / \\ or %`);
   if (experiment !== undefined && !experiment.trim()) throw new CliError('--experiment needs a name');
   return { mlruns, experiment: experiment ?? DEFAULT_EXPERIMENT, register, stage: canonical };
 }
@@ -67,7 +77,15 @@ function currentUser(): string | undefined {
 /** Writes a finished `bess train` into the store; returns where it went. */
 export async function logTrainingToMlruns(
   flags: MlflowTrainFlags,
-  t: { result: TrainResult; trainPath: string; testPath?: string; trainPrices: Float64Array; dtHours: number; startMs: number; endMs: number },
+  t: {
+    result: TrainResult;
+    trainPath: string;
+    testPath?: string;
+    trainPrices: Float64Array;
+    dtHours: number;
+    startMs: number;
+    endMs: number;
+  },
 ): Promise<{ runId: string; experimentId: string; runDir: string; modelVersion: number | null }> {
   const exp = await ensureExperiment(flags.mlruns, flags.experiment, t.startMs);
   const runId = randomUUID().replace(/-/g, '');
@@ -85,7 +103,12 @@ export async function logTrainingToMlruns(
     status: t.result.stopReason === 'diverged' ? 'FAILED' : 'FINISHED',
     params: {
       ...params,
-      data: { ...(params.data as Record<string, unknown>), file: t.trainPath, testFile: t.testPath ?? `${t.trainPath} (last 25%)`, fingerprint: dataFingerprint(t.trainPrices, t.dtHours) },
+      data: {
+        ...(params.data as Record<string, unknown>),
+        file: t.trainPath,
+        testFile: t.testPath ?? `${t.trainPath} (last 25%)`,
+        fingerprint: dataFingerprint(t.trainPrices, t.dtHours),
+      },
     },
     history: t.result.history,
     evaluation: t.result.backtest,
@@ -97,7 +120,14 @@ export async function logTrainingToMlruns(
   const run = trainingToMlflowRun(training);
   const runDir = await writeRun(flags.mlruns, run);
   const modelVersion = flags.register
-    ? await registerModelVersion(flags.mlruns, { name: flags.register, runId, source: `${run.artifactUri}/model`, stage: flags.stage, nowMs: t.endMs, userId: user ?? null })
+    ? await registerModelVersion(flags.mlruns, {
+        name: flags.register,
+        runId,
+        source: `${run.artifactUri}/model`,
+        stage: flags.stage,
+        nowMs: t.endMs,
+        userId: user ?? null,
+      })
     : null;
   return { runId, experimentId: exp.experimentId, runDir, modelVersion };
 }
@@ -108,7 +138,10 @@ export function isModelUri(spec: string): boolean {
 }
 
 /** model.json text for `models:/NAME/STAGE|VERSION|@ALIAS` or `runs:/RUN_ID[/PATH]` in the store at mlruns. */
-export async function loadModelFromMlruns(spec: string, mlruns: string | undefined): Promise<{ text: string; where: string }> {
+export async function loadModelFromMlruns(
+  spec: string,
+  mlruns: string | undefined,
+): Promise<{ text: string; where: string }> {
   if (!mlruns) throw new CliError(`--model ${spec} needs --mlruns DIR (the MLflow store to look in)`);
   let store;
   try {
@@ -144,9 +177,13 @@ export async function loadModelFromMlruns(spec: string, mlruns: string | undefin
     try {
       return { text: await readFile(join(dir, 'model.json'), 'utf8'), where: `${spec} (${join(dir, 'model.json')})` };
     } catch {
-      throw new CliError(`--model ${spec}: the version's run ${runId ?? '(none)'} is not in ${mlruns} and ${join(dir, 'model.json')} cannot be read`);
+      throw new CliError(
+        `--model ${spec}: the version's run ${runId ?? '(none)'} is not in ${mlruns} and ${join(dir, 'model.json')} cannot be read`,
+      );
     }
   }
   if (!run) throw new CliError(`--model ${spec}: no run ${runId} in ${mlruns}`);
-  throw new CliError(`--model ${spec}: run ${runId} has no artifacts/${artifact}${artifact === MODEL_ARTIFACT ? ' (not a PowerBidder training)' : ''}`);
+  throw new CliError(
+    `--model ${spec}: run ${runId} has no artifacts/${artifact}${artifact === MODEL_ARTIFACT ? ' (not a PowerBidder training)' : ''}`,
+  );
 }

@@ -10,7 +10,8 @@ export interface SizeThreadData {
   battery: BatterySpec;
 }
 export type SizeThreadRequest = { id: number; cells: SizingCell[] };
-export type SizeThreadReply = { id: number; ok: true; solves: ReturnType<typeof solveCells> } | { id: number; ok: false; message: string };
+export type SizeThreadReply =
+  { id: number; ok: true; solves: ReturnType<typeof solveCells> } | { id: number; ok: false; message: string };
 
 const { pricesEurPerMWh, dtHours, battery } = workerData as SizeThreadData;
 parentPort!.on('message', ({ id, cells }: SizeThreadRequest) => {

@@ -4,7 +4,13 @@ import { startSizeThreads } from './size-threads.ts';
 
 describe('startSizeThreads(data, jobs)', () => {
   const prices = Float64Array.from({ length: 200 }, (_, t) => 70 + 55 * Math.sin(t / 4) - (t % 24 === 2 ? 90 : 0));
-  const problem = { pricesEurPerMWh: prices, dtHours: 1, battery: { chargeEfficiency: 0.92 }, capacitiesKWh: [10, 30, 60], powersKW: [5, 20] };
+  const problem = {
+    pricesEurPerMWh: prices,
+    dtHours: 1,
+    battery: { chargeEfficiency: 0.92 },
+    capacitiesKWh: [10, 30, 60],
+    powersKW: [5, 20],
+  };
 
   it('solves on worker threads exactly what the in-thread runner solves', async () => {
     const threads = startSizeThreads({ pricesEurPerMWh: prices, dtHours: 1, battery: problem.battery }, 2);
@@ -12,7 +18,9 @@ describe('startSizeThreads(data, jobs)', () => {
       await threads.ready;
       const e = resolveEconomics({});
       const pooled = await sizeGrid(problem, e, { runners: threads.runners, shareScaled: false });
-      expect(pooled.cells).toEqual((await sizeGrid(problem, e, { runners: [localRunner(problem)], shareScaled: false })).cells);
+      expect(pooled.cells).toEqual(
+        (await sizeGrid(problem, e, { runners: [localRunner(problem)], shareScaled: false })).cells,
+      );
     } finally {
       await threads.close();
     }

@@ -24,7 +24,10 @@ export function defaultJobs(): number {
 }
 
 /** Starts `jobs` threads over the same problem; `ready` resolves when all have loaded, `close` ends them. */
-export function startSizeThreads(data: SizeThreadData, jobs: number): { runners: CellRunner[]; ready: Promise<void>; close: () => Promise<void> } {
+export function startSizeThreads(
+  data: SizeThreadData,
+  jobs: number,
+): { runners: CellRunner[]; ready: Promise<void>; close: () => Promise<void> } {
   const workers: Worker[] = [];
   const runners: CellRunner[] = [];
   const loaded: Promise<void>[] = [];
@@ -37,10 +40,12 @@ export function startSizeThreads(data: SizeThreadData, jobs: number): { runners:
       for (const p of pending.values()) p.reject(e);
       pending.clear();
     };
-    loaded.push(new Promise<void>((resolve, reject) => {
-      w.once('message', () => resolve());
-      w.once('error', reject);
-    }));
+    loaded.push(
+      new Promise<void>((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+      }),
+    );
     w.on('message', (r: SizeThreadReply) => {
       if (r.id === -1) return;
       const p = pending.get(r.id);
@@ -50,12 +55,13 @@ export function startSizeThreads(data: SizeThreadData, jobs: number): { runners:
     });
     w.on('error', (e) => failAll(new Error(`size thread ${i} failed: ${e.message}`)));
     w.on('exit', (code) => failAll(new Error(`size thread ${i} exited (code ${code})`)));
-    runners.push((cells) =>
-      new Promise<CellSolve[]>((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        w.postMessage({ id, cells });
-      }),
+    runners.push(
+      (cells) =>
+        new Promise<CellSolve[]>((resolve, reject) => {
+          const id = nextId++;
+          pending.set(id, { resolve, reject });
+          w.postMessage({ id, cells });
+        }),
     );
   }
   return {

@@ -18,7 +18,8 @@ function withMemoryMessage<T>(fileName: string, parse: () => T): T {
     if (!(e instanceof RangeError)) throw e;
     throw new PriceFileError(
       `${fileName}: too large to hold in memory here (${e.message}); the limits are ${MAX_FILE_BYTES / 1024 / 1024} MB, ${MAX_ROWS} rows and ${MAX_STEPS} steps, and this device may allow less`,
-      fileName);
+      fileName,
+    );
   }
 }
 
@@ -28,7 +29,11 @@ export function checkPriceFileSize(bytes: number, fileName: string): void {
 }
 
 /** Decodes a file's bytes (BOM, UTF-16, UTF-8, else Windows-1252) and parses them into a PriceSeries. */
-export function parsePriceBytes(bytes: Uint8Array, fileName: string, onProgress?: (share: number) => void): PriceSeries {
+export function parsePriceBytes(
+  bytes: Uint8Array,
+  fileName: string,
+  onProgress?: (share: number) => void,
+): PriceSeries {
   checkPriceFileSize(bytes.length, fileName);
   return withMemoryMessage(fileName, () => {
     const { text, note } = decodePriceBytes(bytes, fileName);

@@ -71,7 +71,8 @@ function utf16WithoutBom(bytes: Uint8Array): 'le' | 'be' | null {
 
 /** Bytes to text (see the module comment); throws PriceFileError for a known binary format. */
 export function decodePriceBytes(bytes: Uint8Array, file: string): Decoded {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)) };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)) };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { text: decodeUtf16(bytes.subarray(2), false), note: encodingNote('UTF-16LE (byte-order mark)') };
   }
@@ -84,7 +85,11 @@ export function decodePriceBytes(bytes: Uint8Array, file: string): Decoded {
     }
   }
   const utf16 = utf16WithoutBom(bytes);
-  if (utf16) return { text: decodeUtf16(bytes, utf16 === 'be'), note: encodingNote(`UTF-16${utf16.toUpperCase()} (no byte-order mark; zero bytes between the characters)`) };
+  if (utf16)
+    return {
+      text: decodeUtf16(bytes, utf16 === 'be'),
+      note: encodingNote(`UTF-16${utf16.toUpperCase()} (no byte-order mark; zero bytes between the characters)`),
+    };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {

@@ -16,12 +16,18 @@ export async function loadPriceFile(path: string): Promise<PriceSeries> {
     // A device or pipe reports size 0 and may never end (/dev/zero): read it only up to the limit.
     bytes = info.isFile() ? await readFile(path) : await readAtMost(path, MAX_FILE_BYTES + 1);
     if (bytes.length > MAX_FILE_BYTES) {
-      throw new PriceFileError(`${path} is not a regular file and gives more than the largest price file read (${MAX_FILE_BYTES} bytes)`, name);
+      throw new PriceFileError(
+        `${path} is not a regular file and gives more than the largest price file read (${MAX_FILE_BYTES} bytes)`,
+        name,
+      );
     }
   } catch (e) {
     if (e instanceof PriceFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PriceFileError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`, name);
+    throw new PriceFileError(
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
+      name,
+    );
   }
   return parsePriceBytes(bytes, name);
 }
@@ -33,7 +39,12 @@ async function readAtMost(path: string, limit: number): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let total = 0;
     while (total < limit) {
-      const { bytesRead, buffer } = await file.read(new Uint8Array(Math.min(1 << 20, limit - total)), 0, Math.min(1 << 20, limit - total), null);
+      const { bytesRead, buffer } = await file.read(
+        new Uint8Array(Math.min(1 << 20, limit - total)),
+        0,
+        Math.min(1 << 20, limit - total),
+        null,
+      );
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;

@@ -19,8 +19,20 @@ afterEach(async () => {
 
 const runOf = (exp: { experimentId: string; artifactLocation: string }, runId: string, i: number) =>
   trainingToMlflowRun({
-    runId, experimentId: exp.experimentId, artifactLocation: exp.artifactLocation, runName: `r${i}`, sourceName: 'test', startTimeMs: 1700000000000 + i, endTimeMs: 1700000000001 + i,
-    status: 'FINISHED', params: { i }, history: [], evaluation: { profitEur: i, oracleProfitEur: 1, shareOfOracle: 0.5, equivalentCycles: 1 }, labels: [], tags: {}, modelJson: '{}',
+    runId,
+    experimentId: exp.experimentId,
+    artifactLocation: exp.artifactLocation,
+    runName: `r${i}`,
+    sourceName: 'test',
+    startTimeMs: 1700000000000 + i,
+    endTimeMs: 1700000000001 + i,
+    status: 'FINISHED',
+    params: { i },
+    history: [],
+    evaluation: { profitEur: i, oracleProfitEur: 1, shareOfOracle: 0.5, equivalentCycles: 1 },
+    labels: [],
+    tags: {},
+    modelJson: '{}',
   });
 const hex = (i: number) => i.toString(16).padStart(32, 'a');
 
@@ -30,10 +42,12 @@ describe('an MLflow store in a folder', () => {
     await ensureStore(root, 1700000000000);
     expect((await readdir(root)).sort()).toEqual(['.trash', '0']);
     const meta = await readFile(join(root, '0', 'meta.yaml'), 'utf8');
-    expect(meta).toBe(`artifact_location: file://${root}/0\ncreation_time: 1700000000000\nexperiment_id: '0'\nlast_update_time: 1700000000000\nlifecycle_stage: active\nname: Default\n`);
+    expect(meta).toBe(
+      `artifact_location: file://${root}/0\ncreation_time: 1700000000000\nexperiment_id: '0'\nlast_update_time: 1700000000000\nlifecycle_stage: active\nname: Default\n`,
+    );
   });
 
-  it('writes a run whole, with FileStore.create_run\'s empty folders, and finds it again', async () => {
+  it("writes a run whole, with FileStore.create_run's empty folders, and finds it again", async () => {
     const root = await tempRoot();
     const exp = await ensureExperiment(root, 'PowerBidder', 1700000000000);
     expect(exp.experimentId).toBe(experimentIdForName('PowerBidder'));
@@ -54,7 +68,10 @@ describe('an MLflow store in a folder', () => {
     await writeFile(join(root, '.trash', 'meta.yaml'), '');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(root, '.trash', '77'));
-    await writeFile(join(root, '.trash', '77', 'meta.yaml'), "artifact_location: x\nexperiment_id: '77'\nlifecycle_stage: deleted\nname: Gone\n");
+    await writeFile(
+      join(root, '.trash', '77', 'meta.yaml'),
+      "artifact_location: x\nexperiment_id: '77'\nlifecycle_stage: deleted\nname: Gone\n",
+    );
     await expect(ensureExperiment(root, 'Gone', 2)).rejects.toThrow(/'Gone' is deleted/);
   });
 
@@ -63,23 +80,43 @@ describe('an MLflow store in a folder', () => {
     const exp = await ensureExperiment(root, 'PowerBidder', 1);
     for (let i = 1; i <= 3; i++) {
       await writeRun(root, runOf(exp, hex(i), i));
-      const v = await registerModelVersion(root, { name: 'BatteryPPOModel', runId: hex(i), source: `x/${i}`, stage: i === 2 ? 'Staging' : 'Production', nowMs: 10 + i, userId: 'ada' });
+      const v = await registerModelVersion(root, {
+        name: 'BatteryPPOModel',
+        runId: hex(i),
+        source: `x/${i}`,
+        stage: i === 2 ? 'Staging' : 'Production',
+        nowMs: 10 + i,
+        userId: 'ada',
+      });
       expect(v).toBe(i);
     }
     const { store } = await readStoreDir(root);
     const m = store.models[0];
-    expect(m.versions.map((v) => [v.version, v.currentStage, v.runId])).toEqual([[1, 'Production', hex(1)], [2, 'Staging', hex(2)], [3, 'Production', hex(3)]]);
+    expect(m.versions.map((v) => [v.version, v.currentStage, v.runId])).toEqual([
+      [1, 'Production', hex(1)],
+      [2, 'Staging', hex(2)],
+      [3, 'Production', hex(3)],
+    ]);
     expect(m.aliases).toEqual({ production: 3, staging: 2 });
     expect(m.lastUpdatedTimestampMs).toBe(13);
   });
 
   it('several writers at once in one process never collide', async () => {
     const root = await tempRoot();
-    await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-      const exp = await ensureExperiment(root, 'Parallel', 100 + i);
-      await writeRun(root, runOf(exp, hex(i + 1), i));
-      await registerModelVersion(root, { name: 'M', runId: hex(i + 1), source: 's', stage: 'None', nowMs: 100 + i, userId: null });
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const exp = await ensureExperiment(root, 'Parallel', 100 + i);
+        await writeRun(root, runOf(exp, hex(i + 1), i));
+        await registerModelVersion(root, {
+          name: 'M',
+          runId: hex(i + 1),
+          source: 's',
+          stage: 'None',
+          nowMs: 100 + i,
+          userId: null,
+        });
+      }),
+    );
     const { store, skipped } = await readStoreDir(root);
     expect(skipped).toEqual([]);
     expect(store.experiments.map((e) => e.name).sort()).toEqual(['Default', 'Parallel']);
@@ -92,12 +129,22 @@ describe('an MLflow store in a folder', () => {
     const root = await tempRoot();
     const writers = 4;
     const runs = 3;
-    await Promise.all(Array.from({ length: writers }, (_, w) => new Promise<void>((resolve, reject) => {
-      const p = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/io/testing/mlruns-writer.ts', root, String(w), String(runs)], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      p.stderr.on('data', (d) => (err += d));
-      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${w} exited ${code}: ${err}`))));
-    })));
+    await Promise.all(
+      Array.from(
+        { length: writers },
+        (_, w) =>
+          new Promise<void>((resolve, reject) => {
+            const p = spawn(
+              process.execPath,
+              ['node_modules/tsx/dist/cli.mjs', 'src/io/testing/mlruns-writer.ts', root, String(w), String(runs)],
+              { stdio: ['ignore', 'ignore', 'pipe'] },
+            );
+            let err = '';
+            p.stderr.on('data', (d) => (err += d));
+            p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${w} exited ${code}: ${err}`))));
+          }),
+      ),
+    );
     const { store, skipped } = await readStoreDir(root);
     expect(skipped).toEqual([]);
     expect(store.experiments.filter((e) => e.name === 'Shared').length).toBe(1);

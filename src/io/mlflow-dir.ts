@@ -16,8 +16,19 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  type FileEntry, type MlflowExperiment, type MlflowModelVersion, type MlflowRegisteredModel, type MlflowRun, type ModelStage,
-  experimentFiles, experimentIdForName, isValidModelName, modelVersionMeta, dumpYaml, registeredModelMeta, runFiles,
+  type FileEntry,
+  type MlflowExperiment,
+  type MlflowModelVersion,
+  type MlflowRegisteredModel,
+  type MlflowRun,
+  type ModelStage,
+  experimentFiles,
+  experimentIdForName,
+  isValidModelName,
+  modelVersionMeta,
+  dumpYaml,
+  registeredModelMeta,
+  runFiles,
 } from '../core/mlflow/layout.ts';
 import { readStore, type ReadResult } from '../core/mlflow/read.ts';
 import { parseDocument } from 'yaml';
@@ -84,7 +95,15 @@ async function writeExperimentMeta(root: string, e: MlflowExperiment): Promise<v
 }
 
 function experimentFor(root: string, id: string, name: string, nowMs: number): MlflowExperiment {
-  return { experimentId: id, name, artifactLocation: `${fileUri(root)}/${id}`, lifecycleStage: 'active', creationTimeMs: nowMs, lastUpdateTimeMs: nowMs, tags: {} };
+  return {
+    experimentId: id,
+    name,
+    artifactLocation: `${fileUri(root)}/${id}`,
+    lifecycleStage: 'active',
+    creationTimeMs: nowMs,
+    lastUpdateTimeMs: nowMs,
+    tags: {},
+  };
 }
 
 /** Claims `root/<id>` for an experiment; true when this writer created it. */
@@ -113,7 +132,8 @@ export async function ensureStore(root: string, nowMs: number): Promise<void> {
   await mkdir(root, { recursive: true });
   await mkdir(join(root, '.trash'), { recursive: true });
   const defaultDir = join(root, '0');
-  if ((await claimDir(defaultDir)) || !(await exists(join(defaultDir, 'meta.yaml')))) await writeExperimentMeta(root, experimentFor(root, '0', 'Default', nowMs));
+  if ((await claimDir(defaultDir)) || !(await exists(join(defaultDir, 'meta.yaml'))))
+    await writeExperimentMeta(root, experimentFor(root, '0', 'Default', nowMs));
 }
 
 /** The active experiment with this name, created when there is none; a deleted one (in .trash) is an error. */
@@ -129,7 +149,10 @@ export async function ensureExperiment(root: string, name: string, nowMs: number
   const found = store.experiments.find((e) => e.name === name && e.lifecycleStage === 'active');
   if (found) return found;
   const deleted = await findDeletedExperiment(root, name);
-  if (deleted) throw new Error(`${root}: experiment '${name}' is deleted (${join(root, '.trash', deleted)}); restore it or choose another --experiment`);
+  if (deleted)
+    throw new Error(
+      `${root}: experiment '${name}' is deleted (${join(root, '.trash', deleted)}); restore it or choose another --experiment`,
+    );
   for (let attempt = 0; attempt < 8; attempt++) {
     const id = attempt === 0 ? experimentIdForName(name) : experimentIdForName(`${name}\u0000${randomUUID()}`);
     const dir = join(root, id);
@@ -141,7 +164,11 @@ export async function ensureExperiment(root: string, name: string, nowMs: number
       if (!meta) await writeExperimentMeta(root, exp);
       return exp;
     }
-    if (meta.name === name) return { ...experimentFor(root, id, name, Number(meta.creation_time) || nowMs), artifactLocation: String(meta.artifact_location) };
+    if (meta.name === name)
+      return {
+        ...experimentFor(root, id, name, Number(meta.creation_time) || nowMs),
+        artifactLocation: String(meta.artifact_location),
+      };
     // Another experiment holds that id: take a fresh one.
   }
   throw new Error(`${root}: could not create experiment '${name}'`);
@@ -179,7 +206,8 @@ export async function writeRun(root: string, run: MlflowRun): Promise<string> {
     await rename(staging, final);
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
-    if (code(e) === 'ENOTEMPTY' || code(e) === 'EEXIST') throw new Error(`${final}: a run with id ${run.runId} exists already`, { cause: e });
+    if (code(e) === 'ENOTEMPTY' || code(e) === 'EEXIST')
+      throw new Error(`${final}: a run with id ${run.runId} exists already`, { cause: e });
     throw e;
   }
   return final;
@@ -190,20 +218,43 @@ export async function registerModelVersion(
   root: string,
   opts: { name: string; runId: string; source: string; stage: ModelStage; nowMs: number; userId: string | null },
 ): Promise<number> {
-  if (!isValidModelName(opts.name)) throw new Error(`--register ${JSON.stringify(opts.name)}: a model name may not contain / \\ or %`);
+  if (!isValidModelName(opts.name))
+    throw new Error(`--register ${JSON.stringify(opts.name)}: a model name may not contain / \\ or %`);
   const modelDir = join(root, 'models', opts.name);
   await mkdir(join(root, 'models'), { recursive: true });
-  const model: MlflowRegisteredModel = { name: opts.name, creationTimestampMs: opts.nowMs, lastUpdatedTimestampMs: opts.nowMs, description: null, tags: {}, aliases: {}, versions: [] };
+  const model: MlflowRegisteredModel = {
+    name: opts.name,
+    creationTimestampMs: opts.nowMs,
+    lastUpdatedTimestampMs: opts.nowMs,
+    description: null,
+    tags: {},
+    aliases: {},
+    versions: [],
+  };
   const metaPath = join(modelDir, 'meta.yaml');
-  if ((await claimDir(modelDir)) || !(await readYaml(metaPath))) await writeFileAtomic(metaPath, dumpYaml(registeredModelMeta(model)));
+  if ((await claimDir(modelDir)) || !(await readYaml(metaPath)))
+    await writeFileAtomic(metaPath, dumpYaml(registeredModelMeta(model)));
 
   const version: MlflowModelVersion = {
-    name: opts.name, version: 0, creationTimestampMs: opts.nowMs, lastUpdatedTimestampMs: opts.nowMs, currentStage: opts.stage, source: opts.source,
-    runId: opts.runId, status: 'READY', description: null, userId: opts.userId, runLink: null, tags: {},
+    name: opts.name,
+    version: 0,
+    creationTimestampMs: opts.nowMs,
+    lastUpdatedTimestampMs: opts.nowMs,
+    currentStage: opts.stage,
+    source: opts.source,
+    runId: opts.runId,
+    status: 'READY',
+    description: null,
+    userId: opts.userId,
+    runLink: null,
+    tags: {},
   };
   let n = 0;
   for (let attempt = 0; ; attempt++) {
-    const taken = (await readdir(modelDir)).map((d) => /^version-(\d+)$/.exec(d)?.[1]).filter((x): x is string => !!x).map(Number);
+    const taken = (await readdir(modelDir))
+      .map((d) => /^version-(\d+)$/.exec(d)?.[1])
+      .filter((x): x is string => !!x)
+      .map(Number);
     n = Math.max(n, 0, ...taken) + 1;
     const staging = join(modelDir, `.tmp-version-${randomUUID()}`);
     await mkdir(staging);

@@ -31,7 +31,7 @@ describe('format', () => {
     expect(utc(Date.UTC(2023, 0, 1, 5, 30))).toBe('2023-01-01 05:30 UTC');
     expect(count(35040)).toBe('35,040');
   });
-  it('energy and power in a trader\'s units: MWh and MW beside kWh and kW', () => {
+  it("energy and power in a trader's units: MWh and MW beside kWh and kW", () => {
     expect(energy(1234.5, 'kW')).toBe('1,234.5 kWh');
     expect(energy(1234.5, 'MW')).toBe('1.235 MWh');
     expect(energy(52_400, 'MW')).toBe('52.4 MWh');

@@ -3,7 +3,8 @@
 
 import { KWH_PER_MWH } from '../core/units.ts';
 
-const nf = (digits: number) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const nf = (digits: number) =>
+  new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const NF0 = nf(0);
 const NF1 = nf(1);
 const NF2 = nf(2);
@@ -83,7 +84,9 @@ export type DisplayUnits = 'kW' | 'MW';
 /** Energy in the chosen units: "12.3 kWh" (as kwh()) or "0.012 MWh". */
 export function energy(valueKWh: number | undefined | null, units: DisplayUnits): string {
   if (units === 'kW') return kwh(valueKWh);
-  return valueKWh === undefined || valueKWh === null || !Number.isFinite(valueKWh) ? '—' : `${num(valueKWh / 1000, Math.abs(valueKWh) >= 10_000 ? 1 : 3)} MWh`;
+  return valueKWh === undefined || valueKWh === null || !Number.isFinite(valueKWh)
+    ? '—'
+    : `${num(valueKWh / 1000, Math.abs(valueKWh) >= 10_000 ? 1 : 3)} MWh`;
 }
 
 /** Power in the chosen units: "50 kW" or "0.05 MW". */
@@ -94,6 +97,7 @@ export function power(valueKW: number | undefined | null, units: DisplayUnits): 
 
 /** Profit per MW of power per year, the trader's yardstick across battery sizes: "123,456 EUR/MW/year". */
 export function eurPerMWYear(profitEur: number | undefined | null, powerKW: number, hours: number): string {
-  if (profitEur === undefined || profitEur === null || !Number.isFinite(profitEur) || !(powerKW > 0) || !(hours > 0)) return '—';
+  if (profitEur === undefined || profitEur === null || !Number.isFinite(profitEur) || !(powerKW > 0) || !(hours > 0))
+    return '—';
   return `${num(profitEur / (powerKW / 1000) / (hours / 8760), 0)} EUR/MW/year`;
 }

@@ -15,7 +15,12 @@ export const command = defineCommand({
   summary: 'Backtest a trained model (bess train --out DIR) greedily on a price file, against the oracle.',
   positionals: [{ name: 'FILE', help: 'price CSV' }],
   options: {
-    model: { type: 'string', required: true, arg: 'DIR|URI', help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID' },
+    model: {
+      type: 'string',
+      required: true,
+      arg: 'DIR|URI',
+      help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID',
+    },
     mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow file store that models:/ and runs:/ URIs resolve in' },
     ...BATTERY_OPTIONS,
   },
@@ -48,9 +53,15 @@ export const command = defineCommand({
     const trainer = createTrainer();
     let bt;
     try {
-      bt = await trainer.backtest(model, { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh }, series.dtHours, battery);
+      bt = await trainer.backtest(
+        model,
+        { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh },
+        series.dtHours,
+        battery,
+      );
     } catch (err) {
-      if (err instanceof Error && /^model /.test(err.message)) throw new CliError(`${join(dir, 'model.json')}: ${err.message}`);
+      if (err instanceof Error && /^model /.test(err.message))
+        throw new CliError(`${join(dir, 'model.json')}: ${err.message}`);
       throw err;
     }
     const actions = bt.trace.actions;

@@ -18,23 +18,51 @@ export interface InformationCompareValues extends ForecastInputValues {
   model?: string;
 }
 
-export async function compareWithInformation(file: string, values: InformationCompareValues, battery: BatteryParams): Promise<{ json: unknown; text: string }> {
+export async function compareWithInformation(
+  file: string,
+  values: InformationCompareValues,
+  battery: BatteryParams,
+): Promise<{ json: unknown; text: string }> {
   const mode = values.information;
   const inputs = await loadForecastInputs(file, values);
   const model = values.forecast;
-  if (model && mode !== 'day-ahead') throw new CliError(`--forecast applies to --information day-ahead only (got ${mode})`);
-  const forecaster = mode === 'day-ahead' ? await forecasterFor(file, values, model ?? (inputs.exogenous ? 'lear' : 'ridge'), inputs) : undefined;
+  if (model && mode !== 'day-ahead')
+    throw new CliError(`--forecast applies to --information day-ahead only (got ${mode})`);
+  const forecaster =
+    mode === 'day-ahead'
+      ? await forecasterFor(file, values, model ?? (inputs.exogenous ? 'lear' : 'ridge'), inputs)
+      : undefined;
   const { series, span } = inputs;
-  const r = asCliError(() => compareUnderInformation({
-    series, spanFrom: span.from, spanTo: span.to, battery, mode, forecaster, exogenous: inputs.exogenous?.values, nowMs: () => performance.now(),
-  }));
+  const r = asCliError(() =>
+    compareUnderInformation({
+      series,
+      spanFrom: span.from,
+      spanTo: span.to,
+      battery,
+      mode,
+      forecaster,
+      exogenous: inputs.exogenous?.values,
+      nowMs: () => performance.now(),
+    }),
+  );
   const modelDir = values.model;
   if (modelDir) r.strategies.push(await agentScore(modelDir, mode, series, span, battery, r.strategies[0].profitEur));
   const start = new Date(series.timesUtcMs[span.from]).toISOString();
   const end = new Date(series.timesUtcMs[span.to - 1] + series.dtHours * 3_600_000).toISOString();
-  const json = { information: r.information, forecast: r.forecast, start, end, strategies: r.strategies, forecastMs: r.forecastMs };
-  const text = `information: ${mode}${r.forecast ? `, forecast: ${r.forecast}` : ''}; test span ${start} – ${end} (UTC)\n` +
-    table(['strategy', 'profit EUR', 'share of oracle', 'ms'], r.strategies.map((s) => [s.name, s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]));
+  const json = {
+    information: r.information,
+    forecast: r.forecast,
+    start,
+    end,
+    strategies: r.strategies,
+    forecastMs: r.forecastMs,
+  };
+  const text =
+    `information: ${mode}${r.forecast ? `, forecast: ${r.forecast}` : ''}; test span ${start} – ${end} (UTC)\n` +
+    table(
+      ['strategy', 'profit EUR', 'share of oracle', 'ms'],
+      r.strategies.map((s) => [s.name, s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]),
+    );
   return { json, text };
 }
 
@@ -43,8 +71,18 @@ export async function compareWithInformation(file: string, values: InformationCo
  * prices, so it is scored under known-24h only; under another mode it would see more (perfect: no) or other inputs
  * (day-ahead: forecasts) than it was trained on, and the command says so instead of scoring it.
  */
-async function agentScore(dir: string, mode: string, series: { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array; dtHours: number }, span: { from: number; to: number }, battery: BatteryParams, oracleEur: number) {
-  if (mode !== 'known-24h') throw new CliError(`--model: the agent observes the next 24 h of actual prices, so it is compared under --information known-24h only (got ${mode})`);
+async function agentScore(
+  dir: string,
+  mode: string,
+  series: { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array; dtHours: number },
+  span: { from: number; to: number },
+  battery: BatteryParams,
+  oracleEur: number,
+) {
+  if (mode !== 'known-24h')
+    throw new CliError(
+      `--model: the agent observes the next 24 h of actual prices, so it is compared under --information known-24h only (got ${mode})`,
+    );
   let text: string;
   try {
     text = await readFile(join(dir, 'model.json'), 'utf8');
@@ -59,6 +97,19 @@ async function agentScore(dir: string, mode: string, series: { timesUtcMs: Float
     throw err;
   }
   const t0 = performance.now();
-  const bt = await createTrainer().backtest(model, { timesUtcMs: series.timesUtcMs.subarray(span.from, span.to), pricesEurPerMWh: series.pricesEurPerMWh.subarray(span.from, span.to) }, series.dtHours, { ...battery, terminalSocKWh: battery.terminalSocKWh ?? undefined });
-  return { name: 'agent', profitEur: bt.profitEur, shareOfOracle: oracleEur !== 0 ? bt.profitEur / oracleEur : 0, ms: performance.now() - t0 };
+  const bt = await createTrainer().backtest(
+    model,
+    {
+      timesUtcMs: series.timesUtcMs.subarray(span.from, span.to),
+      pricesEurPerMWh: series.pricesEurPerMWh.subarray(span.from, span.to),
+    },
+    series.dtHours,
+    { ...battery, terminalSocKWh: battery.terminalSocKWh ?? undefined },
+  );
+  return {
+    name: 'agent',
+    profitEur: bt.profitEur,
+    shareOfOracle: oracleEur !== 0 ? bt.profitEur / oracleEur : 0,
+    ms: performance.now() - t0,
+  };
 }

@@ -15,9 +15,23 @@ import { FORECAST_MODELS } from '../../core/forecast/index.ts';
 
 /** The flags of `bess compare`; a strategy that needs a flag of its own declares it here. */
 const OPTIONS = {
-  information: { type: 'string', choices: INFORMATION_MODES, arg: 'MODE', help: 'score every baseline under perfect, known-24h or day-ahead information, over the test span' },
-  forecast: { type: 'string', choices: FORECAST_MODELS, arg: 'M', help: 'the day-ahead forecaster (default: lear with --exogenous, else ridge)' },
-  model: { type: 'string', arg: 'DIR', help: 'add the trained agent (bess train --out DIR); with --information known-24h' },
+  information: {
+    type: 'string',
+    choices: INFORMATION_MODES,
+    arg: 'MODE',
+    help: 'score every baseline under perfect, known-24h or day-ahead information, over the test span',
+  },
+  forecast: {
+    type: 'string',
+    choices: FORECAST_MODELS,
+    arg: 'M',
+    help: 'the day-ahead forecaster (default: lear with --exogenous, else ridge)',
+  },
+  model: {
+    type: 'string',
+    arg: 'DIR',
+    help: 'add the trained agent (bess train --out DIR); with --information known-24h',
+  },
   ...FORECAST_INPUT_OPTIONS,
   ...BATTERY_OPTIONS,
 } as const;
@@ -39,14 +53,28 @@ export interface Strategy {
 }
 
 const LEVELS3 = [0, 1, -1];
-const input = (c: StrategyContext) => ({ pricesEurPerMWh: c.series.pricesEurPerMWh, dtHours: c.series.dtHours, battery: c.battery });
+const input = (c: StrategyContext) => ({
+  pricesEurPerMWh: c.series.pricesEurPerMWh,
+  dtHours: c.series.dtHours,
+  battery: c.battery,
+});
 
 /** The strategies compared, in order; the first is the oracle every share is measured against. Add one by pushing an entry. */
 export const STRATEGIES: Strategy[] = [
   { name: 'oracle (exact LP)', profitEur: (c) => solveOracle(input(c)).profitEur },
-  { name: 'action-set optimum (3 levels)', profitEur: (c) => solveActionDp({ ...input(c), levels: LEVELS3 }).profitEur },
-  { name: 'rolling horizon 24 h (3 levels)', profitEur: (c) => rollingHorizon({ ...input(c), levels: LEVELS3 }, Math.round(24 / c.series.dtHours)).profitEur },
-  { name: 'original heuristic', note: 'loose estimate: ignores time order and capacity', profitEur: (c) => heuristicEstimate(input(c)).profitEur },
+  {
+    name: 'action-set optimum (3 levels)',
+    profitEur: (c) => solveActionDp({ ...input(c), levels: LEVELS3 }).profitEur,
+  },
+  {
+    name: 'rolling horizon 24 h (3 levels)',
+    profitEur: (c) => rollingHorizon({ ...input(c), levels: LEVELS3 }, Math.round(24 / c.series.dtHours)).profitEur,
+  },
+  {
+    name: 'original heuristic',
+    note: 'loose estimate: ignores time order and capacity',
+    profitEur: (c) => heuristicEstimate(input(c)).profitEur,
+  },
   { name: 'hold', profitEur: () => 0 },
 ];
 
@@ -70,9 +98,23 @@ export const command = defineCommand({
       const profitEur = await s.profitEur(ctx);
       const ms = io.nowMs() - t0;
       if (strategies.length === 0) oracleEur = profitEur;
-      strategies.push({ name: s.name, profitEur, shareOfOracle: oracleEur !== 0 ? profitEur / oracleEur : profitEur === 0 ? 1 : 0, ms, ...(s.note ? { note: s.note } : {}) });
+      strategies.push({
+        name: s.name,
+        profitEur,
+        shareOfOracle: oracleEur !== 0 ? profitEur / oracleEur : profitEur === 0 ? 1 : 0,
+        ms,
+        ...(s.note ? { note: s.note } : {}),
+      });
     }
-    const text = table(['strategy', 'profit EUR', 'share of oracle', 'ms'], strategies.map((s) => [s.name + (s.note ? ` (${s.note})` : ''), s.profitEur, `${(100 * s.shareOfOracle).toFixed(1)}%`, s.ms]));
+    const text = table(
+      ['strategy', 'profit EUR', 'share of oracle', 'ms'],
+      strategies.map((s) => [
+        s.name + (s.note ? ` (${s.note})` : ''),
+        s.profitEur,
+        `${(100 * s.shareOfOracle).toFixed(1)}%`,
+        s.ms,
+      ]),
+    );
     return { json: { strategies }, text };
   },
 });

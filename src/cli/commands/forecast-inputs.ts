@@ -12,7 +12,11 @@ import { testSpan } from '../../core/information/index.ts';
 
 /** The options `bess forecast` and `bess compare --information` share, declared once for the strict parser. */
 export const FORECAST_INPUT_OPTIONS = {
-  exogenous: { type: 'string', arg: 'FILE', help: 'day-ahead exogenous forecasts (SMARD export or timestamp,<name>,… CSV)' },
+  exogenous: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'day-ahead exogenous forecasts (SMARD export or timestamp,<name>,… CSV)',
+  },
   'train-share': { type: 'number', arg: 'S', default: 0.75, help: 'share of the file before the test span (0.75)' },
   'noise-eur-per-mwh': { type: 'number', arg: 'S', help: 'σ of the noisy-truth forecaster, EUR/MWh' },
   seed: { type: 'number', integer: true, arg: 'N', help: 'seed of the noisy-truth forecaster' },
@@ -31,7 +35,10 @@ async function readText(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PriceFileError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`, basename(path));
+    throw new PriceFileError(
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
+      basename(path),
+    );
   }
 }
 
@@ -44,12 +51,16 @@ export interface ForecastInputs {
 
 export async function loadForecastInputs(file: string, values: ForecastInputValues): Promise<ForecastInputs> {
   const trainShare = values['train-share'];
-  if (!(trainShare > 0 && trainShare < 1)) throw new CliError(`--train-share must be between 0 and 1, got ${trainShare}`);
+  if (!(trainShare > 0 && trainShare < 1))
+    throw new CliError(`--train-share must be between 0 and 1, got ${trainShare}`);
   const series = await loadPriceFile(file);
   const exoPath = values.exogenous;
-  const exogenous = exoPath ? alignExogenous(parseExogenousCsv(await readText(exoPath), basename(exoPath)), series) : null;
+  const exogenous = exoPath
+    ? alignExogenous(parseExogenousCsv(await readText(exoPath), basename(exoPath)), series)
+    : null;
   const span = testSpan(series.timesUtcMs, series.dtHours, trainShare);
-  if (span.to - span.from < 1) throw new CliError(`the test span after --train-share ${trainShare} holds no whole delivery day`);
+  if (span.to - span.from < 1)
+    throw new CliError(`the test span after --train-share ${trainShare} holds no whole delivery day`);
   return { series, exogenous, span, trainShare };
 }
 
@@ -61,17 +72,34 @@ async function forecastColumn(path: string, series: PriceSeries): Promise<Float6
     exo = parseExogenousCsv(await readText(path), file);
   } catch (e) {
     if (!(e instanceof PriceFileError)) throw e;
-    throw new PriceFileError(`forecast model column reads a plain "timestamp,price_eur_mwh,forecast_eur_mwh" file: ${e.message}`, e.file, e.row, e.column);
+    throw new PriceFileError(
+      `forecast model column reads a plain "timestamp,price_eur_mwh,forecast_eur_mwh" file: ${e.message}`,
+      e.file,
+      e.row,
+      e.column,
+    );
   }
   const j = exo.names.findIndex((n) => /forecast|prognos|predict/i.test(n));
-  if (j < 0) throw new PriceFileError(`${file}: row 1: no forecast column (a column named like "forecast_eur_mwh") for --forecast column`, file, 1);
+  if (j < 0)
+    throw new PriceFileError(
+      `${file}: row 1: no forecast column (a column named like "forecast_eur_mwh") for --forecast column`,
+      file,
+      1,
+    );
   return alignExogenous({ ...exo, names: [exo.names[j]], values: [exo.values[j]] }, series).values[0];
 }
 
 /** A forecaster by name, with the inputs it needs; a ForecastError becomes a CLI error. */
-export async function forecasterFor(file: string, values: ForecastInputValues, model: string, inputs: ForecastInputs): Promise<Forecaster> {
-  if (!(FORECAST_MODELS as readonly string[]).includes(model)) throw new CliError(`unknown forecast model "${model}" (one of ${FORECAST_MODELS.join(', ')})`);
-  if (model === 'lear' && !inputs.exogenous) throw new CliError('forecast model lear needs --exogenous FILE (day-ahead wind, solar, load forecasts)');
+export async function forecasterFor(
+  file: string,
+  values: ForecastInputValues,
+  model: string,
+  inputs: ForecastInputs,
+): Promise<Forecaster> {
+  if (!(FORECAST_MODELS as readonly string[]).includes(model))
+    throw new CliError(`unknown forecast model "${model}" (one of ${FORECAST_MODELS.join(', ')})`);
+  if (model === 'lear' && !inputs.exogenous)
+    throw new CliError('forecast model lear needs --exogenous FILE (day-ahead wind, solar, load forecasts)');
   const noise = values['noise-eur-per-mwh'];
   if (noise !== undefined && !(noise >= 0)) throw new CliError(`--noise-eur-per-mwh must be ≥ 0, got ${noise}`);
   try {

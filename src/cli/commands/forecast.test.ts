@@ -57,7 +57,9 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 describe('bess forecast', () => {
   it('prints {model, steps, maeEurPerMWh, rmseEurPerMWh, smape, rmae} on the test span and writes --out', async () => {
     const out = join(dir, 'f.csv');
-    const { json } = (await run(forecast, [prices, '--model', 'naive-d1', '--train-share', '0.8', '--out', out])) as { json: Record<string, number | string> };
+    const { json } = (await run(forecast, [prices, '--model', 'naive-d1', '--train-share', '0.8', '--out', out])) as {
+      json: Record<string, number | string>;
+    };
     expect(Object.keys(json).slice(0, 6)).toEqual(['model', 'steps', 'maeEurPerMWh', 'rmseEurPerMWh', 'smape', 'rmae']);
     expect(json.model).toBe('naive-d1');
     expect(json.steps).toBe(18 * 24);
@@ -66,17 +68,27 @@ describe('bess forecast', () => {
     expect(lines.length).toBe(18 * 24 + 1);
   });
 
-  it('lear with --exogenous beats price-only ridge where prices follow the wind; column reads the file\'s forecast', async () => {
-    const lear = (await run(forecast, [prices, '--exogenous', exo, '--model', 'lear', '--train-share', '0.8'])).json as { rmae: number; maeEurPerMWh: number };
-    const ridge = (await run(forecast, [prices, '--model', 'ridge', '--train-share', '0.8'])).json as { rmae: number; maeEurPerMWh: number };
+  it("lear with --exogenous beats price-only ridge where prices follow the wind; column reads the file's forecast", async () => {
+    const lear = (await run(forecast, [prices, '--exogenous', exo, '--model', 'lear', '--train-share', '0.8']))
+      .json as { rmae: number; maeEurPerMWh: number };
+    const ridge = (await run(forecast, [prices, '--model', 'ridge', '--train-share', '0.8'])).json as {
+      rmae: number;
+      maeEurPerMWh: number;
+    };
     expect(lear.maeEurPerMWh).toBeLessThan(0.5 * ridge.maeEurPerMWh);
-    const column = (await run(forecast, [prices, '--model', 'column', '--train-share', '0.8'])).json as { maeEurPerMWh: number };
+    const column = (await run(forecast, [prices, '--model', 'column', '--train-share', '0.8'])).json as {
+      maeEurPerMWh: number;
+    };
     expect(column.maeEurPerMWh).toBeCloseTo(3, 6);
   });
 
   it('refuses bad input with one clear message', async () => {
-    expect((await rejection(run(forecast, [prices, '--model', 'lear']))).message).toMatch(/lear needs --exogenous FILE/);
-    expect((await rejection(run(forecast, [prices, '--model', 'ridge', '--train-share', '0.3']))).message).toMatch(/ridge needs 63 days of prices before the first forecast day; 2023-01-28 has 27/);
+    expect((await rejection(run(forecast, [prices, '--model', 'lear']))).message).toMatch(
+      /lear needs --exogenous FILE/,
+    );
+    expect((await rejection(run(forecast, [prices, '--model', 'ridge', '--train-share', '0.3']))).message).toMatch(
+      /ridge needs 63 days of prices before the first forecast day; 2023-01-28 has 27/,
+    );
     expect(await rejection(run(forecast, [prices, '--bogus', '1']))).toBeInstanceOf(CliError);
     const short = await rejection(run(forecast, [prices, '--exogenous', shortExo]));
     expect(short).toBeInstanceOf(PriceFileError);
@@ -86,14 +98,38 @@ describe('bess forecast', () => {
 
 describe('bess compare --information', () => {
   it('prints {information, forecast, start, end, strategies} with the oracle first and every baseline', async () => {
-    const { json } = (await run(compare, [prices, '--information', 'day-ahead', '--forecast', 'naive-d7', '--train-share', '0.8'])) as { json: { information: string; forecast: string; start: string; strategies: { name: string; shareOfOracle: number; profitEur: number }[] } };
+    const { json } = (await run(compare, [
+      prices,
+      '--information',
+      'day-ahead',
+      '--forecast',
+      'naive-d7',
+      '--train-share',
+      '0.8',
+    ])) as {
+      json: {
+        information: string;
+        forecast: string;
+        start: string;
+        strategies: { name: string; shareOfOracle: number; profitEur: number }[];
+      };
+    };
     expect(json.information).toBe('day-ahead');
     expect(json.forecast).toBe('naive-d7');
     expect(json.start).toBe('2023-03-13T23:00:00.000Z');
-    expect(json.strategies.map((s) => s.name)).toEqual(['oracle', 'plan-on-forecast', 'rolling-horizon', 'threshold', 'hold']);
+    expect(json.strategies.map((s) => s.name)).toEqual([
+      'oracle',
+      'plan-on-forecast',
+      'rolling-horizon',
+      'threshold',
+      'hold',
+    ]);
     expect(json.strategies[0].shareOfOracle).toBe(1);
     for (const s of json.strategies) expect(s.shareOfOracle).toBeLessThanOrEqual(1 + 1e-12);
-    const perfect = (await run(compare, [prices, '--information', 'perfect', '--train-share', '0.8'])).json as { forecast: null; strategies: { shareOfOracle: number }[] };
+    const perfect = (await run(compare, [prices, '--information', 'perfect', '--train-share', '0.8'])).json as {
+      forecast: null;
+      strategies: { shareOfOracle: number }[];
+    };
     expect(perfect.forecast).toBeNull();
     expect(perfect.strategies[1].shareOfOracle).toBeCloseTo(1, 9);
   });
@@ -104,21 +140,61 @@ describe('bess compare --information', () => {
     const stats = { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 20, rewardScaleEur: 1 };
     const battery = resolveBattery({});
     const t = Float64Array.from({ length: 48 }, (_, i) => i * 3_600_000);
-    const obsDim = createObsContext({ timesUtcMs: t, pricesEurPerMWh: new Float64Array(48), dtHours: 1 }, battery, env, stats).obsDim;
-    const model = toSavedModel(initPolicyWeights(obsDim, env.numActions, 8, createRng(1)), { env, stats, dtHours: 1, battery, hiddenSize: 8, validationShare: 0, backend: 'cpu' });
+    const obsDim = createObsContext(
+      { timesUtcMs: t, pricesEurPerMWh: new Float64Array(48), dtHours: 1 },
+      battery,
+      env,
+      stats,
+    ).obsDim;
+    const model = toSavedModel(initPolicyWeights(obsDim, env.numActions, 8, createRng(1)), {
+      env,
+      stats,
+      dtHours: 1,
+      battery,
+      hiddenSize: 8,
+      validationShare: 0,
+      backend: 'cpu',
+    });
     const modelDir = mkdtempSync(join(tmpdir(), 'bess-model-'));
     writeFileSync(join(modelDir, 'model.json'), serializeSavedModel(model));
-    const { json } = (await run(compare, [prices, '--information', 'known-24h', '--model', modelDir, '--train-share', '0.8'])) as { json: { strategies: { name: string; profitEur: number; shareOfOracle: number }[] } };
+    const { json } = (await run(compare, [
+      prices,
+      '--information',
+      'known-24h',
+      '--model',
+      modelDir,
+      '--train-share',
+      '0.8',
+    ])) as { json: { strategies: { name: string; profitEur: number; shareOfOracle: number }[] } };
     const agent = json.strategies.find((s) => s.name === 'agent')!;
-    expect(json.strategies.map((s) => s.name)).toEqual(['oracle', 'plan-on-forecast', 'rolling-horizon', 'threshold', 'hold', 'agent']);
+    expect(json.strategies.map((s) => s.name)).toEqual([
+      'oracle',
+      'plan-on-forecast',
+      'rolling-horizon',
+      'threshold',
+      'hold',
+      'agent',
+    ]);
     expect(agent.shareOfOracle).toBeLessThanOrEqual(1);
     expect(agent.shareOfOracle).toBeCloseTo(agent.profitEur / json.strategies[0].profitEur, 12);
-    expect((await rejection(run(compare, [prices, '--information', 'day-ahead', '--forecast', 'naive-d1', '--model', modelDir]))).message).toMatch(/known-24h only/);
+    expect(
+      (
+        await rejection(
+          run(compare, [prices, '--information', 'day-ahead', '--forecast', 'naive-d1', '--model', modelDir]),
+        )
+      ).message,
+    ).toMatch(/known-24h only/);
   });
 
   it('names a wrong mode, a forecast outside day-ahead and an unknown flag', async () => {
-    expect((await rejection(run(compare, [prices, '--information', 'clairvoyant']))).message).toBe('--information must be one of perfect, known-24h, day-ahead, got "clairvoyant"');
-    expect((await rejection(run(compare, [prices, '--information', 'perfect', '--forecast', 'ridge']))).message).toMatch(/day-ahead only/);
-    expect((await rejection(run(compare, [prices, '--information', 'perfect', '--horizon', '3']))).message).toMatch(/^unknown flag --horizon/);
+    expect((await rejection(run(compare, [prices, '--information', 'clairvoyant']))).message).toBe(
+      '--information must be one of perfect, known-24h, day-ahead, got "clairvoyant"',
+    );
+    expect(
+      (await rejection(run(compare, [prices, '--information', 'perfect', '--forecast', 'ridge']))).message,
+    ).toMatch(/day-ahead only/);
+    expect((await rejection(run(compare, [prices, '--information', 'perfect', '--horizon', '3']))).message).toMatch(
+      /^unknown flag --horizon/,
+    );
   });
 });

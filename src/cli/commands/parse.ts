@@ -11,9 +11,15 @@ export const command = defineCommand({
   async run({ positionals: [file] }) {
     const s = summarisePrices(await loadPriceFile(file));
     const text = keyValueTable([
-      ['rows', s.rows], ['start (UTC)', s.start], ['end (UTC)', s.end], ['step', `${s.stepMinutes} min`],
-      ['min price', `${s.minPrice} EUR/MWh`], ['mean price', `${s.meanPrice.toFixed(2)} EUR/MWh`], ['max price', `${s.maxPrice} EUR/MWh`],
-      ['negative steps', s.negativeCount], ['warnings', s.warnings.length ? s.warnings.join('\n  ') : 'none'],
+      ['rows', s.rows],
+      ['start (UTC)', s.start],
+      ['end (UTC)', s.end],
+      ['step', `${s.stepMinutes} min`],
+      ['min price', `${s.minPrice} EUR/MWh`],
+      ['mean price', `${s.meanPrice.toFixed(2)} EUR/MWh`],
+      ['max price', `${s.maxPrice} EUR/MWh`],
+      ['negative steps', s.negativeCount],
+      ['warnings', s.warnings.length ? s.warnings.join('\n  ') : 'none'],
     ]);
     return { json: s, text };
   },

@@ -14,8 +14,18 @@ export const command = defineCommand({
   options: {
     index: { type: 'number', integer: true, arg: 'I', help: `task index (default: ${INDEX_VARIABLES.join(', ')})` },
     mlruns: { type: 'string', default: 'mlruns', arg: 'DIR', help: 'MLflow file store to write the run into' },
-    backend: { type: 'string', choices: ['wasm', 'cpu', 'auto'], default: 'wasm', help: 'tfjs backend (fixed by default: the same on every node)' },
-    'stale-after': { type: 'number', default: 600, arg: 'S', help: "take over another host's RUNNING run after S seconds without its heartbeat" },
+    backend: {
+      type: 'string',
+      choices: ['wasm', 'cpu', 'auto'],
+      default: 'wasm',
+      help: 'tfjs backend (fixed by default: the same on every node)',
+    },
+    'stale-after': {
+      type: 'number',
+      default: 600,
+      arg: 'S',
+      help: "take over another host's RUNNING run after S seconds without its heartbeat",
+    },
   },
   async run({ values, positionals: [specPath] }, io) {
     if (!(values['stale-after'] > 0)) throw new CliError('--stale-after must be > 0');
@@ -35,15 +45,29 @@ export const command = defineCommand({
       process.once('SIGINT', handler);
     };
     const out = await runSweepTask({
-      loaded, index, mlruns: values.mlruns, backend: values.backend, staleAfterS: values['stale-after'], engineRetry: engineRetryOf(process.env), heartbeatS: 30,
-      log: io.log, onKillable: onSignal,
+      loaded,
+      index,
+      mlruns: values.mlruns,
+      backend: values.backend,
+      staleAfterS: values['stale-after'],
+      engineRetry: engineRetryOf(process.env),
+      heartbeatS: 30,
+      log: io.log,
+      onKillable: onSignal,
     });
     const json = { ...out, sweep: loaded.spec.name, tasks: taskCount(loaded.spec) };
     return {
       json,
       text: keyValueTable([
         ['task', `${out.index} of ${json.tasks} (${out.taskId})`],
-        ['status', out.status === 'skipped' ? 'finished already, not redone' : out.retried ? `finished (retried after ${out.retried})` : 'finished'],
+        [
+          'status',
+          out.status === 'skipped'
+            ? 'finished already, not redone'
+            : out.retried
+              ? `finished (retried after ${out.retried})`
+              : 'finished',
+        ],
         ['share of oracle', out.shareOfOracle === undefined ? '-' : `${(100 * out.shareOfOracle).toFixed(2)} %`],
         ['profit, EUR', out.profitEur ?? '-'],
         ['run', out.runDir],

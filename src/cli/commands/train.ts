@@ -24,14 +24,33 @@ export const command = defineCommand({
   options: {
     train: { type: 'string', required: true, arg: 'FILE', help: 'price CSV to train on' },
     test: { type: 'string', arg: 'FILE', help: 'price CSV to backtest on (default: the last 25% of --train)' },
-    out: { type: 'string', arg: 'DIR', help: 'folder for params.json, metrics.json, model.json (required without --mlruns)' },
+    out: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'folder for params.json, metrics.json, model.json (required without --mlruns)',
+    },
     force: { type: 'boolean', help: 'overwrite a run already in --out' },
-    'clone-epochs': { type: 'number', integer: true, arg: 'N', help: `teacher-cloning epochs (default ${DEFAULT_CLONE_CONFIG.epochs})` },
-    'total-timesteps': { type: 'number', integer: true, arg: 'N', help: `PPO environment steps (default ${DEFAULT_PPO_CONFIG.totalTimesteps})` },
+    'clone-epochs': {
+      type: 'number',
+      integer: true,
+      arg: 'N',
+      help: `teacher-cloning epochs (default ${DEFAULT_CLONE_CONFIG.epochs})`,
+    },
+    'total-timesteps': {
+      type: 'number',
+      integer: true,
+      arg: 'N',
+      help: `PPO environment steps (default ${DEFAULT_PPO_CONFIG.totalTimesteps})`,
+    },
     seconds: { type: 'number', arg: 'S', help: 'time cap: ends the run early and says so (default: none)' },
     seed: { type: 'number', integer: true, default: 1, help: 'random seed' },
     'no-clone': { type: 'boolean', help: 'skip cloning the teacher: PPO alone' },
-    backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], default: 'auto', help: 'tfjs backend (auto: the faster by measurement)' },
+    backend: {
+      type: 'string',
+      choices: ['auto', 'wasm', 'cpu'],
+      default: 'auto',
+      help: 'tfjs backend (auto: the faster by measurement)',
+    },
     quiet: { type: 'boolean', help: 'no progress lines on stderr' },
     ...MLFLOW_TRAIN_OPTIONS,
     ...BATTERY_OPTIONS,
@@ -43,7 +62,8 @@ export const command = defineCommand({
     if (!outDir && !mlflow) throw new CliError('--out DIR is required (or --mlruns DIR)');
     if (seconds !== undefined && !(seconds > 0)) throw new CliError('--seconds (the time cap) must be > 0');
     if (cloneEpochs !== undefined && cloneEpochs < 0) throw new CliError('--clone-epochs must be a whole number ≥ 0');
-    if (totalTimesteps !== undefined && totalTimesteps < 0) throw new CliError('--total-timesteps must be a whole number ≥ 0');
+    if (totalTimesteps !== undefined && totalTimesteps < 0)
+      throw new CliError('--total-timesteps must be a whole number ≥ 0');
     const battery = batterySpec(values);
 
     const trainFile = await loadPriceFile(trainPath);
@@ -51,7 +71,8 @@ export const command = defineCommand({
     let test;
     if (testPath) {
       const testFile = await loadPriceFile(testPath);
-      if (Math.abs(testFile.dtHours - trainFile.dtHours) > 1e-9) throw new CliError(`--test has ${testFile.dtHours} h steps, --train has ${trainFile.dtHours} h`);
+      if (Math.abs(testFile.dtHours - trainFile.dtHours) > 1e-9)
+        throw new CliError(`--test has ${testFile.dtHours} h steps, --train has ${trainFile.dtHours} h`);
       test = { timesUtcMs: testFile.timesUtcMs, pricesEurPerMWh: testFile.pricesEurPerMWh };
     } else {
       const n = trainFile.pricesEurPerMWh.length;
@@ -60,7 +81,10 @@ export const command = defineCommand({
       train = { timesUtcMs: train.timesUtcMs.slice(0, cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(0, cut) };
     }
     const minSteps = Math.ceil(48 / trainFile.dtHours);
-    if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1) throw new CliError(`${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`);
+    if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1)
+      throw new CliError(
+        `${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`,
+      );
 
     const prepared = outDir ? await prepareOutDir(outDir, { force: values.force }) : null;
     const quiet = values.quiet || values.json;
@@ -78,7 +102,14 @@ export const command = defineCommand({
     try {
       result = await trainer.start(
         {
-          train, test, dtHours: trainFile.dtHours, battery, seconds, seed, backend, clone: !values['no-clone'],
+          train,
+          test,
+          dtHours: trainFile.dtHours,
+          battery,
+          seconds,
+          seed,
+          backend,
+          clone: !values['no-clone'],
           cloneOptions: cloneEpochs === undefined ? {} : { epochs: cloneEpochs },
           ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
         },
@@ -111,11 +142,31 @@ export const command = defineCommand({
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
       out: outDir ?? null,
-      mlflow: mlflow ? await logTrainingToMlruns(mlflow, { result, trainPath, testPath, trainPrices: train.pricesEurPerMWh, dtHours: trainFile.dtHours, startMs, endMs: Date.now() }) : null,
+      mlflow: mlflow
+        ? await logTrainingToMlruns(mlflow, {
+            result,
+            trainPath,
+            testPath,
+            trainPrices: train.pricesEurPerMWh,
+            dtHours: trainFile.dtHours,
+            startMs,
+            endMs: Date.now(),
+          })
+        : null,
     };
     if (outDir) {
-      await writeFile(join(outDir, 'params.json'), JSON.stringify({ ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` }, null, 2));
-      await writeFile(join(outDir, 'metrics.json'), JSON.stringify({ final: summary, history: result.history }, null, 1));
+      await writeFile(
+        join(outDir, 'params.json'),
+        JSON.stringify(
+          { ...result.params, trainFile: trainPath, testFile: testPath ?? `${trainPath} (last 25%)` },
+          null,
+          2,
+        ),
+      );
+      await writeFile(
+        join(outDir, 'metrics.json'),
+        JSON.stringify({ final: summary, history: result.history }, null, 1),
+      );
       await writeFile(join(outDir, 'model.json'), serializeSavedModel(result.model));
     }
     return {
@@ -131,8 +182,20 @@ export const command = defineCommand({
         ['ended', `${summary.stopReason} (${STOP_REASON_TEXT[summary.stopReason]})`],
         ['elapsed, s', summary.elapsedS],
         ['clone epochs', `${summary.cloneEpochs} of ${summary.budgetCloneEpochs}`],
-        ['PPO timesteps', `${summary.ppoGlobalStep} of ${summary.budgetTotalTimesteps} (${summary.ppoIterations} iterations)`],
-        ['written to', [outDir, summary.mlflow && `${summary.mlflow.runDir}${summary.mlflow.modelVersion ? ` (version ${summary.mlflow.modelVersion})` : ''}`].filter(Boolean).join(', ')],
+        [
+          'PPO timesteps',
+          `${summary.ppoGlobalStep} of ${summary.budgetTotalTimesteps} (${summary.ppoIterations} iterations)`,
+        ],
+        [
+          'written to',
+          [
+            outDir,
+            summary.mlflow &&
+              `${summary.mlflow.runDir}${summary.mlflow.modelVersion ? ` (version ${summary.mlflow.modelVersion})` : ''}`,
+          ]
+            .filter(Boolean)
+            .join(', '),
+        ],
       ]),
     };
   },

@@ -90,7 +90,10 @@ export function newOwner(): string {
 /** The engine's retry counter when this attempt is a retry (Slurm requeue, Kubernetes, Cloud Run, AWS Batch). */
 export function engineRetryOf(env: NodeJS.ProcessEnv): string | null {
   const counters: [string, number][] = [
-    ['SLURM_RESTART_COUNT', 0], ['JOB_INDEX_FAILURE_COUNT', 0], ['CLOUD_RUN_TASK_ATTEMPT', 0], ['AWS_BATCH_JOB_ATTEMPT', 1],
+    ['SLURM_RESTART_COUNT', 0],
+    ['JOB_INDEX_FAILURE_COUNT', 0],
+    ['CLOUD_RUN_TASK_ATTEMPT', 0],
+    ['AWS_BATCH_JOB_ATTEMPT', 1],
   ];
   for (const [name, first] of counters) {
     const n = Number(env[name]);
@@ -100,14 +103,21 @@ export function engineRetryOf(env: NodeJS.ProcessEnv): string | null {
 }
 
 /** Why a RUNNING run may be taken over, or null if its owner may still be at work. */
-async function staleReason(runDir: string, nowMs: number, staleAfterS: number, engineRetry: string | null): Promise<string | null> {
+async function staleReason(
+  runDir: string,
+  nowMs: number,
+  staleAfterS: number,
+  engineRetry: string | null,
+): Promise<string | null> {
   const owner = (await readTag(runDir, OWNER_TAG)) ?? '';
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
-  if (host === hostname() && Number.isInteger(pid) && pid > 0) return pidAlive(pid) ? null : `its process ${pid} on this host is gone`;
+  if (host === hostname() && Number.isInteger(pid) && pid > 0)
+    return pidAlive(pid) ? null : `its process ${pid} on this host is gone`;
   if (engineRetry) return `the engine retries this task (${engineRetry}), so ${owner || 'its owner'} is gone`;
   const beat = Number(await readTag(runDir, HEARTBEAT_TAG));
-  if (!Number.isFinite(beat) || nowMs - beat > staleAfterS * 1000) return `no heartbeat from ${owner || 'its owner'} for over ${staleAfterS} s`;
+  if (!Number.isFinite(beat) || nowMs - beat > staleAfterS * 1000)
+    return `no heartbeat from ${owner || 'its owner'} for over ${staleAfterS} s`;
   return null;
 }
 
@@ -184,7 +194,8 @@ export async function stillOwned(runDir: string, owner: string): Promise<boolean
  * first, each written atomically, then meta.yaml. Throws if another attempt has taken the task over meanwhile.
  */
 export async function completeTaskRun(runDir: string, owner: string, finished: MlflowRun): Promise<void> {
-  if (!(await stillOwned(runDir, owner))) throw new Error(`${runDir}: another attempt took this task over; not writing this one`);
+  if (!(await stillOwned(runDir, owner)))
+    throw new Error(`${runDir}: another attempt took this task over; not writing this one`);
   const prefix = `${finished.experimentId}/${finished.runId}/`;
   const files = runFiles({ ...finished, tags: { ...finished.tags, [OWNER_TAG]: owner } });
   const meta = files.find((f) => f.path === prefix + 'meta.yaml')!;
@@ -193,7 +204,13 @@ export async function completeTaskRun(runDir: string, owner: string, finished: M
 }
 
 /** Marks the claimed run FAILED or KILLED (meta.yaml only, atomically), if it is still this attempt's. */
-export async function markTaskRun(runDir: string, owner: string, running: MlflowRun, status: 'FAILED' | 'KILLED', endMs: number): Promise<void> {
+export async function markTaskRun(
+  runDir: string,
+  owner: string,
+  running: MlflowRun,
+  status: 'FAILED' | 'KILLED',
+  endMs: number,
+): Promise<void> {
   if (!(await stillOwned(runDir, owner))) return;
   const prefix = `${running.experimentId}/${running.runId}/`;
   const meta = runFiles({ ...running, status, endTimeMs: endMs }).find((f) => f.path === prefix + 'meta.yaml')!;

@@ -42,7 +42,12 @@ export interface EngineResult {
   files?: string[];
 }
 
-async function summarise(engine: string, spec: SweepSpec, mlruns: string, extra: Partial<EngineResult> = {}): Promise<EngineResult> {
+async function summarise(
+  engine: string,
+  spec: SweepSpec,
+  mlruns: string,
+  extra: Partial<EngineResult> = {},
+): Promise<EngineResult> {
   const statuses = await taskStatuses(spec, mlruns);
   const failedIndices = statuses.flatMap((s, i) => (s === 'FINISHED' ? [] : [i]));
   return { engine, tasks: statuses.length, finished: statuses.length - failedIndices.length, failedIndices, ...extra };
@@ -54,7 +59,10 @@ function taskArgs(specPath: string, mlruns: string, backend: string): string[] {
 }
 
 /** local: `jobs` child processes at a time, each `bess sweep-task SPEC --index I`; their stderr prefixed with the index. */
-export async function runLocal(loaded: LoadedSpec, o: { mlruns: string; jobs: number; backend: string; log: (l: string) => void }): Promise<EngineResult> {
+export async function runLocal(
+  loaded: LoadedSpec,
+  o: { mlruns: string; jobs: number; backend: string; log: (l: string) => void },
+): Promise<EngineResult> {
   const n = taskCount(loaded.spec);
   const specPath = resolve(loaded.path);
   const mlruns = resolve(o.mlruns);
@@ -69,7 +77,11 @@ export async function runLocal(loaded: LoadedSpec, o: { mlruns: string; jobs: nu
     while (next < n) {
       const i = next++;
       await new Promise<void>((done) => {
-        const child = spawn(process.execPath, [BESS_BIN, ...taskArgs(specPath, mlruns, o.backend), '--index', String(i)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(
+          process.execPath,
+          [BESS_BIN, ...taskArgs(specPath, mlruns, o.backend), '--index', String(i)],
+          { stdio: ['ignore', 'ignore', 'pipe'] },
+        );
         children.add(child);
         let buf = '';
         child.stderr!.setEncoding('utf8').on('data', (d: string) => {
@@ -99,7 +111,19 @@ export async function runLocal(loaded: LoadedSpec, o: { mlruns: string; jobs: nu
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The sbatch script of a sweep: one array element per task, each running bess sweep-task on its index. */
-export function slurmScript(o: { name: string; tasks: number; maxParallel: number; logDir: string; cwd: string; specPath: string; mlruns: string; backend: string; node: string; bin: string; extra: string[] }): string {
+export function slurmScript(o: {
+  name: string;
+  tasks: number;
+  maxParallel: number;
+  logDir: string;
+  cwd: string;
+  specPath: string;
+  mlruns: string;
+  backend: string;
+  node: string;
+  bin: string;
+  extra: string[];
+}): string {
   const throttle = o.maxParallel > 0 ? `%${o.maxParallel}` : '';
   return [
     '#!/bin/bash',
@@ -121,7 +145,16 @@ export function slurmScript(o: { name: string; tasks: number; maxParallel: numbe
 /** slurm: writes the script, submits it with sbatch, waits until squeue no longer lists the job, checks the store. */
 export async function runSlurm(
   loaded: LoadedSpec,
-  o: { mlruns: string; jobs: number; backend: string; work: string; pollS: number; sbatchArgs: string[]; log: (l: string) => void; sleep: (ms: number) => Promise<void> },
+  o: {
+    mlruns: string;
+    jobs: number;
+    backend: string;
+    work: string;
+    pollS: number;
+    sbatchArgs: string[];
+    log: (l: string) => void;
+    sleep: (ms: number) => Promise<void>;
+  },
 ): Promise<EngineResult> {
   const n = taskCount(loaded.spec);
   const work = resolve(o.work);
@@ -130,10 +163,22 @@ export async function runSlurm(
   const mlruns = resolve(o.mlruns);
   await ensureExperiment(mlruns, experimentName(loaded.spec), Date.now());
   const scriptPath = join(work, 'sweep.sbatch');
-  await writeFile(scriptPath, slurmScript({
-    name: loaded.spec.name, tasks: n, maxParallel: o.jobs, logDir, cwd: process.cwd(), specPath: resolve(loaded.path), mlruns, backend: o.backend,
-    node: process.execPath, bin: BESS_BIN, extra: o.sbatchArgs,
-  }));
+  await writeFile(
+    scriptPath,
+    slurmScript({
+      name: loaded.spec.name,
+      tasks: n,
+      maxParallel: o.jobs,
+      logDir,
+      cwd: process.cwd(),
+      specPath: resolve(loaded.path),
+      mlruns,
+      backend: o.backend,
+      node: process.execPath,
+      bin: BESS_BIN,
+      extra: o.sbatchArgs,
+    }),
+  );
   await chmod(scriptPath, 0o755);
   let jobId: string;
   try {
@@ -165,7 +210,10 @@ export async function runSlurm(
   }
   const result = await summarise('slurm', loaded.spec, mlruns, { jobId, files: [scriptPath] });
   for (const i of result.failedIndices) {
-    const tail = await readFile(join(logDir, `task-${i}.out`), 'utf8').then((t) => t.trim().split('\n').slice(-1)[0], () => '(no log)');
+    const tail = await readFile(join(logDir, `task-${i}.out`), 'utf8').then(
+      (t) => t.trim().split('\n').slice(-1)[0],
+      () => '(no log)',
+    );
     o.log(`task ${i} did not finish: ${tail}`);
   }
   return result;
@@ -193,7 +241,11 @@ function containerArgs(loaded: LoadedSpec, o: EmitOptions): string[] {
 /** Kubernetes: an Indexed Job (completionMode: Indexed), one completion per task, JOB_COMPLETION_INDEX per pod. */
 export function kubernetesJob(loaded: LoadedSpec, o: EmitOptions): Record<string, unknown> {
   const n = taskCount(loaded.spec);
-  const name = `bess-sweep-${loaded.spec.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/-+$/, '');
+  const name = `bess-sweep-${loaded.spec.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -211,15 +263,24 @@ export function kubernetesJob(loaded: LoadedSpec, o: EmitOptions): Record<string
         metadata: { labels: { app: 'powerbidder' } },
         spec: {
           restartPolicy: 'Never',
-          containers: [{
-            name: 'bess',
-            image: o.image,
-            args: containerArgs(loaded, o),
-            // The retry counter of this index: a retry takes over the RUNNING run its dead predecessor left.
-            env: [{ name: 'JOB_INDEX_FAILURE_COUNT', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-index-failure-count']" } } }],
-            resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } },
-            volumeMounts: [{ name: 'sweep', mountPath: o.mount }],
-          }],
+          containers: [
+            {
+              name: 'bess',
+              image: o.image,
+              args: containerArgs(loaded, o),
+              // The retry counter of this index: a retry takes over the RUNNING run its dead predecessor left.
+              env: [
+                {
+                  name: 'JOB_INDEX_FAILURE_COUNT',
+                  valueFrom: {
+                    fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-index-failure-count']" },
+                  },
+                },
+              ],
+              resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } },
+              volumeMounts: [{ name: 'sweep', mountPath: o.mount }],
+            },
+          ],
           volumes: [{ name: 'sweep', persistentVolumeClaim: { claimName: o.volume } }],
         },
       },
@@ -230,8 +291,14 @@ export function kubernetesJob(loaded: LoadedSpec, o: EmitOptions): Record<string
 /** Cloud Run jobs (`gcloud run jobs replace`): taskCount tasks, CLOUD_RUN_TASK_INDEX per task, an NFS volume. */
 export function cloudRunJob(loaded: LoadedSpec, o: EmitOptions): Record<string, unknown> {
   const n = taskCount(loaded.spec);
-  const [nfsServer, nfsPath] = o.volume.includes(':') ? [o.volume.slice(0, o.volume.indexOf(':')), o.volume.slice(o.volume.indexOf(':') + 1)] : [o.volume, '/'];
-  const name = `bess-sweep-${loaded.spec.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 49).replace(/-+$/, '');
+  const [nfsServer, nfsPath] = o.volume.includes(':')
+    ? [o.volume.slice(0, o.volume.indexOf(':')), o.volume.slice(o.volume.indexOf(':') + 1)]
+    : [o.volume, '/'];
+  const name = `bess-sweep-${loaded.spec.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 49)
+    .replace(/-+$/, '');
   return {
     apiVersion: 'run.googleapis.com/v1',
     kind: 'Job',
@@ -247,12 +314,14 @@ export function cloudRunJob(loaded: LoadedSpec, o: EmitOptions): Record<string, 
             spec: {
               maxRetries: o.retries,
               timeoutSeconds: 86400,
-              containers: [{
-                image: o.image,
-                args: containerArgs(loaded, o),
-                resources: { limits: { cpu: '1', memory: '4Gi' } },
-                volumeMounts: [{ name: 'sweep', mountPath: o.mount }],
-              }],
+              containers: [
+                {
+                  image: o.image,
+                  args: containerArgs(loaded, o),
+                  resources: { limits: { cpu: '1', memory: '4Gi' } },
+                  volumeMounts: [{ name: 'sweep', mountPath: o.mount }],
+                },
+              ],
               // NFS (Filestore): claims rely on rename(2) being atomic, which a Cloud Storage FUSE mount is not.
               volumes: [{ name: 'sweep', nfs: { server: nfsServer, path: nfsPath || '/' } }],
             },
@@ -264,7 +333,10 @@ export function cloudRunJob(loaded: LoadedSpec, o: EmitOptions): Record<string, 
 }
 
 /** AWS Batch: a job definition (EFS volume) and a submit-job request with arrayProperties.size = tasks. */
-export function awsBatch(loaded: LoadedSpec, o: EmitOptions): { jobDefinition: Record<string, unknown>; submitJob: Record<string, unknown> } {
+export function awsBatch(
+  loaded: LoadedSpec,
+  o: EmitOptions,
+): { jobDefinition: Record<string, unknown>; submitJob: Record<string, unknown> } {
   const n = taskCount(loaded.spec);
   const name = `bess-sweep-${loaded.spec.name}`.replace(/[^\w-]/g, '-').slice(0, 128);
   // An array job has 2–10,000 children; a one-task sweep is a plain job given --index 0.
@@ -277,19 +349,32 @@ export function awsBatch(loaded: LoadedSpec, o: EmitOptions): { jobDefinition: R
     containerProperties: {
       image: o.image,
       command: args,
-      resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '4096' }],
+      resourceRequirements: [
+        { type: 'VCPU', value: '1' },
+        { type: 'MEMORY', value: '4096' },
+      ],
       volumes: [{ name: 'sweep', efsVolumeConfiguration: { fileSystemId: o.volume, transitEncryption: 'ENABLED' } }],
       mountPoints: [{ sourceVolume: 'sweep', containerPath: o.mount }],
       networkConfiguration: { assignPublicIp: 'ENABLED' },
       executionRoleArn: 'arn:aws:iam::ACCOUNT_ID:role/ecsTaskExecutionRole',
     },
   };
-  const submitJob = { jobName: name, jobQueue: 'JOB_QUEUE', jobDefinition: name, ...(n > 1 ? { arrayProperties: { size: n } } : {}) };
+  const submitJob = {
+    jobName: name,
+    jobQueue: 'JOB_QUEUE',
+    jobDefinition: name,
+    ...(n > 1 ? { arrayProperties: { size: n } } : {}),
+  };
   return { jobDefinition, submitJob };
 }
 
 /** Writes the manifests of an engine into dir; returns their paths. */
-export async function emitManifests(engine: 'k8s' | 'cloud-run' | 'aws-batch', loaded: LoadedSpec, dir: string, o: EmitOptions): Promise<string[]> {
+export async function emitManifests(
+  engine: 'k8s' | 'cloud-run' | 'aws-batch',
+  loaded: LoadedSpec,
+  dir: string,
+  o: EmitOptions,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] =
     engine === 'k8s'
@@ -298,7 +383,10 @@ export async function emitManifests(engine: 'k8s' | 'cloud-run' | 'aws-batch', l
         ? [['job.yaml', stringify(cloudRunJob(loaded, o), { lineWidth: 0 })]]
         : (() => {
             const { jobDefinition, submitJob } = awsBatch(loaded, o);
-            return [['job-definition.json', JSON.stringify(jobDefinition, null, 2) + '\n'], ['submit-job.json', JSON.stringify(submitJob, null, 2) + '\n']] as [string, string][];
+            return [
+              ['job-definition.json', JSON.stringify(jobDefinition, null, 2) + '\n'],
+              ['submit-job.json', JSON.stringify(submitJob, null, 2) + '\n'],
+            ] as [string, string][];
           })();
   const out: string[] = [];
   for (const [name, text] of files) {

@@ -21,7 +21,12 @@ export type JsonSchema = {
 const int0: JsonSchema = { type: 'integer', minimum: 0 };
 const stringMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } };
 /** resource.Quantity: a string ("500m", "2Gi") or a number. */
-const quantityMap: JsonSchema = { type: 'object', additionalProperties: { anyOf: [{ type: 'string', pattern: '^[+-]?[0-9.]+([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' }, { type: 'number' }] } };
+const quantityMap: JsonSchema = {
+  type: 'object',
+  additionalProperties: {
+    anyOf: [{ type: 'string', pattern: '^[+-]?[0-9.]+([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' }, { type: 'number' }],
+  },
+};
 const dnsLabel: JsonSchema = { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
 const openObject: JsonSchema = { type: 'object' };
 
@@ -50,14 +55,30 @@ const container: JsonSchema = {
     imagePullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'] },
     env: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string' }, value: { type: 'string' }, valueFrom: openObject } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: { name: { type: 'string' }, value: { type: 'string' }, valueFrom: openObject },
+      },
     },
-    resources: { type: 'object', additionalProperties: false, properties: { requests: quantityMap, limits: quantityMap, claims: { type: 'array' } } },
+    resources: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { requests: quantityMap, limits: quantityMap, claims: { type: 'array' } },
+    },
     volumeMounts: {
       type: 'array',
       items: {
-        type: 'object', additionalProperties: false, required: ['name', 'mountPath'],
-        properties: { name: { type: 'string' }, mountPath: { type: 'string' }, readOnly: { type: 'boolean' }, subPath: { type: 'string' } },
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'mountPath'],
+        properties: {
+          name: { type: 'string' },
+          mountPath: { type: 'string' },
+          readOnly: { type: 'boolean' },
+          subPath: { type: 'string' },
+        },
       },
     },
     securityContext: openObject,
@@ -70,11 +91,21 @@ const volume: JsonSchema = {
   required: ['name'],
   properties: {
     name: dnsLabel,
-    persistentVolumeClaim: { type: 'object', additionalProperties: false, required: ['claimName'], properties: { claimName: { type: 'string' }, readOnly: { type: 'boolean' } } },
+    persistentVolumeClaim: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['claimName'],
+      properties: { claimName: { type: 'string' }, readOnly: { type: 'boolean' } },
+    },
     emptyDir: openObject,
     configMap: openObject,
     secret: openObject,
-    nfs: { type: 'object', additionalProperties: false, required: ['server', 'path'], properties: { server: { type: 'string' }, path: { type: 'string' }, readOnly: { type: 'boolean' } } },
+    nfs: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['server', 'path'],
+      properties: { server: { type: 'string' }, path: { type: 'string' }, readOnly: { type: 'boolean' } },
+    },
     csi: openObject,
   },
 };
@@ -93,7 +124,10 @@ const podSpec: JsonSchema = {
     serviceAccountName: { type: 'string' },
     tolerations: { type: 'array', items: openObject },
     securityContext: openObject,
-    imagePullSecrets: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } },
+    imagePullSecrets: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } },
+    },
     terminationGracePeriodSeconds: int0,
     activeDeadlineSeconds: { type: 'integer', minimum: 1 },
   },
@@ -126,34 +160,51 @@ export const K8S_JOB_SCHEMA: JsonSchema = {
         selector: openObject,
         successPolicy: openObject,
         suspend: { type: 'boolean' },
-        template: { type: 'object', additionalProperties: false, required: ['spec'], properties: { metadata: objectMeta, spec: podSpec } },
+        template: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['spec'],
+          properties: { metadata: objectMeta, spec: podSpec },
+        },
         ttlSecondsAfterFinished: int0,
       },
     },
   },
 };
 
-const typeOf = (v: unknown): string => (Array.isArray(v) ? 'array' : v === null ? 'null' : Number.isInteger(v) ? 'integer' : typeof v);
+const typeOf = (v: unknown): string =>
+  Array.isArray(v) ? 'array' : v === null ? 'null' : Number.isInteger(v) ? 'integer' : typeof v;
 
 /** Errors of `value` against `schema` as `path: message`, sorted; [] when valid. */
 export function validateJsonSchema(schema: JsonSchema, value: unknown, path = ''): string[] {
   const errors: string[] = [];
   const at = path || '(root)';
-  if (schema.const !== undefined && value !== schema.const) errors.push(`${at}: must be ${JSON.stringify(schema.const)}, got ${JSON.stringify(value)}`);
-  if (schema.anyOf && !schema.anyOf.some((s) => validateJsonSchema(s, value, path).length === 0)) errors.push(`${at}: ${JSON.stringify(value)} matches none of the allowed forms`);
+  if (schema.const !== undefined && value !== schema.const)
+    errors.push(`${at}: must be ${JSON.stringify(schema.const)}, got ${JSON.stringify(value)}`);
+  if (schema.anyOf && !schema.anyOf.some((s) => validateJsonSchema(s, value, path).length === 0))
+    errors.push(`${at}: ${JSON.stringify(value)} matches none of the allowed forms`);
   if (schema.type) {
     const t = typeOf(value);
     const ok = t === schema.type || (schema.type === 'number' && t === 'integer');
-    if (!ok) return [...errors, `${at}: must be ${schema.type === 'integer' ? 'an integer' : `a${/^[aeiou]/.test(schema.type) ? 'n' : ''} ${schema.type}`}, got ${JSON.stringify(value)}`];
+    if (!ok)
+      return [
+        ...errors,
+        `${at}: must be ${schema.type === 'integer' ? 'an integer' : `a${/^[aeiou]/.test(schema.type) ? 'n' : ''} ${schema.type}`}, got ${JSON.stringify(value)}`,
+      ];
   }
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: must be one of ${schema.enum.join(', ')}, got ${JSON.stringify(value)}`);
-  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: must be ≥ ${schema.minimum}, got ${value}`);
+  if (schema.enum && !schema.enum.includes(value))
+    errors.push(`${at}: must be one of ${schema.enum.join(', ')}, got ${JSON.stringify(value)}`);
+  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum)
+    errors.push(`${at}: must be ≥ ${schema.minimum}, got ${value}`);
   if (typeof value === 'string') {
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength} characters`);
-    if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      errors.push(`${at}: longer than ${schema.maxLength} characters`);
+    if (schema.pattern && !new RegExp(schema.pattern).test(value))
+      errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${at}: needs at least ${schema.minItems} item(s)`);
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      errors.push(`${at}: needs at least ${schema.minItems} item(s)`);
     if (schema.items) value.forEach((v, i) => errors.push(...validateJsonSchema(schema.items!, v, `${path}[${i}]`)));
   }
   if (typeOf(value) === 'object') {
@@ -164,7 +215,8 @@ export function validateJsonSchema(schema: JsonSchema, value: unknown, path = ''
       const s = schema.properties?.[k];
       if (s) errors.push(...validateJsonSchema(s, v, p));
       else if (schema.additionalProperties === false) errors.push(`${p}: unknown field`);
-      else if (typeof schema.additionalProperties === 'object') errors.push(...validateJsonSchema(schema.additionalProperties, v, p));
+      else if (typeof schema.additionalProperties === 'object')
+        errors.push(...validateJsonSchema(schema.additionalProperties, v, p));
     }
   }
   return path ? errors : [...errors, ...jobRules(value)].sort();
@@ -181,8 +233,15 @@ function jobRules(job: unknown): string[] {
     if (!indexed) errors.push('spec.backoffLimitPerIndex: only for completionMode Indexed');
     if (pod?.restartPolicy !== 'Never') errors.push('spec.backoffLimitPerIndex: needs the pod restartPolicy Never');
   }
-  if (spec.maxFailedIndexes !== undefined && spec.backoffLimitPerIndex === undefined) errors.push('spec.maxFailedIndexes: needs backoffLimitPerIndex');
-  if (indexed && typeof spec.completions !== 'number') errors.push('spec.completions: is required for completionMode Indexed');
-  if (typeof spec.maxFailedIndexes === 'number' && typeof spec.completions === 'number' && spec.maxFailedIndexes > spec.completions) errors.push('spec.maxFailedIndexes: must not exceed completions');
+  if (spec.maxFailedIndexes !== undefined && spec.backoffLimitPerIndex === undefined)
+    errors.push('spec.maxFailedIndexes: needs backoffLimitPerIndex');
+  if (indexed && typeof spec.completions !== 'number')
+    errors.push('spec.completions: is required for completionMode Indexed');
+  if (
+    typeof spec.maxFailedIndexes === 'number' &&
+    typeof spec.completions === 'number' &&
+    spec.maxFailedIndexes > spec.completions
+  )
+    errors.push('spec.maxFailedIndexes: must not exceed completions');
   return errors;
 }

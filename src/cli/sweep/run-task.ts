@@ -12,7 +12,14 @@ import { resolveBattery } from '../../core/battery/index.ts';
 import { type MlflowRun } from '../../core/mlflow/layout.ts';
 import { dataFingerprint, flattenParams, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { serializeSavedModel } from '../../core/rl/model.ts';
-import { SweepSpecError, parseSweepSpec, sweepId, sweepTask, type SweepSpec, type SweepTask } from '../../core/sweep/index.ts';
+import {
+  SweepSpecError,
+  parseSweepSpec,
+  sweepId,
+  sweepTask,
+  type SweepSpec,
+  type SweepTask,
+} from '../../core/sweep/index.ts';
 import { ensureExperiment } from '../../io/mlflow-dir.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
@@ -22,10 +29,21 @@ import { HEARTBEAT_TAG, OWNER_TAG, claimTaskRun, completeTaskRun, heartbeat, mar
 export const TRAIN_SHARE = 0.75;
 
 /** The environment variables batch engines put the array index in, in the order they are read. */
-export const INDEX_VARIABLES = ['SLURM_ARRAY_TASK_ID', 'JOB_COMPLETION_INDEX', 'CLOUD_RUN_TASK_INDEX', 'AWS_BATCH_JOB_ARRAY_INDEX'] as const;
+export const INDEX_VARIABLES = [
+  'SLURM_ARRAY_TASK_ID',
+  'JOB_COMPLETION_INDEX',
+  'CLOUD_RUN_TASK_INDEX',
+  'AWS_BATCH_JOB_ARRAY_INDEX',
+] as const;
 
 /** Tags every sweep run carries. */
-export const SWEEP_TAGS = { sweep: 'powerbidder.sweep.id', name: 'powerbidder.sweep.name', task: 'powerbidder.sweep.task', config: 'powerbidder.sweep.config', index: 'powerbidder.sweep.index' } as const;
+export const SWEEP_TAGS = {
+  sweep: 'powerbidder.sweep.id',
+  name: 'powerbidder.sweep.name',
+  task: 'powerbidder.sweep.task',
+  config: 'powerbidder.sweep.config',
+  index: 'powerbidder.sweep.index',
+} as const;
 
 /** The MLflow experiment of a sweep. */
 export const experimentName = (spec: SweepSpec) => `sweep-${spec.name}`;
@@ -44,7 +62,9 @@ export async function loadSweepSpec(path: string): Promise<LoadedSpec> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const c = (e as NodeJS.ErrnoException).code;
-    throw new CliError(c === 'ENOENT' ? `no such sweep spec: ${path}` : `${path}: cannot read (${c ?? (e as Error).message})`);
+    throw new CliError(
+      c === 'ENOENT' ? `no such sweep spec: ${path}` : `${path}: cannot read (${c ?? (e as Error).message})`,
+    );
   }
   let raw: unknown;
   try {
@@ -53,7 +73,17 @@ export async function loadSweepSpec(path: string): Promise<LoadedSpec> {
     throw new CliError(`${path}: not JSON (${(e as Error).message})`);
   }
   try {
-    return { spec: parseSweepSpec(raw, path, basename(path).replace(/\.json$/i, '').replace(/[^\w.-]/g, '_') || 'sweep'), path, baseDir: dirname(resolve(path)) };
+    return {
+      spec: parseSweepSpec(
+        raw,
+        path,
+        basename(path)
+          .replace(/\.json$/i, '')
+          .replace(/[^\w.-]/g, '_') || 'sweep',
+      ),
+      path,
+      baseDir: dirname(resolve(path)),
+    };
   } catch (e) {
     if (e instanceof SweepSpecError) throw new CliError(e.message);
     throw e;
@@ -61,18 +91,27 @@ export async function loadSweepSpec(path: string): Promise<LoadedSpec> {
 }
 
 /** The task index: --index, else the first of INDEX_VARIABLES set; a clear error when none is or it is out of range. */
-export function taskIndex(flag: number | undefined, env: NodeJS.ProcessEnv, count: number): { index: number; from: string } {
+export function taskIndex(
+  flag: number | undefined,
+  env: NodeJS.ProcessEnv,
+  count: number,
+): { index: number; from: string } {
   let index: number;
   let from: string;
   if (flag !== undefined) [index, from] = [flag, '--index'];
   else {
     const name = INDEX_VARIABLES.find((v) => env[v] !== undefined && env[v] !== '');
-    if (!name) throw new CliError(`sweep-task needs --index I or one of ${INDEX_VARIABLES.join(', ')} (this sweep has ${count} tasks, 0–${count - 1})`);
+    if (!name)
+      throw new CliError(
+        `sweep-task needs --index I or one of ${INDEX_VARIABLES.join(', ')} (this sweep has ${count} tasks, 0–${count - 1})`,
+      );
     const text = String(env[name]).trim();
-    if (!/^\d+$/.test(text)) throw new CliError(`${name}=${JSON.stringify(env[name])} is not a task index (a whole number ≥ 0)`);
+    if (!/^\d+$/.test(text))
+      throw new CliError(`${name}=${JSON.stringify(env[name])} is not a task index (a whole number ≥ 0)`);
     [index, from] = [Number(text), name];
   }
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new CliError(`${from} ${index} is out of range: this sweep has ${count} tasks (0–${count - 1})`);
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new CliError(`${from} ${index} is out of range: this sweep has ${count} tasks (0–${count - 1})`);
   return { index, from };
 }
 
@@ -110,7 +149,14 @@ function dataPath(loaded: LoadedSpec, file: string): string {
 function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unknown> {
   return {
     sweep: { name: spec.name, index: task.index, information: task.information, forecast: task.forecast },
-    task: { file: task.file, battery: task.battery, env: task.env, ppo: task.ppo, clone: task.clone, cloneWarmStart: task.cloneWarmStart },
+    task: {
+      file: task.file,
+      battery: task.battery,
+      env: task.env,
+      ppo: task.ppo,
+      clone: task.clone,
+      cloneWarmStart: task.cloneWarmStart,
+    },
     seed: task.seed,
     seconds: task.seconds,
   };
@@ -146,17 +192,35 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     'mlflow.user': currentUser(),
   };
   const running: MlflowRun = {
-    runId: task.runId, experimentId: exp.experimentId, runName: `${spec.name} #${task.index}`, userId: currentUser(), status: 'RUNNING',
-    startTimeMs: startMs, endTimeMs: null, lifecycleStage: 'active', artifactUri: `${exp.artifactLocation.replace(/\/+$/, '')}/${task.runId}/artifacts`,
-    params: flattenParams(taskParams(spec, task)), tags, metrics: {}, artifacts: [],
+    runId: task.runId,
+    experimentId: exp.experimentId,
+    runName: `${spec.name} #${task.index}`,
+    userId: currentUser(),
+    status: 'RUNNING',
+    startTimeMs: startMs,
+    endTimeMs: null,
+    lifecycleStage: 'active',
+    artifactUri: `${exp.artifactLocation.replace(/\/+$/, '')}/${task.runId}/artifacts`,
+    params: flattenParams(taskParams(spec, task)),
+    tags,
+    metrics: {},
+    artifacts: [],
   };
-  const claim = await claimTaskRun({ expDir, running, nowMs: () => Date.now(), staleAfterS: o.staleAfterS, engineRetry: o.engineRetry, log: o.log });
+  const claim = await claimTaskRun({
+    expDir,
+    running,
+    nowMs: () => Date.now(),
+    staleAfterS: o.staleAfterS,
+    engineRetry: o.engineRetry,
+    log: o.log,
+  });
   const base = { index: task.index, taskId: task.taskId, runId: task.runId, runDir: claim.runDir };
   if (claim.kind === 'finished') {
     o.log(`task ${task.index} (${task.taskId}) is finished already: ${claim.runDir}`);
     return { ...base, status: 'skipped', retried: null };
   }
-  if (claim.kind === 'busy') throw new CliError(`task ${task.index} is running now (${claim.owner}) in ${claim.runDir}; not starting it twice`);
+  if (claim.kind === 'busy')
+    throw new CliError(`task ${task.index} is running now (${claim.owner}) in ${claim.runDir}; not starting it twice`);
 
   const kill = () => markTaskRun(claim.runDir, owner, running, 'KILLED', Date.now());
   o.onKillable?.(kill);
@@ -167,15 +231,30 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     const series = await loadPriceFile(file);
     const n = series.pricesEurPerMWh.length;
     const cut = Math.floor(n * TRAIN_SHARE);
-    const train = { timesUtcMs: series.timesUtcMs.slice(0, cut), pricesEurPerMWh: series.pricesEurPerMWh.slice(0, cut) };
+    const train = {
+      timesUtcMs: series.timesUtcMs.slice(0, cut),
+      pricesEurPerMWh: series.pricesEurPerMWh.slice(0, cut),
+    };
     const test = { timesUtcMs: series.timesUtcMs.slice(cut), pricesEurPerMWh: series.pricesEurPerMWh.slice(cut) };
-    if (cut < Math.ceil(48 / series.dtHours) || test.pricesEurPerMWh.length < 1) throw new CliError(`${task.file}: too short to train (needs at least 48 hours of training data and a test split)`);
+    if (cut < Math.ceil(48 / series.dtHours) || test.pricesEurPerMWh.length < 1)
+      throw new CliError(
+        `${task.file}: too short to train (needs at least 48 hours of training data and a test split)`,
+      );
 
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const result: TrainResult = await trainer.start(
       {
-        train, test, dtHours: series.dtHours, battery: task.battery, env: task.env, ppo: task.ppo, clone: task.cloneWarmStart,
-        cloneOptions: task.clone, seconds: task.seconds ?? undefined, seed: task.seed, backend: o.backend,
+        train,
+        test,
+        dtHours: series.dtHours,
+        battery: task.battery,
+        env: task.env,
+        ppo: task.ppo,
+        clone: task.cloneWarmStart,
+        cloneOptions: task.clone,
+        seconds: task.seconds ?? undefined,
+        seed: task.seed,
+        backend: o.backend,
       },
       (p) => {
         if (p.message) o.log(`task ${task.index}: ${p.phase} ${p.message}`);
@@ -193,7 +272,10 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
       if (s.applies && !s.applies(ctx)) continue;
       const eur = await s.profitEur(ctx);
       if (Number.isNaN(oracleEur)) oracleEur = eur;
-      const slug = s.name.split(' (')[0].replace(/[^\w]+/g, '_').replace(/^_|_$/g, '');
+      const slug = s.name
+        .split(' (')[0]
+        .replace(/[^\w]+/g, '_')
+        .replace(/^_|_$/g, '');
       compare[`compare/${slug}/profit_eur`] = eur;
       compare[`compare/${slug}/share_of_oracle`] = oracleEur !== 0 ? eur / oracleEur : eur === 0 ? 1 : 0;
     }
@@ -201,22 +283,49 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     const endMs = Date.now();
     const params = result.params as Record<string, unknown>;
     const finished = trainingToMlflowRun({
-      runId: task.runId, experimentId: exp.experimentId, artifactLocation: exp.artifactLocation, runName: running.runName, userId: running.userId,
-      sourceName: 'bess sweep-task', startTimeMs: startMs, endTimeMs: endMs, status: result.stopReason === 'diverged' ? 'FAILED' : 'FINISHED',
+      runId: task.runId,
+      experimentId: exp.experimentId,
+      artifactLocation: exp.artifactLocation,
+      runName: running.runName,
+      userId: running.userId,
+      sourceName: 'bess sweep-task',
+      startTimeMs: startMs,
+      endTimeMs: endMs,
+      status: result.stopReason === 'diverged' ? 'FAILED' : 'FINISHED',
       params: {
-        ...params, ...taskParams(spec, task),
-        data: { ...(params.data as Record<string, unknown>), file: task.file, fingerprint: dataFingerprint(train.pricesEurPerMWh, series.dtHours) },
+        ...params,
+        ...taskParams(spec, task),
+        data: {
+          ...(params.data as Record<string, unknown>),
+          file: task.file,
+          fingerprint: dataFingerprint(train.pricesEurPerMWh, series.dtHours),
+        },
       },
-      history: result.history, evaluation: result.backtest, labels: [],
-      tags: { ...tags, [HEARTBEAT_TAG]: String(endMs), 'powerbidder.stopReason': result.stopReason, 'powerbidder.kept': result.kept.source },
-      modelJson: serializeSavedModel(result.model), trace: result.backtest.trace,
+      history: result.history,
+      evaluation: result.backtest,
+      labels: [],
+      tags: {
+        ...tags,
+        [HEARTBEAT_TAG]: String(endMs),
+        'powerbidder.stopReason': result.stopReason,
+        'powerbidder.kept': result.kept.source,
+      },
+      modelJson: serializeSavedModel(result.model),
+      trace: result.backtest.trace,
     });
     for (const [k, v] of Object.entries(compare)) finished.metrics[k] = [{ timestampMs: endMs, value: v, step: 0 }];
     clearInterval(beat);
     await completeTaskRun(claim.runDir, owner, finished);
     o.onKillable?.(undefined);
-    if (finished.status === 'FAILED') throw new Error(`task ${task.index}: training diverged (run ${claim.runDir} is FAILED; a retry trains it again)`);
-    return { ...base, status: 'finished', retried: claim.kind === 'claimed' ? claim.retried : null, profitEur: result.backtest.profitEur, shareOfOracle: result.backtest.shareOfOracle };
+    if (finished.status === 'FAILED')
+      throw new Error(`task ${task.index}: training diverged (run ${claim.runDir} is FAILED; a retry trains it again)`);
+    return {
+      ...base,
+      status: 'finished',
+      retried: claim.kind === 'claimed' ? claim.retried : null,
+      profitEur: result.backtest.profitEur,
+      shareOfOracle: result.backtest.shareOfOracle,
+    };
   } catch (e) {
     clearInterval(beat);
     o.onKillable?.(undefined);
@@ -224,4 +333,3 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     throw e;
   }
 }
-

@@ -26,8 +26,19 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const running = (expId: string, runId: string, owner: string): MlflowRun => ({
-  runId, experimentId: expId, runName: 'r', userId: 'u', status: 'RUNNING', startTimeMs: 1, endTimeMs: null, lifecycleStage: 'active',
-  artifactUri: `file:///x/${runId}/artifacts`, params: { seed: '1' }, tags: { [OWNER_TAG]: owner }, metrics: {}, artifacts: [],
+  runId,
+  experimentId: expId,
+  runName: 'r',
+  userId: 'u',
+  status: 'RUNNING',
+  startTimeMs: 1,
+  endTimeMs: null,
+  lifecycleStage: 'active',
+  artifactUri: `file:///x/${runId}/artifacts`,
+  params: { seed: '1' },
+  tags: { [OWNER_TAG]: owner },
+  metrics: {},
+  artifacts: [],
 });
 
 /** A pid that existed and is gone now (a child that has exited). */
@@ -44,7 +55,15 @@ describe('claiming a task run', () => {
     const expDir = join(root, exp.experimentId);
     const runId = 'a'.repeat(32);
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => claimTaskRun({ expDir, running: running(exp.experimentId, runId, `${hostname()}:${process.pid}:${i}`), nowMs: () => 0, staleAfterS: 600, log: () => {} })),
+      Array.from({ length: 8 }, (_, i) =>
+        claimTaskRun({
+          expDir,
+          running: running(exp.experimentId, runId, `${hostname()}:${process.pid}:${i}`),
+          nowMs: () => 0,
+          staleAfterS: 600,
+          log: () => {},
+        }),
+      ),
     );
     expect(results.filter((r) => r.kind === 'claimed')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'busy')).toHaveLength(7);
@@ -57,28 +76,83 @@ describe('claiming a task run', () => {
     const expDir = join(root, exp.experimentId);
     const runId = 'b'.repeat(32);
     const dead = `${hostname()}:${await deadPid()}:old`;
-    expect((await claimTaskRun({ expDir, running: running(exp.experimentId, runId, dead), nowMs: () => 0, staleAfterS: 600, log: () => {} })).kind).toBe('claimed');
+    expect(
+      (
+        await claimTaskRun({
+          expDir,
+          running: running(exp.experimentId, runId, dead),
+          nowMs: () => 0,
+          staleAfterS: 600,
+          log: () => {},
+        })
+      ).kind,
+    ).toBe('claimed');
     const logs: string[] = [];
     const mine = `${hostname()}:${process.pid}:new`;
-    const again = await claimTaskRun({ expDir, running: running(exp.experimentId, runId, mine), nowMs: () => 0, staleAfterS: 600, log: (l) => logs.push(l) });
+    const again = await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, runId, mine),
+      nowMs: () => 0,
+      staleAfterS: 600,
+      log: (l) => logs.push(l),
+    });
     expect(again).toMatchObject({ kind: 'claimed', retried: 'RUNNING' });
     expect(logs.join('\n')).toMatch(/a RUNNING run is left behind \(its process \d+ on this host is gone\)/);
-    await completeTaskRun(join(expDir, runId), mine, { ...running(exp.experimentId, runId, mine), status: 'FINISHED', endTimeMs: 2, metrics: { 'eval/profit_eur': [{ timestampMs: 2, value: 5, step: 0 }] } });
+    await completeTaskRun(join(expDir, runId), mine, {
+      ...running(exp.experimentId, runId, mine),
+      status: 'FINISHED',
+      endTimeMs: 2,
+      metrics: { 'eval/profit_eur': [{ timestampMs: 2, value: 5, step: 0 }] },
+    });
     expect(await runStatus(join(expDir, runId))).toBe('FINISHED');
-    const third = await claimTaskRun({ expDir, running: running(exp.experimentId, runId, `${hostname()}:${process.pid}:third`), nowMs: () => 0, staleAfterS: 600, log: () => {} });
+    const third = await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, runId, `${hostname()}:${process.pid}:third`),
+      nowMs: () => 0,
+      staleAfterS: 600,
+      log: () => {},
+    });
     expect(third.kind).toBe('finished');
     // Another host's RUNNING run is taken over only after staleAfterS without a heartbeat.
     const other = 'c'.repeat(32);
-    const foreign = { ...running(exp.experimentId, other, 'elsewhere:1:x'), tags: { [OWNER_TAG]: 'elsewhere:1:x', 'powerbidder.sweep.heartbeat': '1000' } };
+    const foreign = {
+      ...running(exp.experimentId, other, 'elsewhere:1:x'),
+      tags: { [OWNER_TAG]: 'elsewhere:1:x', 'powerbidder.sweep.heartbeat': '1000' },
+    };
     await claimTaskRun({ expDir, running: foreign, nowMs: () => 0, staleAfterS: 600, log: () => {} });
-    const early = await claimTaskRun({ expDir, running: running(exp.experimentId, other, mine), nowMs: () => 1000 + 599_000, staleAfterS: 600, log: () => {} });
+    const early = await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, other, mine),
+      nowMs: () => 1000 + 599_000,
+      staleAfterS: 600,
+      log: () => {},
+    });
     expect(early.kind).toBe('busy');
-    const late = await claimTaskRun({ expDir, running: running(exp.experimentId, other, mine), nowMs: () => 1000 + 601_000, staleAfterS: 600, log: () => {} });
+    const late = await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, other, mine),
+      nowMs: () => 1000 + 601_000,
+      staleAfterS: 600,
+      log: () => {},
+    });
     expect(late.kind).toBe('claimed');
     // … or at once when the engine says this attempt retries the index (its previous attempt is dead).
     const third3 = 'e'.repeat(32);
-    await claimTaskRun({ expDir, running: { ...foreign, runId: third3 }, nowMs: () => 0, staleAfterS: 600, log: () => {} });
-    const retry = await claimTaskRun({ expDir, running: running(exp.experimentId, third3, mine), nowMs: () => 1000, staleAfterS: 600, engineRetry: engineRetryOf({ JOB_INDEX_FAILURE_COUNT: '1' }), log: () => {} });
+    await claimTaskRun({
+      expDir,
+      running: { ...foreign, runId: third3 },
+      nowMs: () => 0,
+      staleAfterS: 600,
+      log: () => {},
+    });
+    const retry = await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, third3, mine),
+      nowMs: () => 1000,
+      staleAfterS: 600,
+      engineRetry: engineRetryOf({ JOB_INDEX_FAILURE_COUNT: '1' }),
+      log: () => {},
+    });
     expect(retry).toMatchObject({ kind: 'claimed', retried: 'RUNNING' });
     const { store } = await readStoreDir(root);
     expect(store.runs.map((r) => r.runId).sort()).toEqual([runId, other, third3]);
@@ -89,16 +163,40 @@ describe('claiming a task run', () => {
     const exp = await ensureExperiment(root, 't', 1);
     const expDir = join(root, exp.experimentId);
     const runId = 'd'.repeat(32);
-    await claimTaskRun({ expDir, running: running(exp.experimentId, runId, 'h:1:first'), nowMs: () => 0, staleAfterS: 1, log: () => {} });
-    await claimTaskRun({ expDir, running: running(exp.experimentId, runId, 'h:1:second'), nowMs: () => 10_000, staleAfterS: 1, log: () => {} });
-    await expect(completeTaskRun(join(expDir, runId), 'h:1:first', { ...running(exp.experimentId, runId, 'h:1:first'), status: 'FINISHED' })).rejects.toThrow(/another attempt took this task over/);
+    await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, runId, 'h:1:first'),
+      nowMs: () => 0,
+      staleAfterS: 1,
+      log: () => {},
+    });
+    await claimTaskRun({
+      expDir,
+      running: running(exp.experimentId, runId, 'h:1:second'),
+      nowMs: () => 10_000,
+      staleAfterS: 1,
+      log: () => {},
+    });
+    await expect(
+      completeTaskRun(join(expDir, runId), 'h:1:first', {
+        ...running(exp.experimentId, runId, 'h:1:first'),
+        status: 'FINISHED',
+      }),
+    ).rejects.toThrow(/another attempt took this task over/);
   });
 });
 
 describe('the task index', () => {
   it('an engine retry is recognised by its counter, a first attempt is not', () => {
     expect(engineRetryOf({})).toBeNull();
-    expect(engineRetryOf({ SLURM_RESTART_COUNT: '0', AWS_BATCH_JOB_ATTEMPT: '1', CLOUD_RUN_TASK_ATTEMPT: '0', JOB_INDEX_FAILURE_COUNT: '' })).toBeNull();
+    expect(
+      engineRetryOf({
+        SLURM_RESTART_COUNT: '0',
+        AWS_BATCH_JOB_ATTEMPT: '1',
+        CLOUD_RUN_TASK_ATTEMPT: '0',
+        JOB_INDEX_FAILURE_COUNT: '',
+      }),
+    ).toBeNull();
     expect(engineRetryOf({ SLURM_RESTART_COUNT: '2' })).toBe('SLURM_RESTART_COUNT=2');
     expect(engineRetryOf({ AWS_BATCH_JOB_ATTEMPT: '2' })).toBe('AWS_BATCH_JOB_ATTEMPT=2');
     expect(engineRetryOf({ CLOUD_RUN_TASK_ATTEMPT: '1' })).toBe('CLOUD_RUN_TASK_ATTEMPT=1');
@@ -107,11 +205,19 @@ describe('the task index', () => {
   it('comes from --index, else the first engine variable set, and is checked against the task count', () => {
     expect(taskIndex(3, {}, 4)).toEqual({ index: 3, from: '--index' });
     expect(taskIndex(undefined, { JOB_COMPLETION_INDEX: '2' }, 4)).toEqual({ index: 2, from: 'JOB_COMPLETION_INDEX' });
-    expect(taskIndex(undefined, { AWS_BATCH_JOB_ARRAY_INDEX: '1', CLOUD_RUN_TASK_INDEX: '0' }, 4).from).toBe('CLOUD_RUN_TASK_INDEX');
+    expect(taskIndex(undefined, { AWS_BATCH_JOB_ARRAY_INDEX: '1', CLOUD_RUN_TASK_INDEX: '0' }, 4).from).toBe(
+      'CLOUD_RUN_TASK_INDEX',
+    );
     expect(taskIndex(undefined, { SLURM_ARRAY_TASK_ID: '0' }, 4).from).toBe('SLURM_ARRAY_TASK_ID');
-    expect(() => taskIndex(undefined, {}, 4)).toThrow(/needs --index I or one of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, CLOUD_RUN_TASK_INDEX, AWS_BATCH_JOB_ARRAY_INDEX \(this sweep has 4 tasks, 0–3\)/);
-    expect(() => taskIndex(undefined, { SLURM_ARRAY_TASK_ID: '4' }, 4)).toThrow('SLURM_ARRAY_TASK_ID 4 is out of range: this sweep has 4 tasks (0–3)');
-    expect(() => taskIndex(undefined, { JOB_COMPLETION_INDEX: 'x1' }, 4)).toThrow(/JOB_COMPLETION_INDEX="x1" is not a task index/);
+    expect(() => taskIndex(undefined, {}, 4)).toThrow(
+      /needs --index I or one of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, CLOUD_RUN_TASK_INDEX, AWS_BATCH_JOB_ARRAY_INDEX \(this sweep has 4 tasks, 0–3\)/,
+    );
+    expect(() => taskIndex(undefined, { SLURM_ARRAY_TASK_ID: '4' }, 4)).toThrow(
+      'SLURM_ARRAY_TASK_ID 4 is out of range: this sweep has 4 tasks (0–3)',
+    );
+    expect(() => taskIndex(undefined, { JOB_COMPLETION_INDEX: 'x1' }, 4)).toThrow(
+      /JOB_COMPLETION_INDEX="x1" is not a task index/,
+    );
     expect(() => taskIndex(9, {}, 4)).toThrow('--index 9 is out of range');
   });
 
@@ -132,7 +238,11 @@ describe('the task index', () => {
 describe('a killed bess sweep-task', () => {
   it('leaves a RUNNING run that the next attempt retries: one FINISHED run for the task, nothing else', async () => {
     const mlruns = join(dir, 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bess.ts', 'sweep-task', SPEC, '--index', '1', '--mlruns', mlruns], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/bess.ts', 'sweep-task', SPEC, '--index', '1', '--mlruns', mlruns],
+      { stdio: 'ignore' },
+    );
     const task = sweepTask(loaded.spec, 1);
     const exp = await ensureExperiment(mlruns, experimentName(loaded.spec), 1);
     const runDir = join(mlruns, exp.experimentId, task.runId);
@@ -147,7 +257,11 @@ describe('a killed bess sweep-task', () => {
 
     const out: string[] = [];
     const err: string[] = [];
-    const io = { stdout: async (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), nowMs: () => 0 };
+    const io = {
+      stdout: async (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      nowMs: () => 0,
+    };
     expect(await runCli(['sweep-task', SPEC, '--index', '1', '--mlruns', mlruns, '--json'], io)).toBe(0);
     expect(JSON.parse(out.join(''))).toMatchObject({ status: 'finished', retried: 'RUNNING', runId: task.runId });
     expect(err.join('')).toMatch(/left behind \(its process \d+ on this host is gone\); retrying the task/);
@@ -175,7 +289,11 @@ describe('a killed bess sweep-task', () => {
 describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
   it('marks its run KILLED; the retry reports it and leaves one FINISHED run', async () => {
     const mlruns = join(dir, 'terminated');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bess.ts', 'sweep-task', SPEC, '--index', '2', '--mlruns', mlruns], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/bess.ts', 'sweep-task', SPEC, '--index', '2', '--mlruns', mlruns],
+      { stdio: 'ignore' },
+    );
     const task = sweepTask(loaded.spec, 2);
     const exp = await ensureExperiment(mlruns, experimentName(loaded.spec), 1);
     const runDir = join(mlruns, exp.experimentId, task.runId);
@@ -192,7 +310,9 @@ describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
     expect(await runCli(['sweep-task', SPEC, '--index', '2', '--mlruns', mlruns, '--json'], io)).toBe(0);
     expect(JSON.parse(out.join(''))).toMatchObject({ status: 'finished', retried: 'KILLED' });
     const { store } = await readStoreDir(mlruns);
-    expect(store.runs.filter((r) => r.experimentId === exp.experimentId).map((r) => [r.runId, r.status])).toEqual([[task.runId, 'FINISHED']]);
+    expect(store.runs.filter((r) => r.experimentId === exp.experimentId).map((r) => [r.runId, r.status])).toEqual([
+      [task.runId, 'FINISHED'],
+    ]);
   }, 300_000);
 });
 
@@ -204,26 +324,53 @@ describe('engines', () => {
     const err: string[] = [];
     const io = { stdout: async () => {}, stderr: (t: string) => void err.push(t), nowMs: () => 0 };
     expect(await runCli(['sweep', spec, '--engine', 'local', '--jobs', '2', '--mlruns', mlruns], io)).toBe(2);
-    expect(err.join('')).toContain('bess: 2 of 2 tasks did not finish: indices 0,1 (rerun the same command: finished tasks are not redone)');
+    expect(err.join('')).toContain(
+      'bess: 2 of 2 tasks did not finish: indices 0,1 (rerun the same command: finished tasks are not redone)',
+    );
     expect(err.join('')).toMatch(/\[task 1\] bess: no such file: .*no-such-prices.csv/);
     const { store } = await readStoreDir(mlruns);
     expect(store.runs.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
   }, 120_000);
 
-  const emit = { image: 'registry.example/powerbidder-bess:1', mount: '/sweep', jobs: 50, retries: 3, backend: 'wasm', volume: 'sweep-pvc' };
+  const emit = {
+    image: 'registry.example/powerbidder-bess:1',
+    mount: '/sweep',
+    jobs: 50,
+    retries: 3,
+    backend: 'wasm',
+    volume: 'sweep-pvc',
+  };
 
   it('the sbatch script runs one array element per task with the store and spec given', () => {
-    const s = slurmScript({ name: 'tiny', tasks: 4, maxParallel: 2, logDir: '/l', cwd: '/w', specPath: '/s/tiny.json', mlruns: '/m', backend: 'wasm', node: '/usr/bin/node', bin: '/b/bess.mjs', extra: ['--partition=cpu'] });
+    const s = slurmScript({
+      name: 'tiny',
+      tasks: 4,
+      maxParallel: 2,
+      logDir: '/l',
+      cwd: '/w',
+      specPath: '/s/tiny.json',
+      mlruns: '/m',
+      backend: 'wasm',
+      node: '/usr/bin/node',
+      bin: '/b/bess.mjs',
+      extra: ['--partition=cpu'],
+    });
     expect(s).toContain('#SBATCH --array=0-3%2');
     expect(s).toContain('#SBATCH --output=/l/task-%a.out');
     expect(s).toContain('#SBATCH --partition=cpu');
-    expect(s.trim().split('\n').at(-1)).toBe("exec '/usr/bin/node' '/b/bess.mjs' 'sweep-task' '/s/tiny.json' '--mlruns' '/m' '--backend' 'wasm' '--json'");
+    expect(s.trim().split('\n').at(-1)).toBe(
+      "exec '/usr/bin/node' '/b/bess.mjs' 'sweep-task' '/s/tiny.json' '--mlruns' '/m' '--backend' 'wasm' '--json'",
+    );
   });
 
   it('the Kubernetes manifest is a valid batch/v1 Indexed Job with one completion per task', async () => {
     const job = kubernetesJob(loaded, emit);
     expect(validateJsonSchema(K8S_JOB_SCHEMA, job)).toEqual([]);
-    expect(job).toMatchObject({ apiVersion: 'batch/v1', kind: 'Job', spec: { completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 3 } });
+    expect(job).toMatchObject({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      spec: { completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 3 },
+    });
     // The schema catches what kubectl --validate=strict would.
     const broken = JSON.parse(JSON.stringify(job));
     broken.spec.completionMode = 'indexed';
@@ -240,16 +387,46 @@ describe('engines', () => {
     ]);
     // The emitted YAML reads back as the same object.
     const out = join(dir, 'k8s');
-    expect(await runCli(['sweep', SPEC, '--engine', 'k8s', '--emit', out, '--volume', 'sweep-pvc', '--image', emit.image, '--jobs', '50'], { stdout: async () => {}, stderr: () => {}, nowMs: () => 0 })).toBe(0);
+    expect(
+      await runCli(
+        [
+          'sweep',
+          SPEC,
+          '--engine',
+          'k8s',
+          '--emit',
+          out,
+          '--volume',
+          'sweep-pvc',
+          '--image',
+          emit.image,
+          '--jobs',
+          '50',
+        ],
+        { stdout: async () => {}, stderr: () => {}, nowMs: () => 0 },
+      ),
+    ).toBe(0);
     expect(parse(await readFile(join(out, 'job.yaml'), 'utf8'))).toEqual(job);
   });
 
   it('Cloud Run and AWS Batch manifests carry the task count and the same task command', () => {
-    const cr = cloudRunJob(loaded, emit) as { spec: { template: { spec: { taskCount: number; template: { spec: { containers: { args: string[] }[] } } } } } };
+    const cr = cloudRunJob(loaded, emit) as {
+      spec: { template: { spec: { taskCount: number; template: { spec: { containers: { args: string[] }[] } } } } };
+    };
     expect(cr.spec.template.spec.taskCount).toBe(4);
-    expect(cr.spec.template.spec.template.spec.containers[0].args).toEqual(['sweep-task', '/sweep/tiny.json', '--mlruns', '/sweep/mlruns', '--backend', 'wasm', '--json']);
+    expect(cr.spec.template.spec.template.spec.containers[0].args).toEqual([
+      'sweep-task',
+      '/sweep/tiny.json',
+      '--mlruns',
+      '/sweep/mlruns',
+      '--backend',
+      'wasm',
+      '--json',
+    ]);
     const aws = awsBatch(loaded, emit);
     expect(aws.submitJob).toMatchObject({ arrayProperties: { size: 4 } });
-    expect((aws.jobDefinition.containerProperties as { command: string[] }).command).toEqual(cr.spec.template.spec.template.spec.containers[0].args);
+    expect((aws.jobDefinition.containerProperties as { command: string[] }).command).toEqual(
+      cr.spec.template.spec.template.spec.containers[0].args,
+    );
   });
 });

@@ -112,11 +112,16 @@ export function resolveBattery(spec: BatterySpec = {}): BatteryParams {
   const num = (field: keyof BatterySpec, fallback: number): number => {
     const value = spec[field];
     const v = value ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new BatteryParamError(`${BATTERY_FIELD_LABELS[field]} must be a finite number, got ${String(value)}`, field);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new BatteryParamError(
+        `${BATTERY_FIELD_LABELS[field]} must be a finite number, got ${String(value)}`,
+        field,
+      );
     return v;
   };
   const within = (field: keyof BatterySpec, v: number, min: number, max: number, range: string): void => {
-    if (!(v >= min && v <= max)) throw new BatteryParamError(`${BATTERY_FIELD_LABELS[field]} must be within ${range}, got ${v}`, field);
+    if (!(v >= min && v <= max))
+      throw new BatteryParamError(`${BATTERY_FIELD_LABELS[field]} must be within ${range}, got ${v}`, field);
   };
   const L = BATTERY_LIMITS;
   const capacityKWh = num('capacityKWh', DEFAULT_BATTERY.capacityKWh);
@@ -132,23 +137,54 @@ export function resolveBattery(spec: BatterySpec = {}): BatteryParams {
 
   within('capacityKWh', capacityKWh, 0, L.maxCapacityKWh, `[0, ${L.maxCapacityKWh}] kWh`);
   // A direction's power not set on its own comes from powerKW: the error names the field the user set.
-  within(spec.chargePowerKW !== undefined ? 'chargePowerKW' : 'powerKW', chargePowerKW, 0, L.maxPowerKW, `[0, ${L.maxPowerKW}] kW`);
-  within(spec.dischargePowerKW !== undefined ? 'dischargePowerKW' : 'powerKW', dischargePowerKW, 0, L.maxPowerKW, `[0, ${L.maxPowerKW}] kW`);
+  within(
+    spec.chargePowerKW !== undefined ? 'chargePowerKW' : 'powerKW',
+    chargePowerKW,
+    0,
+    L.maxPowerKW,
+    `[0, ${L.maxPowerKW}] kW`,
+  );
+  within(
+    spec.dischargePowerKW !== undefined ? 'dischargePowerKW' : 'powerKW',
+    dischargePowerKW,
+    0,
+    L.maxPowerKW,
+    `[0, ${L.maxPowerKW}] kW`,
+  );
   within('chargeEfficiency', chargeEfficiency, L.minEfficiency, 1, `[${L.minEfficiency}, 1]`);
   within('dischargeEfficiency', dischargeEfficiency, L.minEfficiency, 1, `[${L.minEfficiency}, 1]`);
-  within('degradationEurPerKWh', degradationEurPerKWh, 0, L.maxDegradationEurPerKWh, `[0, ${L.maxDegradationEurPerKWh}] EUR/kWh`);
+  within(
+    'degradationEurPerKWh',
+    degradationEurPerKWh,
+    0,
+    L.maxDegradationEurPerKWh,
+    `[0, ${L.maxDegradationEurPerKWh}] EUR/kWh`,
+  );
   within('minSocKWh', minSocKWh, 0, capacityKWh, `[0, capacity ${capacityKWh}] kWh`);
   within('maxSocKWh', maxSocKWh, minSocKWh, capacityKWh, `[min SOC ${minSocKWh}, capacity ${capacityKWh}] kWh`);
   within('initialSocKWh', initialSocKWh, minSocKWh, maxSocKWh, `[${minSocKWh}, ${maxSocKWh}] kWh`);
   let terminalSocKWh: number | null = null;
   if (spec.terminalSocKWh !== undefined && spec.terminalSocKWh !== null) {
     terminalSocKWh = num('terminalSocKWh', 0);
-    if (terminalSocKWh > maxSocKWh) throw new BatteryParamError(`${BATTERY_FIELD_LABELS.terminalSocKWh} ${terminalSocKWh} cannot be met: the battery holds at most ${maxSocKWh} kWh (max SOC)`, 'terminalSocKWh');
+    if (terminalSocKWh > maxSocKWh)
+      throw new BatteryParamError(
+        `${BATTERY_FIELD_LABELS.terminalSocKWh} ${terminalSocKWh} cannot be met: the battery holds at most ${maxSocKWh} kWh (max SOC)`,
+        'terminalSocKWh',
+      );
     within('terminalSocKWh', terminalSocKWh, minSocKWh, maxSocKWh, `[${minSocKWh}, ${maxSocKWh}] kWh`);
   }
   return {
-    capacityKWh, chargePowerKW, dischargePowerKW, chargeEfficiency, dischargeEfficiency, degradationEurPerKWh,
-    initialSocKWh, minSocKWh, maxSocKWh, terminalSocKWh, sharedPowerLimit: spec.sharedPowerLimit ?? true,
+    capacityKWh,
+    chargePowerKW,
+    dischargePowerKW,
+    chargeEfficiency,
+    dischargeEfficiency,
+    degradationEurPerKWh,
+    initialSocKWh,
+    minSocKWh,
+    maxSocKWh,
+    terminalSocKWh,
+    sharedPowerLimit: spec.sharedPowerLimit ?? true,
   };
 }
 
@@ -203,8 +239,15 @@ export function socAfter(b: BatteryParams, socKWh: number, chargedKWh: number, d
 }
 
 /** Cash of a step in EUR: settlement at the market price minus degradation on throughput. */
-export function stepCashEur(b: BatteryParams, priceEurPerMWh: number, chargedKWh: number, dischargedKWh: number): number {
-  return eurForEnergy(priceEurPerMWh, dischargedKWh - chargedKWh) - b.degradationEurPerKWh * (chargedKWh + dischargedKWh);
+export function stepCashEur(
+  b: BatteryParams,
+  priceEurPerMWh: number,
+  chargedKWh: number,
+  dischargedKWh: number,
+): number {
+  return (
+    eurForEnergy(priceEurPerMWh, dischargedKWh - chargedKWh) - b.degradationEurPerKWh * (chargedKWh + dischargedKWh)
+  );
 }
 
 /** What storing one kWh in the cell costs at this price: the grid energy bought for it and its wear, EUR. */
@@ -282,7 +325,11 @@ export function equivalentCycles(b: BatteryParams, chargedKWh: number, discharge
  * Discrete action → grid-side requests. `fraction` of full power: > 0 charges, < 0 discharges, 0 holds.
  * The RL environment's action levels go through this, so the agent and its teacher share one mapping.
  */
-export function requestForPowerFraction(b: BatteryParams, fraction: number, dtHours: number): { chargeKWh: number; dischargeKWh: number } {
+export function requestForPowerFraction(
+  b: BatteryParams,
+  fraction: number,
+  dtHours: number,
+): { chargeKWh: number; dischargeKWh: number } {
   return fraction >= 0
     ? { chargeKWh: fraction * maxChargeKWh(b, dtHours), dischargeKWh: 0 }
     : { chargeKWh: 0, dischargeKWh: -fraction * maxDischargeKWh(b, dtHours) };

@@ -38,14 +38,17 @@ export const DEFAULT_ENV_CONFIG: Readonly<EnvConfig> = Object.freeze({
 
 /** Defaults filled in and checked; throws a RangeError naming the field for nonsense. */
 export function resolveEnvConfig(partial: Partial<EnvConfig> = {}): EnvConfig {
-  for (const k of Object.keys(partial)) if (!(k in DEFAULT_ENV_CONFIG)) throw new RangeError(`unknown env option "${k}"`);
+  for (const k of Object.keys(partial))
+    if (!(k in DEFAULT_ENV_CONFIG)) throw new RangeError(`unknown env option "${k}"`);
   const c = { ...DEFAULT_ENV_CONFIG, ...partial } as EnvConfig;
   for (const k of Object.keys(DEFAULT_ENV_CONFIG) as (keyof EnvConfig)[]) {
-    if (typeof c[k] !== typeof DEFAULT_ENV_CONFIG[k]) throw new RangeError(`env.${k} must be a ${typeof DEFAULT_ENV_CONFIG[k]}`);
+    if (typeof c[k] !== typeof DEFAULT_ENV_CONFIG[k])
+      throw new RangeError(`env.${k} must be a ${typeof DEFAULT_ENV_CONFIG[k]}`);
     if (typeof c[k] === 'number' && !Number.isFinite(c[k])) throw new RangeError(`env.${k} must be a finite number`);
   }
   if (!(c.horizonHours > 0)) throw new RangeError('env.horizonHours must be > 0');
-  if (!(Number.isInteger(c.numActions) && c.numActions >= 3 && c.numActions % 2 === 1)) throw new RangeError('env.numActions must be an odd integer ≥ 3');
+  if (!(Number.isInteger(c.numActions) && c.numActions >= 3 && c.numActions % 2 === 1))
+    throw new RangeError('env.numActions must be an odd integer ≥ 3');
   if (!(c.episodeHours > 0)) throw new RangeError('env.episodeHours must be > 0');
   if (!(c.rewardScaleEur >= 0)) throw new RangeError('env.rewardScaleEur must be ≥ 0');
   return c;

@@ -4,12 +4,23 @@ import { simulate } from '../sim/simulate.ts';
 import { createRng } from '../rl/rng.ts';
 import { actionLevels, resolveEnvConfig } from './config.ts';
 import { BatteryEnv, VecEnv, shapingEur } from './env.ts';
-import { OBS_FEATURES, OBS_FIXED, computeNormStats, createObsContext, obsLayout, writeObservation } from './features.ts';
+import {
+  OBS_FEATURES,
+  OBS_FIXED,
+  computeNormStats,
+  createObsContext,
+  obsLayout,
+  writeObservation,
+} from './features.ts';
 import { requestForPowerFraction } from '../battery/index.ts';
 
 const HOUR = 3_600_000;
 function series(prices: number[], dtHours = 1) {
-  return { timesUtcMs: Float64Array.from(prices, (_, i) => Date.UTC(2023, 0, 2) + i * dtHours * HOUR), pricesEurPerMWh: Float64Array.from(prices), dtHours };
+  return {
+    timesUtcMs: Float64Array.from(prices, (_, i) => Date.UTC(2023, 0, 2) + i * dtHours * HOUR),
+    pricesEurPerMWh: Float64Array.from(prices),
+    dtHours,
+  };
 }
 
 describe('actionLevels', () => {
@@ -22,10 +33,19 @@ describe('actionLevels', () => {
 describe('BatteryEnv', () => {
   it('summed cash over random actions equals simulate() profit for the same actions (3 and 5 levels, hourly and 15 min)', () => {
     const rng = createRng(7);
-    for (const [numActions, dt] of [[3, 1], [5, 0.25], [3, 0.25]] as const) {
+    for (const [numActions, dt] of [
+      [3, 1],
+      [5, 0.25],
+      [3, 0.25],
+    ] as const) {
       const prices = Array.from({ length: 300 }, (_, i) => 80 + 60 * Math.sin(i / 4) + (rng.next() - 0.3) * 200);
       const s = series(prices, dt);
-      const battery = resolveBattery({ initialSocKWh: 30, degradationEurPerKWh: 0.02, chargeEfficiency: 0.85, dischargeEfficiency: 0.95 });
+      const battery = resolveBattery({
+        initialSocKWh: 30,
+        degradationEurPerKWh: 0.02,
+        chargeEfficiency: 0.85,
+        dischargeEfficiency: 0.95,
+      });
       const config = resolveEnvConfig({ numActions });
       const ctx = createObsContext(s, battery, config, computeNormStats(s, battery, config));
       const env = new BatteryEnv(ctx, battery, config);
@@ -162,7 +182,11 @@ describe('obsLayout', () => {
   });
 
   it('writeObservation fills every slot of the layout (no offset left unwritten) and the SOC slot holds the fraction', () => {
-    const s = { timesUtcMs: Float64Array.from({ length: 48 }, (_, i) => Date.UTC(2023, 0, 2) + i * 3_600_000), pricesEurPerMWh: Float64Array.from({ length: 48 }, (_, i) => 40 + 20 * Math.sin(i / 3)), dtHours: 1 };
+    const s = {
+      timesUtcMs: Float64Array.from({ length: 48 }, (_, i) => Date.UTC(2023, 0, 2) + i * 3_600_000),
+      pricesEurPerMWh: Float64Array.from({ length: 48 }, (_, i) => 40 + 20 * Math.sin(i / 3)),
+      dtHours: 1,
+    };
     const battery = resolveBattery({});
     const config = resolveEnvConfig({ horizonHours: 6 });
     const ctx = createObsContext(s, battery, config, computeNormStats(s, battery, config));

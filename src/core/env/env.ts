@@ -19,11 +19,19 @@ export interface EnvStep {
 }
 
 /** Shaping terms of the original system, EUR (see EnvConfig): bonus for selling and penalty for buying above the forecast average. */
-export function shapingEur(config: EnvConfig, priceEurPerMWh: number, forecastAvgEurPerMWh: number, chargedKWh: number, dischargedKWh: number): number {
+export function shapingEur(
+  config: EnvConfig,
+  priceEurPerMWh: number,
+  forecastAvgEurPerMWh: number,
+  chargedKWh: number,
+  dischargedKWh: number,
+): number {
   if (priceEurPerMWh <= forecastAvgEurPerMWh) return 0;
   const above = priceEurPerMWh - forecastAvgEurPerMWh;
   // (price − average) × kWh sold, as money.
-  return config.sellAboveAvgBonusCoef * eurForEnergy(above, dischargedKWh) - config.buyAboveAvgPenaltyEurPerKWh * chargedKWh;
+  return (
+    config.sellAboveAvgBonusCoef * eurForEnergy(above, dischargedKWh) - config.buyAboveAvgPenaltyEurPerKWh * chargedKWh
+  );
 }
 
 /** One battery on one series; `reset` places it at a step and SOC, `step` applies an action index. */
@@ -62,7 +70,13 @@ export class BatteryEnv {
     this.t++;
     const terminated = this.t >= ctx.length;
     const truncated = !terminated && this.t >= this.endT;
-    return { reward: (r.cashEur + shaping) / ctx.stats.rewardScaleEur, cashEur: r.cashEur, shapingEur: shaping, terminated, truncated };
+    return {
+      reward: (r.cashEur + shaping) / ctx.stats.rewardScaleEur,
+      cashEur: r.cashEur,
+      shapingEur: shaping,
+      terminated,
+      truncated,
+    };
   }
 }
 
@@ -122,7 +136,9 @@ export class VecEnv {
     const len = Math.min(this.episodeSteps, n);
     const start = this.rng.int(n - len + 1);
     const b = this.battery;
-    const soc = this.config.randomStartSoc ? b.minSocKWh + this.rng.next() * (b.maxSocKWh - b.minSocKWh) : b.initialSocKWh;
+    const soc = this.config.randomStartSoc
+      ? b.minSocKWh + this.rng.next() * (b.maxSocKWh - b.minSocKWh)
+      : b.initialSocKWh;
     this.envs[i].reset(start, soc, len);
     this.envs[i].observe(this.obs, i * this.obsDim);
     this.epCash[i] = 0;

@@ -23,14 +23,34 @@ export const OBS_FEATURES = [
   { name: 'dayPhase', width: 2, doc: 'sin, cos of the UTC time of day' },
   { name: 'weekPhase', width: 2, doc: 'sin, cos of the UTC time of week' },
   { name: 'nextPrices', width: 'horizon', doc: 'the next H prices on the price scale' },
-  { name: 'forecastAvg', width: 1, doc: 'mean of the next H prices (the original system\'s "forecast average"), by the training split\'s mean and std' },
-  { name: 'logSpread', width: 1, doc: 'log of the window\'s price spread over the training std' },
+  {
+    name: 'forecastAvg',
+    width: 1,
+    doc: 'mean of the next H prices (the original system\'s "forecast average"), by the training split\'s mean and std',
+  },
+  { name: 'logSpread', width: 1, doc: "log of the window's price spread over the training std" },
   { name: 'degradationVsSpread', width: 1, doc: 'degradation cost against the spread, d/(d + spread)' },
-  { name: 'avgVsSpread', width: 1, doc: 'forecast average against the spread, a/(|a| + spread): a cycle\'s efficiency loss scales with it' },
-  { name: 'nextMax', width: 1, doc: 'highest of the next H prices on the price scale (hard for a small tanh MLP to find among H inputs)' },
+  {
+    name: 'avgVsSpread',
+    width: 1,
+    doc: "forecast average against the spread, a/(|a| + spread): a cycle's efficiency loss scales with it",
+  },
+  {
+    name: 'nextMax',
+    width: 1,
+    doc: 'highest of the next H prices on the price scale (hard for a small tanh MLP to find among H inputs)',
+  },
   { name: 'nextMin', width: 1, doc: 'lowest of the next H prices on the price scale' },
-  { name: 'chargeMargin', width: 1, doc: 'best round trip that starts by charging now (sell value of a stored kWh at the dearest next-H price less its cost now), on the price scale' },
-  { name: 'dischargeMargin', width: 1, doc: 'best round trip that starts by discharging now (sell now, buy back at the cheapest), on the price scale' },
+  {
+    name: 'chargeMargin',
+    width: 1,
+    doc: 'best round trip that starts by charging now (sell value of a stored kWh at the dearest next-H price less its cost now), on the price scale',
+  },
+  {
+    name: 'dischargeMargin',
+    width: 1,
+    doc: 'best round trip that starts by discharging now (sell now, buy back at the cheapest), on the price scale',
+  },
 ] as const satisfies readonly { name: string; width: number | 'horizon'; doc: string }[];
 
 export type ObsFeatureName = (typeof OBS_FEATURES)[number]['name'];
@@ -130,7 +150,12 @@ export interface ObsContext {
 }
 
 /** Precomputes normalised prices, time features and forecast averages of a series. */
-export function createObsContext(series: EnvSeries, battery: BatteryParams, config: EnvConfig, stats: NormStats): ObsContext {
+export function createObsContext(
+  series: EnvSeries,
+  battery: BatteryParams,
+  config: EnvConfig,
+  stats: NormStats,
+): ObsContext {
   const n = series.pricesEurPerMWh.length;
   const horizon = horizonSteps(config, series.dtHours);
   const normPrices = new Float32Array(n + horizon);

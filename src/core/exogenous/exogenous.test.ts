@@ -4,11 +4,16 @@ import { PriceFileError } from '../prices/types.ts';
 import { alignExogenous, parseExogenousCsv, parseGermanNumber } from './index.ts';
 
 const SMARD_FILE = 'test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv';
-const HEADER = '\uFEFFDatum von;Datum bis;Gesamt [MWh] Originalauflösungen;Photovoltaik [MWh] Berechnete Auflösungen\r\n';
+const HEADER =
+  '\uFEFFDatum von;Datum bis;Gesamt [MWh] Originalauflösungen;Photovoltaik [MWh] Berechnete Auflösungen\r\n';
 
 function hourly(fromIso: string, n: number) {
   const t0 = Date.parse(fromIso);
-  return { timesUtcMs: Float64Array.from({ length: n }, (_, i) => t0 + i * 3_600_000), dtHours: 1, source: 'prices.csv' };
+  return {
+    timesUtcMs: Float64Array.from({ length: n }, (_, i) => t0 + i * 3_600_000),
+    dtHours: 1,
+    source: 'prices.csv',
+  };
 }
 
 function errorOf(f: () => unknown): PriceFileError {
@@ -38,7 +43,14 @@ describe('parseExogenousCsv: SMARD as published', () => {
   const exo = parseExogenousCsv(text, 'smard.csv');
 
   it('reads the whole DE-LU 2023 file: 8,760 hourly UTC steps, six named columns, no gaps', () => {
-    expect(exo.names).toEqual(['Gesamt', 'Photovoltaik und Wind', 'Wind Offshore', 'Wind Onshore', 'Photovoltaik', 'Sonstige']);
+    expect(exo.names).toEqual([
+      'Gesamt',
+      'Photovoltaik und Wind',
+      'Wind Offshore',
+      'Wind Onshore',
+      'Photovoltaik',
+      'Sonstige',
+    ]);
     expect(exo.dtHours).toBe(1);
     expect(exo.timesUtcMs.length).toBe(8760);
     expect(new Date(exo.timesUtcMs[0]).toISOString()).toBe('2022-12-31T23:00:00.000Z');
@@ -48,7 +60,7 @@ describe('parseExogenousCsv: SMARD as published', () => {
     expect(exo.values[2][0]).toBe(3478.25);
   });
 
-  it('reads the spring day by Datum von (ignoring SMARD\'s wrong Datum bis) and the doubled autumn hour as CEST then CET', () => {
+  it("reads the spring day by Datum von (ignoring SMARD's wrong Datum bis) and the doubled autumn hour as CEST then CET", () => {
     const at = (iso: string) => exo.timesUtcMs.indexOf(Date.parse(iso));
     // 26.03.2023 01:00 (line 2019, the wrong "Datum bis") is 00:00Z; the next row, 03:00 CEST, is 01:00Z.
     expect(exo.lines[at('2023-03-26T00:00:00Z')]).toBe(2019);
@@ -68,10 +80,15 @@ describe('parseExogenousCsv: SMARD as published', () => {
   });
 
   it('fills "-" and missing rows with the previous value and reports their rows', () => {
-    const t = HEADER + '01.01.2023 00:00;01.01.2023 01:00;10,5;0\r\n01.01.2023 01:00;01.01.2023 02:00;-;0\r\n01.01.2023 03:00;01.01.2023 04:00;1.000,00;2,5\r\n';
+    const t =
+      HEADER +
+      '01.01.2023 00:00;01.01.2023 01:00;10,5;0\r\n01.01.2023 01:00;01.01.2023 02:00;-;0\r\n01.01.2023 03:00;01.01.2023 04:00;1.000,00;2,5\r\n';
     const e = parseExogenousCsv(t, 'f.csv');
     expect(Array.from(e.values[0])).toEqual([10.5, 10.5, 10.5, 1000]);
-    expect(e.warnings.map((w) => [w.kind, w.row, w.column ?? null])).toEqual([['gap', 4, null], ['empty', 3, 'Gesamt']]);
+    expect(e.warnings.map((w) => [w.kind, w.row, w.column ?? null])).toEqual([
+      ['gap', 4, null],
+      ['empty', 3, 'Gesamt'],
+    ]);
   });
 });
 
@@ -89,21 +106,32 @@ describe('parseExogenousCsv: other SMARD layouts', () => {
   });
 
   it('reads the newer Datum;Anfang;Ende layout, spring day included', () => {
-    const t = '\uFEFFDatum;Anfang;Ende;Wind Onshore [MWh] Originalauflösungen\r\n26.03.2023;00:00;01:00;1.000,5\r\n26.03.2023;01:00;03:00;2.000\r\n26.03.2023;03:00;04:00;-\r\n';
+    const t =
+      '\uFEFFDatum;Anfang;Ende;Wind Onshore [MWh] Originalauflösungen\r\n26.03.2023;00:00;01:00;1.000,5\r\n26.03.2023;01:00;03:00;2.000\r\n26.03.2023;03:00;04:00;-\r\n';
     const e = parseExogenousCsv(t, 'n.csv');
     expect(e.names).toEqual(['Wind Onshore']);
-    expect(Array.from(e.timesUtcMs, (ms) => new Date(ms).toISOString())).toEqual(['2023-03-25T23:00:00.000Z', '2023-03-26T00:00:00.000Z', '2023-03-26T01:00:00.000Z']);
+    expect(Array.from(e.timesUtcMs, (ms) => new Date(ms).toISOString())).toEqual([
+      '2023-03-25T23:00:00.000Z',
+      '2023-03-26T00:00:00.000Z',
+      '2023-03-26T01:00:00.000Z',
+    ]);
     expect(Array.from(e.values[0])).toEqual([1000.5, 2000, 2000]);
   });
 });
 
 describe('parseExogenousCsv: plain files and bad input', () => {
   it('reads timestamp,<name>,… with UTC or offset times', () => {
-    const e = parseExogenousCsv('timestamp,wind_mw,solar_mw\n2023-01-01T00:00:00+01:00,1.5,0\n2023-01-01T00:00:00Z,2,0.25\n', 'p.csv');
+    const e = parseExogenousCsv(
+      'timestamp,wind_mw,solar_mw\n2023-01-01T00:00:00+01:00,1.5,0\n2023-01-01T00:00:00Z,2,0.25\n',
+      'p.csv',
+    );
     expect(e.names).toEqual(['wind_mw', 'solar_mw']);
     expect(new Date(e.timesUtcMs[0]).toISOString()).toBe('2022-12-31T23:00:00.000Z');
     expect(Array.from(e.values[1])).toEqual([0, 0.25]);
-    const named = parseExogenousCsv('Datetime (UTC);load_mw\n2023-01-01T00:00:00Z;1,5\n2023-01-01T01:00:00Z;2\n', 'l.csv');
+    const named = parseExogenousCsv(
+      'Datetime (UTC);load_mw\n2023-01-01T00:00:00Z;1,5\n2023-01-01T01:00:00Z;2\n',
+      'l.csv',
+    );
     expect([named.names, Array.from(named.values[0])]).toEqual([['load_mw'], [1.5, 2]]);
   });
 
@@ -117,8 +145,13 @@ describe('parseExogenousCsv: plain files and bad input', () => {
     expect(e.message).toMatch(/^s\.csv: row 2, column Datum von: "32\.01\.2023 00:00"/);
   });
 
-  it('refuses steps off the file\'s grid and repeated times, with the row', () => {
-    const off = errorOf(() => parseExogenousCsv('timestamp,a\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,1\n2023-01-01T01:30Z,1\n2023-01-01T03:00Z,1\n', 'o.csv'));
+  it("refuses steps off the file's grid and repeated times, with the row", () => {
+    const off = errorOf(() =>
+      parseExogenousCsv(
+        'timestamp,a\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,1\n2023-01-01T01:30Z,1\n2023-01-01T03:00Z,1\n',
+        'o.csv',
+      ),
+    );
     expect(off.row).toBe(4);
     expect(off.message).toMatch(/off the 60-minute grid/);
     const rep = errorOf(() => parseExogenousCsv('timestamp,a\n2023-01-01T00:00Z,1\n2023-01-01T00:00Z,1\n', 'r.csv'));
@@ -127,20 +160,36 @@ describe('parseExogenousCsv: plain files and bad input', () => {
 });
 
 describe('alignExogenous', () => {
-  const exo = parseExogenousCsv('timestamp,a\n' + Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2023, 0, 1, i)).toISOString()},${i}`).join('\n') + '\n', 'x.csv');
+  const exo = parseExogenousCsv(
+    'timestamp,a\n' +
+      Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2023, 0, 1, i)).toISOString()},${i}`).join('\n') +
+      '\n',
+    'x.csv',
+  );
 
   it('picks the values at the price steps and reports unused rows outside the span', () => {
     const a = alignExogenous(exo, hourly('2023-01-01T05:00:00Z', 10));
     expect(Array.from(a.values[0])).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    expect(a.warnings.map((w) => w.message)).toEqual(['x.csv: rows 2–6 lie before the price span and are unused', 'x.csv: rows 17–49 lie after the price span and are unused']);
+    expect(a.warnings.map((w) => w.message)).toEqual([
+      'x.csv: rows 2–6 lie before the price span and are unused',
+      'x.csv: rows 17–49 lie after the price span and are unused',
+    ]);
   });
 
   it('refuses a file that does not cover the prices, or has another step length, naming the row', () => {
     let e = errorOf(() => alignExogenous(exo, hourly('2022-12-31T23:00:00Z', 10)));
-    expect(e.message).toBe('x.csv: row 2, column timestamp: starts at 2023-01-01T00:00:00Z, after the prices start (2022-12-31T23:00:00Z); the file must cover the price span');
+    expect(e.message).toBe(
+      'x.csv: row 2, column timestamp: starts at 2023-01-01T00:00:00Z, after the prices start (2022-12-31T23:00:00Z); the file must cover the price span',
+    );
     e = errorOf(() => alignExogenous(exo, hourly('2023-01-02T20:00:00Z', 10)));
     expect(e.message).toMatch(/^x\.csv: row 49, column timestamp: ends at 2023-01-02T23:00:00Z, before the prices end/);
-    e = errorOf(() => alignExogenous(exo, { timesUtcMs: Float64Array.from({ length: 8 }, (_, i) => Date.UTC(2023, 0, 1, 1) + i * 900_000), dtHours: 0.25, source: 'q.csv' }));
+    e = errorOf(() =>
+      alignExogenous(exo, {
+        timesUtcMs: Float64Array.from({ length: 8 }, (_, i) => Date.UTC(2023, 0, 1, 1) + i * 900_000),
+        dtHours: 0.25,
+        source: 'q.csv',
+      }),
+    );
     expect(e.message).toBe('x.csv: row 3: 60-minute steps, the prices (q.csv) have 15-minute steps');
   });
 });

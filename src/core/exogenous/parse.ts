@@ -74,7 +74,11 @@ function lines(text: string): { line: number; text: string }[] {
 }
 
 function cleanName(raw: string): string {
-  return raw.trim().replace(/^"|"$/g, '').replace(/\s*\[[^\]]*\].*$/, '').trim();
+  return raw
+    .trim()
+    .replace(/^"|"$/g, '')
+    .replace(/\s*\[[^\]]*\].*$/, '')
+    .trim();
 }
 
 /** Parses an exogenous file; throws PriceFileError (file, row, column) for anything it cannot use. */
@@ -95,10 +99,13 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
   else
     throw new PriceFileError(
       `${file}: row 1, column 1 ("${header[0] ?? ''}"): not an exogenous header; expected SMARD's "Datum von;Datum bis;…" or "timestamp,<name>,…"`,
-      file, 1, header[0],
+      file,
+      1,
+      header[0],
     );
   const names = header.slice(firstValueCol).map(cleanName);
-  if (names.length === 0 || names.some((n) => n === '')) throw new PriceFileError(`${file}: row 1: every value column needs a name`, file, 1);
+  if (names.length === 0 || names.some((n) => n === ''))
+    throw new PriceFileError(`${file}: row 1: every value column needs a name`, file, 1);
   if (ls.length < 3) throw new PriceFileError(`${file}: fewer than two data rows`, file);
   const smard = smardVon || smardNew;
   const decimalComma = !smard && sep === ';';
@@ -110,12 +117,23 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
   for (let r = 1; r < ls.length; r++) {
     const { line, text: t } = ls[r];
     const cells = t.split(sep);
-    if (cells.length < header.length) throw new PriceFileError(`${file}: row ${line}: ${cells.length} columns, the header has ${header.length}`, file, line);
+    if (cells.length < header.length)
+      throw new PriceFileError(
+        `${file}: row ${line}: ${cells.length} columns, the header has ${header.length}`,
+        file,
+        line,
+      );
     let ms: number;
     if (smard) {
       const when = smardVon ? cells[0] : `${cells[0].trim()} ${cells[1].trim()}`;
       const p = germanDateTime(when);
-      if (!p) throw new PriceFileError(`${file}: row ${line}, column ${header[0]}: "${when}" is not a time dd.mm.yyyy HH:MM`, file, line, header[0]);
+      if (!p)
+        throw new PriceFileError(
+          `${file}: row ${line}, column ${header[0]}: "${when}" is not a time dd.mm.yyyy HH:MM`,
+          file,
+          line,
+          header[0],
+        );
       // The autumn hour 02:00–03:00 comes twice; the second time the wall clock goes back, it is CET.
       const wall = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi);
       const dayKey = `${p.y}-${p.mo}-${p.d}`;
@@ -125,19 +143,36 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
       prevWall = wall;
     } else {
       const p = isoTime(cells[0]);
-      if (!p) throw new PriceFileError(`${file}: row ${line}, column ${header[0]}: "${cells[0].trim()}" is not an ISO-8601 time`, file, line, header[0]);
+      if (!p)
+        throw new PriceFileError(
+          `${file}: row ${line}, column ${header[0]}: "${cells[0].trim()}" is not an ISO-8601 time`,
+          file,
+          line,
+          header[0],
+        );
       naiveIso ||= p.naive;
       ms = p.ms;
     }
     const values: number[] = [];
     for (let c = firstValueCol; c < header.length; c++) {
       const v = smard ? parseGermanNumber(cells[c]) : parsePlainNumber(cells[c], decimalComma);
-      if (v === null) throw new PriceFileError(`${file}: row ${line}, column ${header[c]}: "${cells[c].trim()}" is not a number`, file, line, header[c]);
+      if (v === null)
+        throw new PriceFileError(
+          `${file}: row ${line}, column ${header[c]}: "${cells[c].trim()}" is not a number`,
+          file,
+          line,
+          header[c],
+        );
       values.push(v);
     }
     rows.push({ line, ms, values });
   }
-  if (naiveIso) warnings.push({ kind: 'other', message: `${file}: timestamps without an offset were read as UTC`, action: 'read as UTC' });
+  if (naiveIso)
+    warnings.push({
+      kind: 'other',
+      message: `${file}: timestamps without an offset were read as UTC`,
+      action: 'read as UTC',
+    });
   return regularise(file, names, rows, warnings);
 }
 
@@ -148,13 +183,18 @@ function regularise(file: string, names: string[], rows: Row[], warnings: ParseW
     const d = rows[i].ms - rows[i - 1].ms;
     if (d <= 0) {
       const what = d === 0 ? 'repeats the time of' : 'is earlier than';
-      throw new PriceFileError(`${file}: row ${rows[i].line}: its time ${what} row ${rows[i - 1].line} (${new Date(rows[i].ms).toISOString()})`, file, rows[i].line);
+      throw new PriceFileError(
+        `${file}: row ${rows[i].line}: its time ${what} row ${rows[i - 1].line} (${new Date(rows[i].ms).toISOString()})`,
+        file,
+        rows[i].line,
+      );
     }
     diffs.set(d, (diffs.get(d) ?? 0) + 1);
   }
   const stepMs = [...diffs.entries()].sort((a, b) => b[1] - a[1])[0][0];
   const dtHours = stepMs / MS_PER_HOUR;
-  if (dtHours !== 1 && dtHours !== 0.25 && dtHours !== 0.5) throw new PriceFileError(`${file}: steps of ${stepMs / 60_000} minutes; expected 15, 30 or 60`, file);
+  if (dtHours !== 1 && dtHours !== 0.25 && dtHours !== 0.5)
+    throw new PriceFileError(`${file}: steps of ${stepMs / 60_000} minutes; expected 15, 30 or 60`, file);
   const n = Math.round((rows[rows.length - 1].ms - rows[0].ms) / stepMs) + 1;
   const timesUtcMs = new Float64Array(n);
   const lineOf = new Int32Array(n);
@@ -163,12 +203,21 @@ function regularise(file: string, names: string[], rows: Row[], warnings: ParseW
   for (let i = 0; i < rows.length; i++) {
     const k = (rows[i].ms - rows[0].ms) / stepMs;
     if (!Number.isInteger(k)) {
-      throw new PriceFileError(`${file}: row ${rows[i].line}: ${new Date(rows[i].ms).toISOString()} is off the ${stepMs / 60_000}-minute grid of the file (another step length)`, file, rows[i].line);
+      throw new PriceFileError(
+        `${file}: row ${rows[i].line}: ${new Date(rows[i].ms).toISOString()} is off the ${stepMs / 60_000}-minute grid of the file (another step length)`,
+        file,
+        rows[i].line,
+      );
     }
     if (i > 0) {
       const missing = k - (rows[i - 1].ms - rows[0].ms) / stepMs - 1;
       if (missing > 0 && gapCount++ < MAX_DETAILED_WARNINGS) {
-        warnings.push({ kind: 'gap', row: rows[i].line, message: `${file}: ${missing} step(s) missing between rows ${rows[i - 1].line} and ${rows[i].line}`, action: 'filled by repeating the previous value' });
+        warnings.push({
+          kind: 'gap',
+          row: rows[i].line,
+          message: `${file}: ${missing} step(s) missing between rows ${rows[i - 1].line} and ${rows[i].line}`,
+          action: 'filled by repeating the previous value',
+        });
       }
     }
     lineOf[k] = rows[i].line;
@@ -179,16 +228,33 @@ function regularise(file: string, names: string[], rows: Row[], warnings: ParseW
   for (let j = 0; j < names.length; j++) {
     const v = values[j];
     const firstKnown = v.findIndex((x) => !Number.isNaN(x));
-    if (firstKnown < 0) throw new PriceFileError(`${file}: column ${names[j]} has no values`, file, undefined, names[j]);
+    if (firstKnown < 0)
+      throw new PriceFileError(`${file}: column ${names[j]} has no values`, file, undefined, names[j]);
     for (let k = 0; k < n; k++) {
       if (!Number.isNaN(v[k])) continue;
       if (lineOf[k] > 0 && missingCount++ < MAX_DETAILED_WARNINGS) {
-        warnings.push({ kind: 'empty', row: lineOf[k], column: names[j], message: `${file}: row ${lineOf[k]}, column ${names[j]}: no value`, action: 'filled with the previous value' });
+        warnings.push({
+          kind: 'empty',
+          row: lineOf[k],
+          column: names[j],
+          message: `${file}: row ${lineOf[k]}, column ${names[j]}: no value`,
+          action: 'filled with the previous value',
+        });
       }
       v[k] = k > 0 ? v[k - 1] : v[firstKnown];
     }
   }
-  if (gapCount > MAX_DETAILED_WARNINGS) warnings.push({ kind: 'gap', message: `${file}: ${gapCount - MAX_DETAILED_WARNINGS} more gaps`, action: 'filled by repeating the previous value' });
-  if (missingCount > MAX_DETAILED_WARNINGS) warnings.push({ kind: 'empty', message: `${file}: ${missingCount - MAX_DETAILED_WARNINGS} more empty values`, action: 'filled with the previous value' });
+  if (gapCount > MAX_DETAILED_WARNINGS)
+    warnings.push({
+      kind: 'gap',
+      message: `${file}: ${gapCount - MAX_DETAILED_WARNINGS} more gaps`,
+      action: 'filled by repeating the previous value',
+    });
+  if (missingCount > MAX_DETAILED_WARNINGS)
+    warnings.push({
+      kind: 'empty',
+      message: `${file}: ${missingCount - MAX_DETAILED_WARNINGS} more empty values`,
+      action: 'filled with the previous value',
+    });
   return { source: file, names, timesUtcMs, dtHours, values, lines: lineOf, warnings };
 }

@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { MS_PER_HOUR } from '../units.ts';
 import { createRng } from '../rl/rng.ts';
-import { createForecaster, forecastCalendar, forecastMetrics, issueAll, issueInput, naiveD1, naiveD7, noisyTruthForecaster, ridgeForecaster, ForecastError, columnForecaster } from './index.ts';
+import {
+  createForecaster,
+  forecastCalendar,
+  forecastMetrics,
+  issueAll,
+  issueInput,
+  naiveD1,
+  naiveD7,
+  noisyTruthForecaster,
+  ridgeForecaster,
+  ForecastError,
+  columnForecaster,
+} from './index.ts';
 
 /** Hourly UTC steps of whole CET days from 2023-01-02 (a Monday), `days` long (no DST switch before late March). */
 function calendarOf(days: number, dtHours = 1, fromIso = '2023-01-01T23:00:00Z') {
   const n = Math.round((days * 24) / dtHours);
   const t0 = Date.parse(fromIso);
-  return forecastCalendar(Float64Array.from({ length: n }, (_, i) => t0 + i * dtHours * MS_PER_HOUR), dtHours);
+  return forecastCalendar(
+    Float64Array.from({ length: n }, (_, i) => t0 + i * dtHours * MS_PER_HOUR),
+    dtHours,
+  );
 }
 
 describe('naive forecasters', () => {
@@ -35,7 +50,10 @@ describe('naive forecasters', () => {
   it('forecast a 23-hour and a 25-hour day on their own steps', () => {
     const t0 = Date.parse('2023-03-18T23:00:00Z'); // Sunday 19 March 00:00 CET; the 26th is the spring day
     const n = 24 * 7 + 23 + 24;
-    const cal = forecastCalendar(Float64Array.from({ length: n }, (_, i) => t0 + i * MS_PER_HOUR), 1);
+    const cal = forecastCalendar(
+      Float64Array.from({ length: n }, (_, i) => t0 + i * MS_PER_HOUR),
+      1,
+    );
     const prices = Float64Array.from({ length: n }, (_, i) => i);
     const f = naiveD7().issue(issueInput(cal, prices, [], 7));
     expect(f.length).toBe(23 + 24);
@@ -46,7 +64,9 @@ describe('naive forecasters', () => {
   it('say how much history they need', () => {
     const cal = calendarOf(20);
     const prices = new Float64Array(480);
-    expect(() => naiveD7().issue(issueInput(cal, prices, [], 3))).toThrow(/naive-d7 needs 7 days of prices before the first forecast day; 2023-01-05 has 3/);
+    expect(() => naiveD7().issue(issueInput(cal, prices, [], 3))).toThrow(
+      /naive-d7 needs 7 days of prices before the first forecast day; 2023-01-05 has 3/,
+    );
     expect(() => ridgeForecaster().issue(issueInput(cal, prices, [], 19))).toThrow(ForecastError);
     expect(ridgeForecaster().minHistoryDays).toBe(63);
   });
@@ -71,7 +91,14 @@ describe('ridge and lear', () => {
     const r = createRng(9);
     const exo = Float64Array.from({ length: cal.timesUtcMs.length }, () => 10 + r.next() * 90);
     const prices = exo.slice();
-    const lear = issueAll(ridgeForecaster({ exogenous: true, minTrainDays: 40, lambda: 1e-9 }), cal, prices, [exo], 60, 80);
+    const lear = issueAll(
+      ridgeForecaster({ exogenous: true, minTrainDays: 40, lambda: 1e-9 }),
+      cal,
+      prices,
+      [exo],
+      60,
+      80,
+    );
     const ridge = issueAll(ridgeForecaster({ minTrainDays: 40, lambda: 1e-9 }), cal, prices, [exo], 60, 80);
     const mLear = forecastMetrics(lear, cal, prices, 60, 80);
     const mRidge = forecastMetrics(ridge, cal, prices, 60, 80);
@@ -81,7 +108,9 @@ describe('ridge and lear', () => {
 
   it('lear without exogenous series says what it needs', () => {
     const cal = calendarOf(80);
-    expect(() => ridgeForecaster({ exogenous: true }).issue(issueInput(cal, new Float64Array(1920), [], 70))).toThrow(/exogenous/);
+    expect(() => ridgeForecaster({ exogenous: true }).issue(issueInput(cal, new Float64Array(1920), [], 70))).toThrow(
+      /exogenous/,
+    );
   });
 
   it('slides its window by adding and removing days exactly as a fit rebuilt from scratch', () => {
@@ -89,12 +118,17 @@ describe('ridge and lear', () => {
     // fitted at a fresh start equals the one the run fitted at its epoch's start, and only the sums can differ.
     const cal = calendarOf(100);
     const r = createRng(2);
-    const month = Float64Array.from({ length: 28 * 24 }, (_, i) => 50 + 30 * Math.sin((i / 24) * 2 * Math.PI) + 10 * r.normal());
+    const month = Float64Array.from(
+      { length: 28 * 24 },
+      (_, i) => 50 + 30 * Math.sin((i / 24) * 2 * Math.PI) + 10 * r.normal(),
+    );
     const prices = Float64Array.from({ length: cal.timesUtcMs.length }, (_, i) => month[i % month.length]);
     const cfg = { windowDays: 28, minTrainDays: 28 };
     const run = issueAll(ridgeForecaster(cfg), cal, prices, [], 40, 66);
     for (const day of [41, 52, 65]) {
-      const alone = ridgeForecaster(cfg).issue(issueInput(cal, prices, [], day)).subarray(0, 24);
+      const alone = ridgeForecaster(cfg)
+        .issue(issueInput(cal, prices, [], day))
+        .subarray(0, 24);
       const inRun = run.subarray((day - 40) * 24, (day - 39) * 24);
       for (let i = 0; i < 24; i++) expect(inRun[i]).toBeCloseTo(alone[i], 6);
     }
@@ -119,8 +153,12 @@ describe('given forecasts', () => {
   it('column issues the file column for D and D+1 and names a column too short', () => {
     const cal = calendarOf(3);
     const col = Float64Array.from({ length: 72 }, (_, i) => -i);
-    expect(Array.from(columnForecaster(col).issue(issueInput(cal, new Float64Array(72), [], 1)))).toEqual(Array.from(col.subarray(24, 72)));
-    expect(() => columnForecaster(col.subarray(0, 50)).issue(issueInput(cal, new Float64Array(72), [], 1))).toThrow(/has 50 steps/);
+    expect(Array.from(columnForecaster(col).issue(issueInput(cal, new Float64Array(72), [], 1)))).toEqual(
+      Array.from(col.subarray(24, 72)),
+    );
+    expect(() => columnForecaster(col.subarray(0, 50)).issue(issueInput(cal, new Float64Array(72), [], 1))).toThrow(
+      /has 50 steps/,
+    );
   });
 
   it('createForecaster knows every model name and rejects others', () => {
@@ -145,6 +183,12 @@ describe('forecastMetrics', () => {
     let sm = 0;
     for (let i = 0; i < 192; i++) sm += 4 / (prices[168 + i] + forecast[i]);
     expect(m.smape).toBeCloseTo(sm / 192, 12);
-    expect(forecastMetrics(prices.subarray(0, 72), cal, prices, 0, 3)).toEqual({ steps: 72, maeEurPerMWh: 0, rmseEurPerMWh: 0, smape: 0, rmae: Number.NaN });
+    expect(forecastMetrics(prices.subarray(0, 72), cal, prices, 0, 3)).toEqual({
+      steps: 72,
+      maeEurPerMWh: 0,
+      rmseEurPerMWh: 0,
+      smape: 0,
+      rmae: Number.NaN,
+    });
   });
 });

@@ -15,7 +15,10 @@ export function columnForecaster(forecastEurPerMWh: Float64Array, name = 'column
     issue(input) {
       const start = input.calendar.days[input.day].start;
       const n = issueLength(input);
-      if (forecastEurPerMWh.length < start + n) throw new ForecastError(`forecast column ${name} has ${forecastEurPerMWh.length} steps; day ${input.calendar.days[input.day].date} needs ${start + n}`);
+      if (forecastEurPerMWh.length < start + n)
+        throw new ForecastError(
+          `forecast column ${name} has ${forecastEurPerMWh.length} steps; day ${input.calendar.days[input.day].date} needs ${start + n}`,
+        );
       return forecastEurPerMWh.slice(start, start + n);
     },
   };

@@ -7,14 +7,26 @@ import { type ForecastCalendar, type IssueInput, ForecastError } from './types.t
 /** The calendar of a series (times only). */
 export function forecastCalendar(timesUtcMs: Float64Array, dtHours: number): ForecastCalendar {
   const days = deliveryDays(timesUtcMs, dtHours);
-  return { timesUtcMs, dtHours, days, slots: days.map((d) => daySlots(timesUtcMs, d, dtHours)), perDay: Math.round(24 / dtHours) };
+  return {
+    timesUtcMs,
+    dtHours,
+    days,
+    slots: days.map((d) => daySlots(timesUtcMs, d, dtHours)),
+    perDay: Math.round(24 / dtHours),
+  };
 }
 
 /** Grid rows of the known days [fromDay, toDay) of `values` (a series known from step 0), row-major. */
-export function gridRows(calendar: ForecastCalendar, values: ArrayLike<number>, fromDay: number, toDay: number): Float64Array {
+export function gridRows(
+  calendar: ForecastCalendar,
+  values: ArrayLike<number>,
+  fromDay: number,
+  toDay: number,
+): Float64Array {
   const P = calendar.perDay;
   const out = new Float64Array(Math.max(0, toDay - fromDay) * P);
-  for (let k = fromDay; k < toDay; k++) toSlotGrid(values, calendar.slots[k], calendar.days[k].start, P, out, (k - fromDay) * P);
+  for (let k = fromDay; k < toDay; k++)
+    toSlotGrid(values, calendar.slots[k], calendar.days[k].start, P, out, (k - fromDay) * P);
   return out;
 }
 
@@ -26,11 +38,16 @@ export function issueLength(input: IssueInput): number {
 }
 
 /** Forecast for D and D+1 from two slot-grid rows (or one row used for both). */
-export function stepsFromGrid(input: IssueInput, rowD: ArrayLike<number>, rowD1: ArrayLike<number> = rowD): Float64Array {
+export function stepsFromGrid(
+  input: IssueInput,
+  rowD: ArrayLike<number>,
+  rowD1: ArrayLike<number> = rowD,
+): Float64Array {
   const { days, slots } = input.calendar;
   const out = new Float64Array(issueLength(input));
   fromSlotGrid(rowD, 0, slots[input.day], out, 0);
-  if (input.day + 1 < days.length) fromSlotGrid(rowD1, 0, slots[input.day + 1], out, days[input.day].end - days[input.day].start);
+  if (input.day + 1 < days.length)
+    fromSlotGrid(rowD1, 0, slots[input.day + 1], out, days[input.day].end - days[input.day].start);
   return out;
 }
 
@@ -38,6 +55,8 @@ export function stepsFromGrid(input: IssueInput, rowD: ArrayLike<number>, rowD1:
 export function requireHistory(name: string, input: IssueInput, need: number): void {
   if (input.day < need) {
     const d = input.calendar.days[input.day];
-    throw new ForecastError(`forecaster ${name} needs ${need} days of prices before the first forecast day; ${d.date} has ${input.day}`);
+    throw new ForecastError(
+      `forecaster ${name} needs ${need} days of prices before the first forecast day; ${d.date} has ${input.day}`,
+    );
   }
 }

@@ -3,7 +3,12 @@
 import type { Forecaster, ForecastCalendar, IssueInput } from './types.ts';
 
 /** The input of an issue at D's gate closure: copies of the prices before D and of the exogenous series up to D's end. */
-export function issueInput(calendar: ForecastCalendar, pricesEurPerMWh: ArrayLike<number>, exogenous: readonly ArrayLike<number>[], day: number): IssueInput {
+export function issueInput(
+  calendar: ForecastCalendar,
+  pricesEurPerMWh: ArrayLike<number>,
+  exogenous: readonly ArrayLike<number>[],
+  day: number,
+): IssueInput {
   const d = calendar.days[day];
   return {
     calendar,
@@ -18,7 +23,14 @@ function sliceOf(a: ArrayLike<number>, from: number, to: number): ArrayLike<numb
 }
 
 /** The forecast for D issued at D's gate closure, for every day in [fromDay, toDay), concatenated over their steps. */
-export function issueAll(f: Forecaster, calendar: ForecastCalendar, pricesEurPerMWh: ArrayLike<number>, exogenous: readonly ArrayLike<number>[], fromDay: number, toDay: number): Float64Array {
+export function issueAll(
+  f: Forecaster,
+  calendar: ForecastCalendar,
+  pricesEurPerMWh: ArrayLike<number>,
+  exogenous: readonly ArrayLike<number>[],
+  fromDay: number,
+  toDay: number,
+): Float64Array {
   const { days } = calendar;
   const out = new Float64Array(days[toDay - 1].end - days[fromDay].start);
   for (let k = fromDay; k < toDay; k++) {
@@ -27,4 +39,3 @@ export function issueAll(f: Forecaster, calendar: ForecastCalendar, pricesEurPer
   }
   return out;
 }
-

@@ -18,7 +18,13 @@ export interface ForecastMetrics {
 }
 
 /** Metrics of `forecast` against the actual prices of days [fromDay, toDay) (forecast[0] = the first day's first step). */
-export function forecastMetrics(forecast: ArrayLike<number>, calendar: ForecastCalendar, pricesEurPerMWh: ArrayLike<number>, fromDay: number, toDay: number): ForecastMetrics {
+export function forecastMetrics(
+  forecast: ArrayLike<number>,
+  calendar: ForecastCalendar,
+  pricesEurPerMWh: ArrayLike<number>,
+  fromDay: number,
+  toDay: number,
+): ForecastMetrics {
   const { days } = calendar;
   const base = days[fromDay].start;
   // The naive benchmark needs a week before the span; without it rMAE is NaN (not a number to report).
@@ -42,5 +48,11 @@ export function forecastMetrics(forecast: ArrayLike<number>, calendar: ForecastC
       if (d1 && d7) naiveAe += Math.abs((weekly ? d7 : d1)[i - base] - y);
     }
   }
-  return { steps: n, maeEurPerMWh: ae / n, rmseEurPerMWh: Math.sqrt(se / n), smape: sm / n, rmae: naiveAe > 0 ? ae / naiveAe : Number.NaN };
+  return {
+    steps: n,
+    maeEurPerMWh: ae / n,
+    rmseEurPerMWh: Math.sqrt(se / n),
+    smape: sm / n,
+    rmae: naiveAe > 0 ? ae / naiveAe : Number.NaN,
+  };
 }

@@ -29,7 +29,14 @@ export interface RidgeConfig {
   exogenous: boolean;
 }
 
-export const DEFAULT_RIDGE: Readonly<RidgeConfig> = Object.freeze({ windowDays: 364, minTrainDays: 56, recalibrateEveryDays: 1, refitTransformEveryDays: 28, lambda: 0.01, exogenous: false });
+export const DEFAULT_RIDGE: Readonly<RidgeConfig> = Object.freeze({
+  windowDays: 364,
+  minTrainDays: 56,
+  recalibrateEveryDays: 1,
+  refitTransformEveryDays: 28,
+  lambda: 0.01,
+  exogenous: false,
+});
 
 const LAGS = [1, 2, 3, 7];
 const MAX_LAG = 7;
@@ -57,7 +64,15 @@ function applyAsinh(t: Asinh, values: Float64Array): Float64Array {
 }
 
 /** Writes the inputs of slot h of grid row r (the target day; rows r−7 … r−1 are its past) into f. */
-function features(f: Float64Array, z: Float64Array, ex: Float64Array[], P: number, r: number, h: number, weekday: number): void {
+function features(
+  f: Float64Array,
+  z: Float64Array,
+  ex: Float64Array[],
+  P: number,
+  r: number,
+  h: number,
+  weekday: number,
+): void {
   let k = 0;
   for (let i = 0; i < LAGS.length; i++) f[k++] = z[(r - LAGS[i]) * P + h];
   const prev = (r - 1) * P;
@@ -106,7 +121,13 @@ interface Fit {
 }
 
 /** Transformed grid row of day t from a series known from step 0, cached per epoch (the transform is fixed within it). */
-function transformedRow(input: IssueInput, values: ArrayLike<number>, t: number, T: Asinh, cache: Map<number, Float64Array>): Float64Array {
+function transformedRow(
+  input: IssueInput,
+  values: ArrayLike<number>,
+  t: number,
+  T: Asinh,
+  cache: Map<number, Float64Array>,
+): Float64Array {
   let row = cache.get(t);
   if (!row) {
     row = applyAsinh(T, gridRows(input.calendar, values, t, t + 1));
@@ -119,20 +140,33 @@ function transformedRow(input: IssueInput, values: ArrayLike<number>, t: number,
  * Transformed price and exogenous grid rows of days [t − MAX_LAG, t] (row MAX_LAG = day t). Price rows only for
  * days before the issue's D (known); row t stays zero when t = D. Exogenous rows up to t (known up to D's end).
  */
-function block(input: IssueInput, exo: readonly Float64Array[], ep: Epoch, t: number): { z: Float64Array; ez: Float64Array[] } {
+function block(
+  input: IssueInput,
+  exo: readonly Float64Array[],
+  ep: Epoch,
+  t: number,
+): { z: Float64Array; ez: Float64Array[] } {
   const P = input.calendar.perDay;
   const z = new Float64Array((MAX_LAG + 1) * P);
   const ez = exo.map(() => new Float64Array((MAX_LAG + 1) * P));
   for (let r = 0; r <= MAX_LAG; r++) {
     const day = t - MAX_LAG + r;
     if (day < input.day) z.set(transformedRow(input, input.knownPricesEurPerMWh, day, ep.priceT, ep.priceRows), r * P);
-    for (let j = 0; j < exo.length; j++) ez[j].set(transformedRow(input, exo[j], day, ep.exoT[j], ep.exoRows[j]), r * P);
+    for (let j = 0; j < exo.length; j++)
+      ez[j].set(transformedRow(input, exo[j], day, ep.exoT[j], ep.exoRows[j]), r * P);
   }
   return { z, ez };
 }
 
 /** Adds (sign 1) or removes (−1) day t's samples, one per slot, to the epoch's sums. */
-function accumulate(input: IssueInput, exo: readonly Float64Array[], ep: Epoch, t: number, sign: number, f: Float64Array): void {
+function accumulate(
+  input: IssueInput,
+  exo: readonly Float64Array[],
+  ep: Epoch,
+  t: number,
+  sign: number,
+  f: Float64Array,
+): void {
   const P = input.calendar.perDay;
   const K = f.length - 2;
   const V = K + 2;
@@ -157,7 +191,16 @@ function newEpoch(cfg: RidgeConfig, input: IssueInput, exo: readonly Float64Arra
   const priceT = asinhFit(gridRows(calendar, input.knownPricesEurPerMWh, from, day));
   const exoT = exo.map((e) => asinhFit(gridRows(calendar, e, from, day)));
   const V = featureCount(exo.length) + 2;
-  return { startDay: day, priceT, exoT, sums: Array.from({ length: P }, () => new Float64Array(V * V)), fromDay: from, toDay: from, priceRows: new Map(), exoRows: exo.map(() => new Map()) };
+  return {
+    startDay: day,
+    priceT,
+    exoT,
+    sums: Array.from({ length: P }, () => new Float64Array(V * V)),
+    fromDay: from,
+    toDay: from,
+    priceRows: new Map(),
+    exoRows: exo.map(() => new Map()),
+  };
 }
 
 /** Ridge per slot from the raw sums: centred, standardised normal equations divided by n, plus λI. */
@@ -179,7 +222,8 @@ function fit(cfg: RidgeConfig, ep: Epoch, K: number): Fit {
     }
     for (let j = 0; j < K; j++) {
       rhs[j] = std[j] ? (m[j * V + K] / n - mean[j] * yMean) / std[j] : 0;
-      for (let k = j; k < K; k++) gram[j * K + k] = std[j] && std[k] ? (m[j * V + k] / n - mean[j] * mean[k]) / (std[j] * std[k]) : 0;
+      for (let k = j; k < K; k++)
+        gram[j * K + k] = std[j] && std[k] ? (m[j * V + k] / n - mean[j] * mean[k]) / (std[j] * std[k]) : 0;
     }
     out.mean.push(mean);
     out.std.push(std);
@@ -223,12 +267,18 @@ export function ridgeForecaster(config: Partial<RidgeConfig> = {}): Forecaster {
     issue(input) {
       requireHistory(name, input, need);
       const exo = cfg.exogenous ? input.exogenous : [];
-      if (cfg.exogenous && exo.length === 0) throw new ForecastError('forecaster lear needs exogenous day-ahead series (--exogenous FILE)');
+      if (cfg.exogenous && exo.length === 0)
+        throw new ForecastError('forecaster lear needs exogenous day-ahead series (--exogenous FILE)');
       const K = featureCount(exo.length);
       const from = Math.max(MAX_LAG, input.day - cfg.windowDays);
       // A fresh epoch (transform refitted, sums rebuilt) every refitTransformEveryDays, and whenever issues do not
       // come in day order: state built for a later day would hold more than this gate closure knew.
-      if (epoch === null || input.day < epoch.toDay || input.day - epoch.startDay >= cfg.refitTransformEveryDays || epoch.sums[0].length !== (K + 2) ** 2) {
+      if (
+        epoch === null ||
+        input.day < epoch.toDay ||
+        input.day - epoch.startDay >= cfg.refitTransformEveryDays ||
+        epoch.sums[0].length !== (K + 2) ** 2
+      ) {
         epoch = newEpoch(cfg, input, exo, from);
       }
       const f = new Float64Array(K + 2);

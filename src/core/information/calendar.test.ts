@@ -27,7 +27,9 @@ describe('deliveryDays', () => {
 
   it('gives 92 and 100 quarter-hours on the DST days of 15-minute data', () => {
     expect(deliveryDays(times('2026-03-28T23:00:00Z', 92, 0.25), 0.25).map((d) => d.end - d.start)).toEqual([92]);
-    expect(deliveryDays(times('2025-10-25T22:00:00Z', 100, 0.25), 0.25).map((d) => [d.date, d.end - d.start])).toEqual([['2025-10-26', 100]]);
+    expect(deliveryDays(times('2025-10-25T22:00:00Z', 100, 0.25), 0.25).map((d) => [d.date, d.end - d.start])).toEqual([
+      ['2025-10-26', 100],
+    ]);
   });
 
   it('puts gate closure at 12:00 Europe/Brussels on the day before (11:00Z in winter, 10:00Z in summer)', () => {
@@ -53,7 +55,13 @@ describe('slot grid', () => {
     const ss = daySlots(spring, sd, 1);
     expect(Array.from(ss.subarray(0, 4))).toEqual([0, 1, 3, 4]);
     const grid = new Float64Array(24);
-    toSlotGrid(Float64Array.from({ length: 23 }, (_, i) => i), ss, 0, 24, grid);
+    toSlotGrid(
+      Float64Array.from({ length: 23 }, (_, i) => i),
+      ss,
+      0,
+      24,
+      grid,
+    );
     expect(Array.from(grid.subarray(0, 4))).toEqual([0, 1, 1, 2]);
     const back = new Float64Array(23);
     fromSlotGrid(grid, 0, ss, back, 0);
@@ -63,7 +71,13 @@ describe('slot grid', () => {
     const [ad] = deliveryDays(autumn, 1);
     const as = daySlots(autumn, ad, 1);
     expect(Array.from(as.subarray(0, 5))).toEqual([0, 1, 2, 2, 3]);
-    toSlotGrid(Float64Array.from({ length: 25 }, (_, i) => i * 10), as, 0, 24, grid);
+    toSlotGrid(
+      Float64Array.from({ length: 25 }, (_, i) => i * 10),
+      as,
+      0,
+      24,
+      grid,
+    );
     expect(Array.from(grid.subarray(0, 4))).toEqual([0, 10, 25, 40]);
   });
 });

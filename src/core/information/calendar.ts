@@ -63,7 +63,8 @@ export function deliveryDays(timesUtcMs: ArrayLike<number>, dtHours: number): De
     const nextStartUtcMs = localTimeOfDayNumber(dayNo + 1, 0);
     const gateClosureUtcMs = localTimeOfDayNumber(dayNo - 1, GATE_CLOSURE_LOCAL_HOUR);
     const stepMs = dtHours * MS_PER_HOUR;
-    const complete = Math.abs(timesUtcMs[i] - startUtcMs) < 1 && Math.abs(timesUtcMs[j - 1] + stepMs - nextStartUtcMs) < 1;
+    const complete =
+      Math.abs(timesUtcMs[i] - startUtcMs) < 1 && Math.abs(timesUtcMs[j - 1] + stepMs - nextStartUtcMs) < 1;
     days.push({
       start: i,
       end: j,
@@ -86,7 +87,8 @@ export function deliveryDays(timesUtcMs: ArrayLike<number>, dtHours: number): De
 export function daySlots(timesUtcMs: ArrayLike<number>, day: DeliveryDay, dtHours: number): Int32Array {
   const out = new Int32Array(day.end - day.start);
   const perDay = Math.round(24 / dtHours);
-  for (let i = day.start; i < day.end; i++) out[i - day.start] = Math.min(perDay - 1, Math.floor(cetHourOfDay(timesUtcMs[i]) / dtHours + 1e-9));
+  for (let i = day.start; i < day.end; i++)
+    out[i - day.start] = Math.min(perDay - 1, Math.floor(cetHourOfDay(timesUtcMs[i]) / dtHours + 1e-9));
   return out;
 }
 
@@ -94,7 +96,14 @@ export function daySlots(timesUtcMs: ArrayLike<number>, day: DeliveryDay, dtHour
  * A day's values on the fixed slot grid: a missing slot (spring) takes the previous slot's value (the next one's at
  * midnight), a doubled slot (autumn) the mean of its steps.
  */
-export function toSlotGrid(values: ArrayLike<number>, slots: Int32Array, offset: number, perDay: number, out: Float64Array, outOffset = 0): void {
+export function toSlotGrid(
+  values: ArrayLike<number>,
+  slots: Int32Array,
+  offset: number,
+  perDay: number,
+  out: Float64Array,
+  outOffset = 0,
+): void {
   if (slots.length === perDay && slots[0] === 0 && slots[perDay - 1] === perDay - 1) {
     // An ordinary day: one step per slot, in order.
     for (let k = 0; k < perDay; k++) out[outOffset + k] = values[offset + k];
@@ -107,7 +116,11 @@ export function toSlotGrid(values: ArrayLike<number>, slots: Int32Array, offset:
     count[slots[k]]++;
   }
   let first = -1;
-  for (let s = 0; s < perDay; s++) if (count[s] > 0) { first = s; break; }
+  for (let s = 0; s < perDay; s++)
+    if (count[s] > 0) {
+      first = s;
+      break;
+    }
   let last = first >= 0 ? sum[first] / count[first] : Number.NaN;
   for (let s = 0; s < perDay; s++) {
     if (count[s] > 0) last = sum[s] / count[s];
@@ -116,6 +129,12 @@ export function toSlotGrid(values: ArrayLike<number>, slots: Int32Array, offset:
 }
 
 /** Slot values back onto a day's steps. */
-export function fromSlotGrid(grid: ArrayLike<number>, gridOffset: number, slots: Int32Array, out: Float64Array, outOffset: number): void {
+export function fromSlotGrid(
+  grid: ArrayLike<number>,
+  gridOffset: number,
+  slots: Int32Array,
+  out: Float64Array,
+  outOffset: number,
+): void {
   for (let k = 0; k < slots.length; k++) out[outOffset + k] = grid[gridOffset + slots[k]];
 }

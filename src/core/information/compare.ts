@@ -46,16 +46,38 @@ export function compareUnderInformation(input: CompareInput): InformationCompari
   const now = input.nowMs ?? (() => 0);
   const { series, spanFrom, spanTo, battery } = input;
   let t0 = now();
-  const oracleEur = solveOracle({ pricesEurPerMWh: series.pricesEurPerMWh.subarray(spanFrom, spanTo), dtHours: series.dtHours, battery }).profitEur;
+  const oracleEur = solveOracle({
+    pricesEurPerMWh: series.pricesEurPerMWh.subarray(spanFrom, spanTo),
+    dtHours: series.dtHours,
+    battery,
+  }).profitEur;
   const strategies: StrategyScore[] = [{ name: 'oracle', profitEur: oracleEur, shareOfOracle: 1, ms: now() - t0 }];
-  const setup: InformationSetup = { series, spanFrom, spanTo, mode: input.mode, forecaster: input.forecaster, exogenous: input.exogenous };
+  const setup: InformationSetup = {
+    series,
+    spanFrom,
+    spanTo,
+    mode: input.mode,
+    forecaster: input.forecaster,
+    exogenous: input.exogenous,
+  };
   t0 = now();
   const { points, forecastEurPerMWh } = decisionPoints(setup);
   const forecastMs = now() - t0;
   for (const s of input.strategies ?? baselineStrategies()) {
     t0 = now();
     const r = runStrategy(setup, points, s, battery);
-    strategies.push({ name: s.name, profitEur: r.profitEur, shareOfOracle: share(r.profitEur, oracleEur), ms: now() - t0 });
+    strategies.push({
+      name: s.name,
+      profitEur: r.profitEur,
+      shareOfOracle: share(r.profitEur, oracleEur),
+      ms: now() - t0,
+    });
   }
-  return { information: input.mode, forecast: input.mode === 'day-ahead' ? (input.forecaster?.name ?? null) : null, strategies, forecastEurPerMWh, forecastMs };
+  return {
+    information: input.mode,
+    forecast: input.mode === 'day-ahead' ? (input.forecaster?.name ?? null) : null,
+    strategies,
+    forecastEurPerMWh,
+    forecastMs,
+  };
 }

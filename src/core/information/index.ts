@@ -1,6 +1,25 @@
 export * from './view.ts';
 export * from './calendar.ts';
-export { decisionPoints, runStrategy, type DecisionPoint, type InformationSetup, type MarketSeries, type Strategy, type StrategyRun } from './run.ts';
-export { baselineStrategies, holdStrategy, planOnForecast, rollingHorizonStrategy, thresholdStrategy } from './strategies.ts';
+export {
+  decisionPoints,
+  runStrategy,
+  type DecisionPoint,
+  type InformationSetup,
+  type MarketSeries,
+  type Strategy,
+  type StrategyRun,
+} from './run.ts';
+export {
+  baselineStrategies,
+  holdStrategy,
+  planOnForecast,
+  rollingHorizonStrategy,
+  thresholdStrategy,
+} from './strategies.ts';
 export { testSpan } from './span.ts';
-export { compareUnderInformation, type CompareInput, type InformationComparison, type StrategyScore } from './compare.ts';
+export {
+  compareUnderInformation,
+  type CompareInput,
+  type InformationComparison,
+  type StrategyScore,
+} from './compare.ts';

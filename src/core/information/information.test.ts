@@ -4,7 +4,16 @@ import { resolveBattery } from '../battery/index.ts';
 import { solveOracle } from '../oracle/oracle.ts';
 import { createRng } from '../rl/rng.ts';
 import { columnForecaster, naiveD1, naiveD7, ridgeForecaster, type Forecaster } from '../forecast/index.ts';
-import { baselineStrategies, decisionPoints, deliveryDays, runStrategy, testSpan, type InformationSetup, type MarketSeries, type Strategy } from './index.ts';
+import {
+  baselineStrategies,
+  decisionPoints,
+  deliveryDays,
+  runStrategy,
+  testSpan,
+  type InformationSetup,
+  type MarketSeries,
+  type Strategy,
+} from './index.ts';
 import { planOnForecast } from './strategies.ts';
 
 /** Seeded prices with a daily shape, noise and some negative hours, over `days` CET days from `fromIso`. */
@@ -58,13 +67,24 @@ describe('day-ahead information: no leak', () => {
       const spanFrom = dayList[dayD - 2].start;
       for (const strategy of baselineStrategies()) {
         for (let k = 0; k < forecasters(series, exo).length; k++) {
-          const mk = (s: MarketSeries): InformationSetup => ({ series: s, spanFrom, spanTo: s.pricesEurPerMWh.length, mode: 'day-ahead', forecaster: forecasters(s, exo)[k], exogenous: [exo] });
+          const mk = (s: MarketSeries): InformationSetup => ({
+            series: s,
+            spanFrom,
+            spanTo: s.pricesEurPerMWh.length,
+            mode: 'day-ahead',
+            forecaster: forecasters(s, exo)[k],
+            exogenous: [exo],
+          });
           const a = committed(mk(series), strategy);
           const b = committed(mk(changed), strategy);
           const upTo = D.end - spanFrom;
           const tag = `${strategy.name} with ${forecasters(series, exo)[k].name}`;
-          expect(Array.from(b.run.requestedChargeKWh.subarray(0, upTo)), tag).toEqual(Array.from(a.run.requestedChargeKWh.subarray(0, upTo)));
-          expect(Array.from(b.run.requestedDischargeKWh.subarray(0, upTo)), tag).toEqual(Array.from(a.run.requestedDischargeKWh.subarray(0, upTo)));
+          expect(Array.from(b.run.requestedChargeKWh.subarray(0, upTo)), tag).toEqual(
+            Array.from(a.run.requestedChargeKWh.subarray(0, upTo)),
+          );
+          expect(Array.from(b.run.requestedDischargeKWh.subarray(0, upTo)), tag).toEqual(
+            Array.from(a.run.requestedDischargeKWh.subarray(0, upTo)),
+          );
           expect(Array.from(b.forecast!.subarray(0, upTo)), tag).toEqual(Array.from(a.forecast!.subarray(0, upTo)));
         }
       }
@@ -78,7 +98,12 @@ describe('day-ahead information: no leak', () => {
     const changed = { ...series, pricesEurPerMWh: series.pricesEurPerMWh.slice() };
     for (let i = D.start; i < D.end; i++) changed.pricesEurPerMWh[i] = i % 2 ? 400 : -200;
     const spanFrom = days[5].start;
-    const mk = (s: MarketSeries): InformationSetup => ({ series: s, spanFrom, spanTo: s.pricesEurPerMWh.length, mode: 'known-24h' });
+    const mk = (s: MarketSeries): InformationSetup => ({
+      series: s,
+      spanFrom,
+      spanTo: s.pricesEurPerMWh.length,
+      mode: 'known-24h',
+    });
     const a = committed(mk(series), planOnForecast).run.requestedChargeKWh.subarray(0, D.start - spanFrom);
     const b = committed(mk(changed), planOnForecast).run.requestedChargeKWh.subarray(0, D.start - spanFrom);
     expect(Array.from(b)).not.toEqual(Array.from(a));
@@ -98,7 +123,8 @@ describe('information modes', () => {
     const dayAhead: InformationSetup = { ...perfect, mode: 'day-ahead', forecaster: naiveD1() };
     for (const setup of [known, dayAhead]) {
       const { points } = decisionPoints(setup);
-      for (const s of baselineStrategies()) expect(runStrategy(setup, points, s, battery).profitEur).toBeLessThanOrEqual(oracle + 1e-9);
+      for (const s of baselineStrategies())
+        expect(runStrategy(setup, points, s, battery).profitEur).toBeLessThanOrEqual(oracle + 1e-9);
     }
     const k = runStrategy(known, decisionPoints(known).points, planOnForecast, battery).profitEur;
     expect(k).toBeGreaterThan(0.9 * oracle);
@@ -111,13 +137,24 @@ describe('information modes', () => {
     expect(known.length).toBe(216);
     expect(known[0].planPricesEurPerMWh.length).toBe(24);
     expect(known[215].planPricesEurPerMWh.length).toBe(1);
-    const da = decisionPoints({ series, spanFrom: span.from, spanTo: span.to, mode: 'day-ahead', forecaster: naiveD1() }).points;
-    expect(da.map((p) => [p.to - p.from, p.planPricesEurPerMWh.length])).toEqual([...Array(8).fill([24, 48]), [24, 24]]);
+    const da = decisionPoints({
+      series,
+      spanFrom: span.from,
+      spanTo: span.to,
+      mode: 'day-ahead',
+      forecaster: naiveD1(),
+    }).points;
+    expect(da.map((p) => [p.to - p.from, p.planPricesEurPerMWh.length])).toEqual([
+      ...Array(8).fill([24, 48]),
+      [24, 24],
+    ]);
     expect(da[0].knownSteps).toBe(24);
-    expect(() => decisionPoints({ series, spanFrom: 5, spanTo: 240, mode: 'day-ahead', forecaster: naiveD1() })).toThrow(/delivery day/);
+    expect(() =>
+      decisionPoints({ series, spanFrom: 5, spanTo: 240, mode: 'day-ahead', forecaster: naiveD1() }),
+    ).toThrow(/delivery day/);
   });
 
-  it('hold earns nothing and threshold charges only in its window\'s cheap quarter', () => {
+  it("hold earns nothing and threshold charges only in its window's cheap quarter", () => {
     const series = market(6, 1, 2);
     const setup: InformationSetup = { series, spanFrom: 24, spanTo: 144, mode: 'day-ahead', forecaster: naiveD1() };
     const { points } = decisionPoints(setup);

@@ -43,20 +43,31 @@ export interface InformationSetup {
 }
 
 /** The mode's decision points over the span; day-ahead issues the forecaster once per delivery day, in order. */
-export function decisionPoints(setup: InformationSetup): { points: DecisionPoint[]; forecastEurPerMWh: Float64Array | null } {
+export function decisionPoints(setup: InformationSetup): {
+  points: DecisionPoint[];
+  forecastEurPerMWh: Float64Array | null;
+} {
   const { series, spanFrom, spanTo, mode } = setup;
   const T = spanTo - spanFrom;
   const prices = series.pricesEurPerMWh;
   if (T <= 0) return { points: [], forecastEurPerMWh: null };
   if (mode === 'perfect') {
-    return { points: [{ from: 0, to: T, planPricesEurPerMWh: prices.slice(spanFrom, spanTo), knownSteps: prices.length }], forecastEurPerMWh: null };
+    return {
+      points: [{ from: 0, to: T, planPricesEurPerMWh: prices.slice(spanFrom, spanTo), knownSteps: prices.length }],
+      forecastEurPerMWh: null,
+    };
   }
   if (mode === 'known-24h') {
     const H = Math.max(1, Math.round((setup.knownHours ?? 24) / series.dtHours));
     const points: DecisionPoint[] = [];
     for (let t = 0; t < T; t++) {
       const end = Math.min(T, t + H);
-      points.push({ from: t, to: t + 1, planPricesEurPerMWh: prices.slice(spanFrom + t, spanFrom + end), knownSteps: spanFrom + end });
+      points.push({
+        from: t,
+        to: t + 1,
+        planPricesEurPerMWh: prices.slice(spanFrom + t, spanFrom + end),
+        knownSteps: spanFrom + end,
+      });
     }
     return { points, forecastEurPerMWh: null };
   }
@@ -64,7 +75,8 @@ export function decisionPoints(setup: InformationSetup): { points: DecisionPoint
   if (!f) throw new Error('day-ahead information needs a forecaster');
   const calendar = forecastCalendar(series.timesUtcMs, series.dtHours);
   const first = calendar.days.findIndex((d) => d.start === spanFrom);
-  if (first < 0) throw new Error(`day-ahead span must start at a delivery day's first step (step ${spanFrom} does not)`);
+  if (first < 0)
+    throw new Error(`day-ahead span must start at a delivery day's first step (step ${spanFrom} does not)`);
   const forecast = new Float64Array(T);
   const points: DecisionPoint[] = [];
   for (let k = first; k < calendar.days.length && calendar.days[k].start < spanTo; k++) {
@@ -74,7 +86,14 @@ export function decisionPoints(setup: InformationSetup): { points: DecisionPoint
     const planLen = Math.min(issued.length, spanTo - day.start);
     const to = Math.min(day.end, spanTo) - spanFrom;
     forecast.set(issued.subarray(0, to - (day.start - spanFrom)), day.start - spanFrom);
-    points.push({ from: day.start - spanFrom, to, planPricesEurPerMWh: issued.slice(0, planLen), knownSteps: day.start, deliveryDate: day.date, gateClosureUtcMs: day.gateClosureUtcMs });
+    points.push({
+      from: day.start - spanFrom,
+      to,
+      planPricesEurPerMWh: issued.slice(0, planLen),
+      knownSteps: day.start,
+      deliveryDate: day.date,
+      gateClosureUtcMs: day.gateClosureUtcMs,
+    });
   }
   return { points, forecastEurPerMWh: forecast };
 }
@@ -94,7 +113,12 @@ export interface StrategyRun extends SimSummary {
 }
 
 /** Runs `strategy` over the precomputed decision points and settles at the actual prices of the span. */
-export function runStrategy(setup: InformationSetup, points: readonly DecisionPoint[], strategy: Strategy, battery: BatteryParams): StrategyRun {
+export function runStrategy(
+  setup: InformationSetup,
+  points: readonly DecisionPoint[],
+  strategy: Strategy,
+  battery: BatteryParams,
+): StrategyRun {
   const { series, spanFrom, spanTo, mode } = setup;
   const T = spanTo - spanFrom;
   const dt = series.dtHours;
@@ -125,7 +149,10 @@ export function runStrategy(setup: InformationSetup, points: readonly DecisionPo
     };
     const d = decide(view);
     const n = p.to - p.from;
-    if (d.chargeKWh.length < n || d.dischargeKWh.length < n) throw new Error(`strategy ${strategy.name} decided ${Math.min(d.chargeKWh.length, d.dischargeKWh.length)} of ${n} steps`);
+    if (d.chargeKWh.length < n || d.dischargeKWh.length < n)
+      throw new Error(
+        `strategy ${strategy.name} decided ${Math.min(d.chargeKWh.length, d.dischargeKWh.length)} of ${n} steps`,
+      );
     for (let i = 0; i < n; i++) {
       wantC[p.from + i] = d.chargeKWh[i];
       wantD[p.from + i] = d.dischargeKWh[i];
@@ -133,7 +160,16 @@ export function runStrategy(setup: InformationSetup, points: readonly DecisionPo
       soc = stepBattery(battery, soc, d.chargeKWh[i], d.dischargeKWh[i], 0, dt).socAfterKWh;
     }
   }
-  const sim = simulate(battery, series.pricesEurPerMWh.subarray(spanFrom, spanTo), dt, { chargeKWh: wantC, dischargeKWh: wantD });
+  const sim = simulate(battery, series.pricesEurPerMWh.subarray(spanFrom, spanTo), dt, {
+    chargeKWh: wantC,
+    dischargeKWh: wantD,
+  });
   const { socBeforeKWh, socAfterKWh, chargedKWh, dischargedKWh, cashEur, ...summary } = sim;
-  return { ...summary, requestedChargeKWh: wantC, requestedDischargeKWh: wantD, trace: { socBeforeKWh, socAfterKWh, chargedKWh, dischargedKWh, cashEur }, decisions: points.length };
+  return {
+    ...summary,
+    requestedChargeKWh: wantC,
+    requestedDischargeKWh: wantD,
+    trace: { socBeforeKWh, socAfterKWh, chargedKWh, dischargedKWh, cashEur },
+    decisions: points.length,
+  };
 }

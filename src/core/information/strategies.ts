@@ -17,7 +17,11 @@ function empty(n: number): Decision {
 export const planOnForecast: Strategy = {
   name: 'plan-on-forecast',
   start: (battery, dtHours) => (view) => {
-    const b: BatteryParams = { ...battery, initialSocKWh: view.socKWh, terminalSocKWh: view.reachesSpanEnd ? battery.terminalSocKWh : null };
+    const b: BatteryParams = {
+      ...battery,
+      initialSocKWh: view.socKWh,
+      terminalSocKWh: view.reachesSpanEnd ? battery.terminalSocKWh : null,
+    };
     const { schedule } = solveOracle({ pricesEurPerMWh: view.planPricesEurPerMWh, dtHours, battery: b });
     const n = view.to - view.from;
     return { chargeKWh: schedule.chargeKWh.slice(0, n), dischargeKWh: schedule.dischargeKWh.slice(0, n) };
@@ -85,7 +89,10 @@ export function thresholdStrategy(q = 0.25): Strategy {
 }
 
 /** Never trades. */
-export const holdStrategy: Strategy = { name: 'hold', start: () => (view: InformationView) => empty(view.to - view.from) };
+export const holdStrategy: Strategy = {
+  name: 'hold',
+  start: () => (view: InformationView) => empty(view.to - view.from),
+};
 
 /** The baselines in the order `bess compare` lists them. */
 export function baselineStrategies(): Strategy[] {

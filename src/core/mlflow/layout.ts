@@ -103,7 +103,12 @@ export const RUN_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** mlflow/utils/validation.py: names of params, metrics and tags (letters, digits, _ - . space /; no `..`, not absolute). */
 export function isValidKey(key: string): boolean {
-  return key.length > 0 && key.length <= 250 && /^[\w\-. /]+$/.test(key) && !key.split('/').some((p) => p === '' || p === '.' || p === '..');
+  return (
+    key.length > 0 &&
+    key.length <= 250 &&
+    /^[\w\-. /]+$/.test(key) &&
+    !key.split('/').some((p) => p === '' || p === '.' || p === '..')
+  );
 }
 
 /** Model names may not contain a path separator or `%` (model_registry/file_store.py). */
@@ -222,8 +227,12 @@ function keyed(prefix: string, kind: string, values: Record<string, string>): Fi
 
 /** `<id>/meta.yaml` and `<id>/tags/<key>`. */
 export function experimentFiles(e: MlflowExperiment): FileEntry[] {
-  if (!/^[0-9A-Za-z][\w-]{0,63}$/.test(e.experimentId)) throw new Error(`experiment id ${JSON.stringify(e.experimentId)} is not valid`);
-  return [{ path: `${e.experimentId}/meta.yaml`, bytes: utf8.encode(dumpYaml(experimentMeta(e))) }, ...keyed(`${e.experimentId}/tags`, 'experiment tag', e.tags)];
+  if (!/^[0-9A-Za-z][\w-]{0,63}$/.test(e.experimentId))
+    throw new Error(`experiment id ${JSON.stringify(e.experimentId)} is not valid`);
+  return [
+    { path: `${e.experimentId}/meta.yaml`, bytes: utf8.encode(dumpYaml(experimentMeta(e))) },
+    ...keyed(`${e.experimentId}/tags`, 'experiment tag', e.tags),
+  ];
 }
 
 /** Everything of one run under `<experiment_id>/<run_id>/`. */
@@ -250,7 +259,8 @@ export function registeredModelFiles(m: MlflowRegisteredModel): FileEntry[] {
   const dir = `models/${m.name}`;
   const out: FileEntry[] = [{ path: `${dir}/meta.yaml`, bytes: utf8.encode(dumpYaml(registeredModelMeta(m))) }];
   out.push(...keyed(`${dir}/tags`, 'model tag', m.tags));
-  for (const [alias, v] of Object.entries(m.aliases)) out.push({ path: `${dir}/aliases/${alias}`, bytes: utf8.encode(String(v)) });
+  for (const [alias, v] of Object.entries(m.aliases))
+    out.push({ path: `${dir}/aliases/${alias}`, bytes: utf8.encode(String(v)) });
   for (const v of m.versions) {
     out.push({ path: `${dir}/version-${v.version}/meta.yaml`, bytes: utf8.encode(dumpYaml(modelVersionMeta(v))) });
     out.push(...keyed(`${dir}/version-${v.version}/tags`, 'model version tag', v.tags));
@@ -260,7 +270,11 @@ export function registeredModelFiles(m: MlflowRegisteredModel): FileEntry[] {
 
 /** All files of a store. */
 export function storeFiles(s: MlflowStore): FileEntry[] {
-  return [...s.experiments.flatMap(experimentFiles), ...s.runs.flatMap(runFiles), ...s.models.flatMap(registeredModelFiles)];
+  return [
+    ...s.experiments.flatMap(experimentFiles),
+    ...s.runs.flatMap(runFiles),
+    ...s.models.flatMap(registeredModelFiles),
+  ];
 }
 
 /** FNV-1a 64-bit of a string, as 16 hex digits (used to derive stable ids). */

@@ -8,14 +8,25 @@
 
 import { parseDocument } from 'yaml';
 import {
-  MODEL_STAGES, RUN_STATUS, type FileEntry, type LifecycleStage, type MlflowExperiment, type MlflowMetricPoint, type MlflowModelVersion,
-  type MlflowStore, type ModelStage, type RunStatusName,
+  MODEL_STAGES,
+  RUN_STATUS,
+  type FileEntry,
+  type LifecycleStage,
+  type MlflowExperiment,
+  type MlflowMetricPoint,
+  type MlflowModelVersion,
+  type MlflowStore,
+  type ModelStage,
+  type RunStatusName,
 } from './layout.ts';
 import { utf8 } from './text.ts';
 
 /** A damaged or foreign store; `entry` is the first path found wrong. */
 export class MlflowStoreError extends Error {
-  constructor(readonly entry: string, what: string) {
+  constructor(
+    readonly entry: string,
+    what: string,
+  ) {
     super(`${entry}: ${what}`);
   }
 }
@@ -43,7 +54,9 @@ const EXPERIMENT_FOLDERS_SKIPPED: Record<string, string> = {
  * itself an experiment, registry or trash folder, it is removed. Directory entries (ending in `/`) are dropped.
  */
 export function stripStoreRoot(entries: FileEntry[]): { entries: FileEntry[]; root: string } {
-  let files = entries.filter((e) => !e.path.endsWith('/')).map((e) => ({ path: e.path.replace(/^\.?\/+/, ''), bytes: e.bytes }));
+  let files = entries
+    .filter((e) => !e.path.endsWith('/'))
+    .map((e) => ({ path: e.path.replace(/^\.?\/+/, ''), bytes: e.bytes }));
   let root = '';
   for (;;) {
     const firsts = new Set(files.map((e) => e.path.split('/')[0]));
@@ -74,7 +87,12 @@ function yamlMap(e: FileEntry): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-function str(e: FileEntry, m: Record<string, unknown>, key: string, opt: { optional?: boolean; nullable?: boolean } = {}): string | null {
+function str(
+  e: FileEntry,
+  m: Record<string, unknown>,
+  key: string,
+  opt: { optional?: boolean; nullable?: boolean } = {},
+): string | null {
   const v = m[key];
   if (v === undefined && opt.optional) return null;
   if (v === null && (opt.nullable || opt.optional)) return null;
@@ -114,11 +132,13 @@ function metricPoints(e: FileEntry): MlflowMetricPoint[] {
     if (!line) return;
     const parts = line.split(' ');
     const bad = (what: string) => new MlflowStoreError(`${e.path}`, `line ${i + 1} ${JSON.stringify(line)}: ${what}`);
-    if (parts.length !== 2 && parts.length !== 3) throw bad(`expected "<timestamp_ms> <value> <step>", found ${parts.length} fields`);
+    if (parts.length !== 2 && parts.length !== 3)
+      throw bad(`expected "<timestamp_ms> <value> <step>", found ${parts.length} fields`);
     const ts = Number(parts[0]);
     const step = parts.length === 3 ? Number(parts[2]) : 0;
     if (!/^-?\d+$/.test(parts[0]) || !Number.isSafeInteger(ts)) throw bad('timestamp is not an integer');
-    if (parts.length === 3 && (!/^-?\d+$/.test(parts[2]) || !Number.isSafeInteger(step))) throw bad('step is not an integer');
+    if (parts.length === 3 && (!/^-?\d+$/.test(parts[2]) || !Number.isSafeInteger(step)))
+      throw bad('step is not an integer');
     out.push({ timestampMs: ts, value: pyFloat(parts[1], bad), step });
   });
   if (!out.length) throw new MlflowStoreError(e.path, 'metric file has no data');
@@ -153,10 +173,15 @@ interface ModelDraft {
 
 /** Reads a store from its files (paths relative to the store root; see stripStoreRoot). */
 export function readStore(input: FileEntry[]): ReadResult {
-  const entries = [...input].filter((e) => !e.path.endsWith('/')).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries = [...input]
+    .filter((e) => !e.path.endsWith('/'))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const skipped: Skipped[] = [];
   const skip = (path: string, reason: string) => skipped.push({ path, reason });
-  const experiments = new Map<string, { metaEntry?: FileEntry; tags: Record<string, string>; runs: Map<string, RunDraft>; firstPath: string }>();
+  const experiments = new Map<
+    string,
+    { metaEntry?: FileEntry; tags: Record<string, string>; runs: Map<string, RunDraft>; firstPath: string }
+  >();
   const models = new Map<string, ModelDraft>();
   const skippedPrefixes = new Set<string>();
   const skipOnce = (prefix: string, reason: string) => {
@@ -169,7 +194,8 @@ export function readStore(input: FileEntry[]): ReadResult {
   // 1. Sort every file into its experiment, run or registered model.
   for (const e of entries) {
     const parts = e.path.split('/');
-    if (parts.some((p) => p === '..' || p === '')) throw new MlflowStoreError(e.path, 'path is not a plain relative path');
+    if (parts.some((p) => p === '..' || p === ''))
+      throw new MlflowStoreError(e.path, 'path is not a plain relative path');
     const [top, ...rest] = parts;
     if (rest.length === 0) {
       skip(e.path, 'a file at the store root is not part of the layout');
@@ -274,12 +300,15 @@ export function readStore(input: FileEntry[]): ReadResult {
       const re = r.metaEntry;
       const rm = yamlMap(re);
       const runId = str(re, rm, 'run_id', { optional: true }) ?? str(re, rm, 'run_uuid');
-      if (runId !== runDir) throw new MlflowStoreError(re.path, `run_id '${runId}' does not match its folder '${runDir}'`);
+      if (runId !== runDir)
+        throw new MlflowStoreError(re.path, `run_id '${runId}' does not match its folder '${runDir}'`);
       const runExp = experimentId(re, rm);
-      if (runExp !== dir) throw new MlflowStoreError(re.path, `experiment_id '${runExp}' does not match the experiment folder '${dir}'`);
+      if (runExp !== dir)
+        throw new MlflowStoreError(re.path, `experiment_id '${runExp}' does not match the experiment folder '${dir}'`);
       const code = rm.status ?? RUN_STATUS.RUNNING;
       const status = typeof code === 'number' ? STATUS_BY_CODE.get(code) : undefined;
-      if (!status) throw new MlflowStoreError(re.path, `status must be a RunStatus code 1-5, found ${JSON.stringify(code)}`);
+      if (!status)
+        throw new MlflowStoreError(re.path, `status must be a RunStatus code 1-5, found ${JSON.stringify(code)}`);
       const userId = str(re, rm, 'user_id', { optional: true }) ?? '';
       store.runs.push({
         runId: runId!,
@@ -301,32 +330,41 @@ export function readStore(input: FileEntry[]): ReadResult {
 
   // 3. The registry.
   for (const [dir, md] of models) {
-    if (!md.metaEntry) throw new MlflowStoreError(md.firstPath, `registered model folder without models/${dir}/meta.yaml`);
+    if (!md.metaEntry)
+      throw new MlflowStoreError(md.firstPath, `registered model folder without models/${dir}/meta.yaml`);
     const me = md.metaEntry;
     const m = yamlMap(me);
     const name = str(me, m, 'name')!;
     if (name !== dir) throw new MlflowStoreError(me.path, `name '${name}' does not match its folder '${dir}'`);
     const versions: MlflowModelVersion[] = [];
     for (const [vdir, vd] of md.versions) {
-      if (!vd.metaEntry) throw new MlflowStoreError(vd.firstPath, `model version folder without models/${dir}/${vdir}/meta.yaml`);
+      if (!vd.metaEntry)
+        throw new MlflowStoreError(vd.firstPath, `model version folder without models/${dir}/${vdir}/meta.yaml`);
       const ve = vd.metaEntry;
       const v = yamlMap(ve);
       const num = typeof v.version === 'string' && /^\d+$/.test(v.version) ? Number(v.version) : int(ve, v, 'version')!;
-      if (`version-${num}` !== vdir) throw new MlflowStoreError(ve.path, `version ${num} does not match its folder '${vdir}'`);
+      if (`version-${num}` !== vdir)
+        throw new MlflowStoreError(ve.path, `version ${num} does not match its folder '${vdir}'`);
       const stage = str(ve, v, 'current_stage', { optional: true }) ?? 'None';
       if (stage === 'Deleted_Internal') {
         skip(`models/${dir}/${vdir}/`, 'deleted model version');
         continue;
       }
       const canonical = MODEL_STAGES.find((s) => s.toLowerCase() === stage.toLowerCase());
-      if (!canonical) throw new MlflowStoreError(ve.path, `current_stage must be one of ${MODEL_STAGES.join(', ')}, found '${stage}'`);
+      if (!canonical)
+        throw new MlflowStoreError(
+          ve.path,
+          `current_stage must be one of ${MODEL_STAGES.join(', ')}, found '${stage}'`,
+        );
       const status = str(ve, v, 'status', { optional: true }) ?? 'READY';
-      if (status !== 'READY' && status !== 'PENDING_REGISTRATION' && status !== 'FAILED_REGISTRATION') throw new MlflowStoreError(ve.path, `status '${status}' is not a model version status`);
+      if (status !== 'READY' && status !== 'PENDING_REGISTRATION' && status !== 'FAILED_REGISTRATION')
+        throw new MlflowStoreError(ve.path, `status '${status}' is not a model version status`);
       versions.push({
         name,
         version: num,
         creationTimestampMs: int(ve, v, 'creation_timestamp')!,
-        lastUpdatedTimestampMs: int(ve, v, 'last_updated_timestamp', { optional: true }) ?? int(ve, v, 'creation_timestamp')!,
+        lastUpdatedTimestampMs:
+          int(ve, v, 'last_updated_timestamp', { optional: true }) ?? int(ve, v, 'creation_timestamp')!,
         currentStage: canonical as ModelStage,
         source: str(ve, v, 'storage_location', { optional: true }) ?? str(ve, v, 'source')!,
         runId: str(ve, v, 'run_id', { optional: true }),
@@ -341,13 +379,15 @@ export function readStore(input: FileEntry[]): ReadResult {
     const aliases: Record<string, number> = {};
     for (const [alias, e] of Object.entries(md.aliases)) {
       const t = text(e).trim();
-      if (!/^\d+$/.test(t)) throw new MlflowStoreError(e.path, `an alias holds a version number, found ${JSON.stringify(t)}`);
+      if (!/^\d+$/.test(t))
+        throw new MlflowStoreError(e.path, `an alias holds a version number, found ${JSON.stringify(t)}`);
       aliases[alias] = Number(t);
     }
     store.models.push({
       name,
       creationTimestampMs: int(me, m, 'creation_timestamp')!,
-      lastUpdatedTimestampMs: int(me, m, 'last_updated_timestamp', { optional: true }) ?? int(me, m, 'creation_timestamp')!,
+      lastUpdatedTimestampMs:
+        int(me, m, 'last_updated_timestamp', { optional: true }) ?? int(me, m, 'creation_timestamp')!,
       description: str(me, m, 'description', { optional: true }),
       tags: md.tags,
       aliases,
@@ -363,7 +403,10 @@ export function resolveModelUri(store: MlflowStore, uri: string): MlflowModelVer
   if (!m) throw new Error(`${uri}: expected models:/NAME/STAGE, models:/NAME/VERSION or models:/NAME@ALIAS`);
   const [, name, which, alias] = m;
   const model = store.models.find((x) => x.name === name);
-  if (!model) throw new Error(`${uri}: no registered model named '${name}'${store.models.length ? ` (registered: ${store.models.map((x) => x.name).join(', ')})` : ''}`);
+  if (!model)
+    throw new Error(
+      `${uri}: no registered model named '${name}'${store.models.length ? ` (registered: ${store.models.map((x) => x.name).join(', ')})` : ''}`,
+    );
   let version: MlflowModelVersion | undefined;
   if (alias !== undefined) {
     const n = model.aliases[alias];
@@ -375,7 +418,8 @@ export function resolveModelUri(store: MlflowStore, uri: string): MlflowModelVer
     version = model.versions.at(-1);
   } else {
     const stage = MODEL_STAGES.find((s) => s.toLowerCase() === which.toLowerCase());
-    if (!stage) throw new Error(`${uri}: '${which}' is not a stage (${MODEL_STAGES.join(', ')}), a version number or 'latest'`);
+    if (!stage)
+      throw new Error(`${uri}: '${which}' is not a stage (${MODEL_STAGES.join(', ')}), a version number or 'latest'`);
     // get_latest_versions: the highest version in that stage.
     version = model.versions.filter((v) => v.currentStage === stage).at(-1);
   }

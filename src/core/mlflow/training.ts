@@ -69,9 +69,17 @@ export function flattenParams(params: Record<string, unknown>, prefix = ''): Rec
   for (const [k, v] of Object.entries(params)) {
     const key = prefix + k.replace(/[^\w\-. /]/g, '_');
     if (v === undefined) continue;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)) Object.assign(out, flattenParams(v as Record<string, unknown>, key + '.'));
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v))
+      Object.assign(out, flattenParams(v as Record<string, unknown>, key + '.'));
     else {
-      const s = v === null ? 'None' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(Array.isArray(v) ? v : Array.from(v as ArrayLike<number>));
+      const s =
+        v === null
+          ? 'None'
+          : typeof v === 'string'
+            ? v
+            : typeof v === 'number' || typeof v === 'boolean'
+              ? String(v)
+              : JSON.stringify(Array.isArray(v) ? v : Array.from(v as ArrayLike<number>));
       out[key] = s.length > MAX_PARAM_LENGTH ? s.slice(0, MAX_PARAM_LENGTH) : s;
     }
   }
@@ -79,7 +87,15 @@ export function flattenParams(params: Record<string, unknown>, prefix = ''): Rec
 }
 
 /** Params whose values are text even when they look like numbers. */
-const TEXT_PARAMS = new Set(['backend', 'data.file', 'data.fingerprint', 'data.trainFile', 'data.testFile', 'information', 'forecast']);
+const TEXT_PARAMS = new Set([
+  'backend',
+  'data.file',
+  'data.fingerprint',
+  'data.trainFile',
+  'data.testFile',
+  'information',
+  'forecast',
+]);
 
 /** Inverse of flattenParams, reading numbers, booleans and JSON arrays back. */
 export function unflattenParams(flat: Record<string, string>): Record<string, unknown> {
@@ -116,7 +132,9 @@ const TRACE_HEADER = 'time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_aft
 export function traceToCsv(t: TraceArrays): string {
   const lines = [TRACE_HEADER];
   for (let i = 0; i < t.actions.length; i++) {
-    lines.push(`${new Date(t.timesUtcMs[i]).toISOString()},${t.pricesEurPerMWh[i]},${t.actions[i]},${t.socBeforeKWh[i]},${t.socAfterKWh[i]},${t.cashEur[i]},${t.oracleSocKWh[i] ?? ''}`);
+    lines.push(
+      `${new Date(t.timesUtcMs[i]).toISOString()},${t.pricesEurPerMWh[i]},${t.actions[i]},${t.socBeforeKWh[i]},${t.socAfterKWh[i]},${t.cashEur[i]},${t.oracleSocKWh[i] ?? ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -127,14 +145,20 @@ export function traceFromCsv(csv: string, name = TRACE_ARTIFACT): TraceArrays {
   if (lines[0]?.trim() !== TRACE_HEADER) throw new Error(`${name}: header must be ${TRACE_HEADER}`);
   const n = lines.length - 1;
   const t: TraceArrays = {
-    timesUtcMs: new Float64Array(n), pricesEurPerMWh: new Float64Array(n), actions: new Int32Array(n), socBeforeKWh: new Float64Array(n),
-    socAfterKWh: new Float64Array(n), cashEur: new Float64Array(n), oracleSocKWh: new Float64Array(n),
+    timesUtcMs: new Float64Array(n),
+    pricesEurPerMWh: new Float64Array(n),
+    actions: new Int32Array(n),
+    socBeforeKWh: new Float64Array(n),
+    socAfterKWh: new Float64Array(n),
+    cashEur: new Float64Array(n),
+    oracleSocKWh: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
     const f = lines[i + 1].split(',');
     const time = Date.parse(f[0]);
     const nums = f.slice(1).map((x) => (x === '' ? NaN : Number(x)));
-    if (f.length !== 7 || !Number.isFinite(time) || nums.slice(0, 5).some((x) => !Number.isFinite(x))) throw new Error(`${name}: line ${i + 2} is not a trace row`);
+    if (f.length !== 7 || !Number.isFinite(time) || nums.slice(0, 5).some((x) => !Number.isFinite(x)))
+      throw new Error(`${name}: line ${i + 2} is not a trace row`);
     t.timesUtcMs[i] = time;
     [t.pricesEurPerMWh[i], t.actions[i], t.socBeforeKWh[i], t.socAfterKWh[i], t.cashEur[i], t.oracleSocKWh[i]] = nums;
   }
@@ -206,7 +230,8 @@ export type TrainingFromMlflow =
 
 const lastValue = (points: MlflowMetricPoint[] | undefined): number => {
   if (!points?.length) return NaN;
-  return points.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestampMs >= a.timestampMs) ? b : a)).value;
+  return points.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestampMs >= a.timestampMs) ? b : a))
+    .value;
 };
 
 /** Reads a training back from an MLflow run; a run without our model artifact (any other MLflow run) is not one. */
@@ -244,9 +269,19 @@ export function trainingFromMlflowRun(run: MlflowRun): TrainingFromMlflow {
     .sort((a, b) => a[0] - b[0])
     .map(([, { ts, metrics }]) => {
       const keys = Object.keys(metrics);
-      const phase: ProgressRecord['phase'] = keys.some((k) => k.startsWith('eval/')) ? 'eval' : keys.some((k) => k.startsWith('clone/')) ? 'clone' : 'ppo';
+      const phase: ProgressRecord['phase'] = keys.some((k) => k.startsWith('eval/'))
+        ? 'eval'
+        : keys.some((k) => k.startsWith('clone/'))
+          ? 'clone'
+          : 'ppo';
       const share = phase === 'eval' ? metrics['eval/share_of_oracle'] : metrics['charts/validation_share'];
-      return { phase, iteration: counts[phase]++, elapsedS: (ts - run.startTimeMs) / 1000, metrics, ...(share !== undefined ? { shareOfOracle: share } : {}) };
+      return {
+        phase,
+        iteration: counts[phase]++,
+        elapsedS: (ts - run.startTimeMs) / 1000,
+        metrics,
+        ...(share !== undefined ? { shareOfOracle: share } : {}),
+      };
     });
   const evaluation: Evaluation = {
     shareOfOracle: lastValue(run.metrics['eval/share_of_oracle']),
@@ -254,7 +289,10 @@ export function trainingFromMlflowRun(run: MlflowRun): TrainingFromMlflow {
     oracleProfitEur: lastValue(run.metrics['eval/oracle_profit_eur']),
     equivalentCycles: lastValue(run.metrics['eval/equivalent_cycles']),
   };
-  const labels = (run.tags['powerbidder.tags'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const labels = (run.tags['powerbidder.tags'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { ok: true, params: unflattenParams(run.params), history, evaluation, labels, modelJson, trace };
 }
 

@@ -41,7 +41,9 @@ describe('reachableSocLevels', () => {
     s.forEach((v, i) => expect(v).toBeCloseTo(5 * i, 9));
   });
   it('respects the cap', () => {
-    expect(reachableSocLevels(resolveBattery({ chargeEfficiency: 0.7071 }), [0, 0.37, -0.61], 1, 3.3, 50).length).toBe(50);
+    expect(reachableSocLevels(resolveBattery({ chargeEfficiency: 0.7071 }), [0, 0.37, -0.61], 1, 3.3, 50).length).toBe(
+      50,
+    );
   });
 });
 

@@ -7,7 +7,13 @@
 // constant step the reachable SOC values form a finite closed lattice (21 levels of 5 kWh with the defaults);
 // values are keyed after rounding to 1e-9 kWh so float noise does not split a level in two.
 
-import { type BatteryParams, assertTerminalSocReachable, requestForPowerFraction, stepBattery, stepCashEur } from '../battery/index.ts';
+import {
+  type BatteryParams,
+  assertTerminalSocReachable,
+  requestForPowerFraction,
+  stepBattery,
+  stepCashEur,
+} from '../battery/index.ts';
 
 export interface ActionDpInput {
   pricesEurPerMWh: ArrayLike<number>;
@@ -53,7 +59,14 @@ function nearestIndex(sorted: Float64Array, x: number): number {
 
 // Breadth-first over SOC values, `maxDepth` steps at most (a series of T steps never goes further), so short series
 // stay exact even when the parameters do not close into a lattice.
-function reachableFrom(battery: BatteryParams, levels: ArrayLike<number>, dtHours: number, seeds: ArrayLike<number>, maxLevels: number, maxDepth: number): { values: number[]; capped: boolean } {
+function reachableFrom(
+  battery: BatteryParams,
+  levels: ArrayLike<number>,
+  dtHours: number,
+  seeds: ArrayLike<number>,
+  maxLevels: number,
+  maxDepth: number,
+): { values: number[]; capped: boolean } {
   const seen = new Map<number, number>();
   const queue: number[] = [];
   const depth: number[] = [];
@@ -82,12 +95,25 @@ function reachableFrom(battery: BatteryParams, levels: ArrayLike<number>, dtHour
 }
 
 /** The SOC levels reachable from `startSocKWh` with these levels (clipping at the bounds included), sorted; capped at maxLevels. */
-export function reachableSocLevels(battery: BatteryParams, levels: ArrayLike<number>, dtHours: number, startSocKWh: number, maxLevels = DEFAULT_MAX_SOC_LEVELS): Float64Array {
+export function reachableSocLevels(
+  battery: BatteryParams,
+  levels: ArrayLike<number>,
+  dtHours: number,
+  startSocKWh: number,
+  maxLevels = DEFAULT_MAX_SOC_LEVELS,
+): Float64Array {
   return Float64Array.from(reachableFrom(battery, levels, dtHours, [startSocKWh], maxLevels, Infinity).values).sort();
 }
 
 /** Builds the lattice reachable from all `seedSocsKWh` and its transition table (build once, reuse across solves). */
-export function buildActionLattice(battery: BatteryParams, levels: ArrayLike<number>, dtHours: number, seedSocsKWh: ArrayLike<number>, maxLevels = DEFAULT_MAX_SOC_LEVELS, maxDepth = Infinity): ActionLattice {
+export function buildActionLattice(
+  battery: BatteryParams,
+  levels: ArrayLike<number>,
+  dtHours: number,
+  seedSocsKWh: ArrayLike<number>,
+  maxLevels = DEFAULT_MAX_SOC_LEVELS,
+  maxDepth = Infinity,
+): ActionLattice {
   const { values, capped } = reachableFrom(battery, levels, dtHours, seedSocsKWh, maxLevels, maxDepth);
   const socKWh = Float64Array.from(values).sort();
   const index = new Map<number, number>();
@@ -219,13 +245,29 @@ export function solveActionDp(input: ActionDpInput): { actions: Int32Array; prof
  * Teacher: best first action at step `start` for each SOC in startSocsKWh, over the window [start, start+horizon)
  * (shorter at the end), valuing energy left at the end at terminalValueEurPerKWh. One backward DP serves all start SOCs.
  */
-export function teacherActions(input: ActionDpInput, start: number, horizon: number, startSocsKWh: ArrayLike<number>, terminalValueEurPerKWh = 0): Int32Array {
-  const lattice = buildActionLattice(input.battery, input.levels, input.dtHours, [input.battery.initialSocKWh, ...Array.from(startSocsKWh)]);
+export function teacherActions(
+  input: ActionDpInput,
+  start: number,
+  horizon: number,
+  startSocsKWh: ArrayLike<number>,
+  terminalValueEurPerKWh = 0,
+): Int32Array {
+  const lattice = buildActionLattice(input.battery, input.levels, input.dtHours, [
+    input.battery.initialSocKWh,
+    ...Array.from(startSocsKWh),
+  ]);
   return teacherActionsOnLattice(lattice, input, start, horizon, startSocsKWh, terminalValueEurPerKWh);
 }
 
 /** teacherActions on a prebuilt lattice (build it once with every SOC the caller will ask about among its seeds). */
-export function teacherActionsOnLattice(lattice: ActionLattice, input: ActionDpInput, start: number, horizon: number, startSocsKWh: ArrayLike<number>, terminalValueEurPerKWh = 0): Int32Array {
+export function teacherActionsOnLattice(
+  lattice: ActionLattice,
+  input: ActionDpInput,
+  start: number,
+  horizon: number,
+  startSocsKWh: ArrayLike<number>,
+  terminalValueEurPerKWh = 0,
+): Int32Array {
   const S = lattice.socKWh.length;
   const end = Math.min(input.pricesEurPerMWh.length, start + Math.max(1, horizon));
   const value = terminalValues(lattice, terminalValueEurPerKWh, null);
@@ -237,7 +279,11 @@ export function teacherActionsOnLattice(lattice: ActionLattice, input: ActionDpI
 }
 
 /** Rolling-horizon baseline: at each step re-solve on the next `horizon` prices from the current SOC and take the first action. */
-export function rollingHorizon(input: ActionDpInput, horizon: number, terminalValueEurPerKWh = 0): { actions: Int32Array; profitEur: number; socKWh: Float64Array } {
+export function rollingHorizon(
+  input: ActionDpInput,
+  horizon: number,
+  terminalValueEurPerKWh = 0,
+): { actions: Int32Array; profitEur: number; socKWh: Float64Array } {
   const { battery, dtHours, levels, pricesEurPerMWh } = input;
   const T = pricesEurPerMWh.length;
   const lattice = buildActionLattice(battery, levels, dtHours, [battery.initialSocKWh]);
@@ -250,7 +296,17 @@ export function rollingHorizon(input: ActionDpInput, horizon: number, terminalVa
   let soc = battery.initialSocKWh;
   for (let t = 0; t < T; t++) {
     value.set(term);
-    backwardDp(lattice, battery, pricesEurPerMWh, t, Math.min(T, t + Math.max(1, horizon)), value, scratch, undefined, first);
+    backwardDp(
+      lattice,
+      battery,
+      pricesEurPerMWh,
+      t,
+      Math.min(T, t + Math.max(1, horizon)),
+      value,
+      scratch,
+      undefined,
+      first,
+    );
     const a = first[latticeIndex(lattice, soc)];
     actions[t] = a;
     const r = requestForPowerFraction(battery, levels[a], dtHours);

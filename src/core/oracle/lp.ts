@@ -2,7 +2,14 @@
 // HiGHS (npm `highs`, WebAssembly) and javascript-lp-solver. It is the test reference for the fast path and serves
 // model variants the fast path does not cover. The solver objects are passed in, so core imports neither package.
 
-import { type BatteryParams, cellGainKWh, cellLossKWh, maxChargeKWh, maxDischargeKWh, stepCashEur } from '../battery/index.ts';
+import {
+  type BatteryParams,
+  cellGainKWh,
+  cellLossKWh,
+  maxChargeKWh,
+  maxDischargeKWh,
+  stepCashEur,
+} from '../battery/index.ts';
 
 export interface LpVariable {
   name: string;
@@ -48,18 +55,35 @@ export function batteryLp(pricesEurPerMWh: ArrayLike<number>, dtHours: number, b
     variables.push({ name: `s${t}`, lower: sLower, upper: b.maxSocKWh, cost: 0 });
   }
   for (let t = 0; t < T; t++) {
-    const terms: [number, number][] = [[3 * t + 2, 1], [3 * t, -socPerChargedKWh], [3 * t + 1, -socPerDischargedKWh]];
+    const terms: [number, number][] = [
+      [3 * t + 2, 1],
+      [3 * t, -socPerChargedKWh],
+      [3 * t + 1, -socPerDischargedKWh],
+    ];
     let rhs = 0;
     if (t > 0) terms.push([3 * (t - 1) + 2, -1]);
     else rhs = b.initialSocKWh;
     constraints.push({ name: `soc${t}`, terms, lower: rhs, upper: rhs });
-    if (b.sharedPowerLimit && C > 0 && D > 0) constraints.push({ name: `pow${t}`, terms: [[3 * t, 1 / C], [3 * t + 1, 1 / D]], lower: -Infinity, upper: 1 });
+    if (b.sharedPowerLimit && C > 0 && D > 0)
+      constraints.push({
+        name: `pow${t}`,
+        terms: [
+          [3 * t, 1 / C],
+          [3 * t + 1, 1 / D],
+        ],
+        lower: -Infinity,
+        upper: 1,
+      });
   }
   return { variables, constraints, offset: 0 };
 }
 
 /** The LP's variables for a battery schedule: c_t, d_t, s_t per step, in batteryLp's order. */
-export function lpPoint(schedule: { chargeKWh: ArrayLike<number>; dischargeKWh: ArrayLike<number>; socKWh: ArrayLike<number> }): Float64Array {
+export function lpPoint(schedule: {
+  chargeKWh: ArrayLike<number>;
+  dischargeKWh: ArrayLike<number>;
+  socKWh: ArrayLike<number>;
+}): Float64Array {
   const T = schedule.socKWh.length;
   const x = new Float64Array(3 * T);
   for (let t = 0; t < T; t++) {
@@ -119,7 +143,10 @@ export interface LpSolution {
 
 /** The part of the `highs` package's instance this adapter uses. */
 export interface HighsLike {
-  solve(problem: string, options?: Record<string, unknown>): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal?: number }> };
+  solve(
+    problem: string,
+    options?: Record<string, unknown>,
+  ): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal?: number }> };
 }
 
 /** Solves with HiGHS (pass `await (await import('highs')).default()`). */
@@ -147,9 +174,18 @@ export function solveWithJsLpSolver(solver: JsLpSolverLike, lp: LinearProgram): 
   });
   for (const c of lp.constraints) {
     for (const [i, a] of c.terms) variables[`x${i}`][c.name] = (variables[`x${i}`][c.name] ?? 0) + a;
-    constraints[c.name] = c.lower === c.upper ? { equal: c.upper } : { ...(Number.isFinite(c.lower) ? { min: c.lower } : {}), ...(Number.isFinite(c.upper) ? { max: c.upper } : {}) };
+    constraints[c.name] =
+      c.lower === c.upper
+        ? { equal: c.upper }
+        : {
+            ...(Number.isFinite(c.lower) ? { min: c.lower } : {}),
+            ...(Number.isFinite(c.upper) ? { max: c.upper } : {}),
+          };
   }
-  const r = lp.variables.length === 0 ? { feasible: true, result: 0 } : solver.Solve({ optimize: 'obj', opType: 'max', constraints, variables });
+  const r =
+    lp.variables.length === 0
+      ? { feasible: true, result: 0 }
+      : solver.Solve({ optimize: 'obj', opType: 'max', constraints, variables });
   const values = new Float64Array(lp.variables.length);
   values.forEach((_, i) => (values[i] = Number((r as Record<string, unknown>)[`x${i}`] ?? 0)));
   return { status: r.feasible ? 'Optimal' : 'Infeasible', objective: r.result + lp.offset, values };

@@ -1,11 +1,25 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { BATTERY_LIMITS, BatteryParamError, DEFAULT_BATTERY, resolveBattery, type BatteryParams } from '../battery/index.ts';
+import {
+  BATTERY_LIMITS,
+  BatteryParamError,
+  DEFAULT_BATTERY,
+  resolveBattery,
+  type BatteryParams,
+} from '../battery/index.ts';
 import { createRng } from '../rl/rng.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { solveOracle } from './oracle.ts';
-import { batteryLp, evaluateLp, lpPoint, solveWithHighs, solveWithJsLpSolver, type HighsLike, type JsLpSolverLike } from './lp.ts';
+import {
+  batteryLp,
+  evaluateLp,
+  lpPoint,
+  solveWithHighs,
+  solveWithJsLpSolver,
+  type HighsLike,
+  type JsLpSolverLike,
+} from './lp.ts';
 import { solveActionDp } from './action-dp.ts';
 import { heuristicEstimate } from './heuristic.ts';
 
@@ -24,7 +38,8 @@ function randomInstance(seed: number): { prices: Float64Array; dt: number; b: Ba
   const dt = u() < 0.5 ? 1 : 0.25;
   const initial = u() < 0.3 ? 0 : u() * cap;
   const spec = {
-    capacityKWh: cap, powerKW: power,
+    capacityKWh: cap,
+    powerKW: power,
     chargeEfficiency: u() < 0.2 ? 1 : 0.5 + 0.5 * u(),
     dischargeEfficiency: u() < 0.3 ? 1 : 0.5 + 0.5 * u(),
     degradationEurPerKWh: u() < 0.4 ? 0 : u() * 0.05,
@@ -75,7 +90,11 @@ describe('solveOracle (slope trick)', () => {
     expect(evaluateLp(lp, lpPoint(o.schedule)).maxViolation).toBeLessThan(1e-12);
     const offBalance = { ...o.schedule, socKWh: o.schedule.socKWh.map((s, t) => (t === 0 ? s + 1 : s)) };
     expect(evaluateLp(lp, lpPoint(offBalance)).maxViolation).toBeCloseTo(1, 12);
-    const overPower = { ...o.schedule, chargeKWh: Float64Array.from([60, 0, 0]), socKWh: Float64Array.from([54, 0, 0]) };
+    const overPower = {
+      ...o.schedule,
+      chargeKWh: Float64Array.from([60, 0, 0]),
+      socKWh: Float64Array.from([54, 0, 0]),
+    };
     expect(evaluateLp(lp, lpPoint(overPower)).maxViolation).toBeGreaterThanOrEqual(10);
   });
 
@@ -83,9 +102,15 @@ describe('solveOracle (slope trick)', () => {
     // 3 hourly steps of 50 kW at ηc = 0.9 store at most 135 kWh; the battery holds 200.
     const b = resolveBattery({ capacityKWh: 200, terminalSocKWh: 140 });
     expect(() => solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b })).toThrow(BatteryParamError);
-    expect(() => solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b })).toThrow(/terminal SOC \(kWh\) 140 cannot be met.*at most 135 kWh in 3 steps/);
-    expect(() => solveActionDp({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b, levels: [0, 1, -1] })).toThrow(/cannot be met/);
-    expect(() => solveOracle({ pricesEurPerMWh: [], dtHours: 1, battery: resolveBattery({ terminalSocKWh: 1 }) })).toThrow(/cannot be met/);
+    expect(() => solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b })).toThrow(
+      /terminal SOC \(kWh\) 140 cannot be met.*at most 135 kWh in 3 steps/,
+    );
+    expect(() => solveActionDp({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: b, levels: [0, 1, -1] })).toThrow(
+      /cannot be met/,
+    );
+    expect(() =>
+      solveOracle({ pricesEurPerMWh: [], dtHours: 1, battery: resolveBattery({ terminalSocKWh: 1 }) }),
+    ).toThrow(/cannot be met/);
     const edge = solveOracle({ pricesEurPerMWh: [50, 60, 70], dtHours: 1, battery: { ...b, terminalSocKWh: 135 } });
     expect(edge.schedule.socKWh[2]).toBeCloseTo(135, 9);
     expect(edge.chargedKWh).toBeCloseTo(150, 9);
@@ -97,7 +122,12 @@ describe('solveOracle (slope trick)', () => {
     const L = BATTERY_LIMITS;
     for (const spec of [
       { capacityKWh: L.maxCapacityKWh, powerKW: L.maxPowerKW, degradationEurPerKWh: L.maxDegradationEurPerKWh },
-      { capacityKWh: L.maxCapacityKWh, powerKW: L.maxPowerKW, chargeEfficiency: L.minEfficiency, dischargeEfficiency: L.minEfficiency },
+      {
+        capacityKWh: L.maxCapacityKWh,
+        powerKW: L.maxPowerKW,
+        chargeEfficiency: L.minEfficiency,
+        dischargeEfficiency: L.minEfficiency,
+      },
       { capacityKWh: L.maxCapacityKWh, powerKW: 1e-6, degradationEurPerKWh: 0, sharedPowerLimit: false },
     ]) {
       const o = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: resolveBattery(spec) });
@@ -107,14 +137,25 @@ describe('solveOracle (slope trick)', () => {
   });
 
   it('agrees with javascript-lp-solver on tiny instances', async () => {
-    const solver = ((await import('javascript-lp-solver')) as unknown as { default: JsLpSolverLike }).default ?? (createRequire(import.meta.url)('javascript-lp-solver') as JsLpSolverLike);
+    const solver =
+      ((await import('javascript-lp-solver')) as unknown as { default: JsLpSolverLike }).default ??
+      (createRequire(import.meta.url)('javascript-lp-solver') as JsLpSolverLike);
     for (let seed = 5001; seed <= 5036; seed++) {
       const { prices, dt, b } = randomInstance(seed);
       const p = prices.subarray(0, 1 + (seed % 12));
-      const o = solveOracle({ pricesEurPerMWh: p, dtHours: dt, battery: b.terminalSocKWh === null ? b : { ...b, terminalSocKWh: null } });
-      const j = solveWithJsLpSolver(solver, batteryLp(p, dt, b.terminalSocKWh === null ? b : { ...b, terminalSocKWh: null }));
+      const o = solveOracle({
+        pricesEurPerMWh: p,
+        dtHours: dt,
+        battery: b.terminalSocKWh === null ? b : { ...b, terminalSocKWh: null },
+      });
+      const j = solveWithJsLpSolver(
+        solver,
+        batteryLp(p, dt, b.terminalSocKWh === null ? b : { ...b, terminalSocKWh: null }),
+      );
       expect(j.status).toBe('Optimal');
-      expect(Math.abs(o.profitEur - j.objective), `seed ${seed}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(j.objective)));
+      expect(Math.abs(o.profitEur - j.objective), `seed ${seed}`).toBeLessThan(
+        1e-6 * Math.max(1, Math.abs(j.objective)),
+      );
     }
   });
 
@@ -123,19 +164,32 @@ describe('solveOracle (slope trick)', () => {
     const shared = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: resolveBattery({ capacityKWh: 0 }) });
     expect(shared.chargedKWh).toBeGreaterThan(0);
     // Shared: at most one full-power step's worth of throughput per step.
-    for (let t = 0; t < 3; t++) expect(shared.schedule.chargeKWh[t] / 50 + shared.schedule.dischargeKWh[t] / 50).toBeLessThanOrEqual(1 + 1e-12);
-    const indep = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: resolveBattery({ capacityKWh: 0, sharedPowerLimit: false }) });
+    for (let t = 0; t < 3; t++)
+      expect(shared.schedule.chargeKWh[t] / 50 + shared.schedule.dischargeKWh[t] / 50).toBeLessThanOrEqual(1 + 1e-12);
+    const indep = solveOracle({
+      pricesEurPerMWh: prices,
+      dtHours: 1,
+      battery: resolveBattery({ capacityKWh: 0, sharedPowerLimit: false }),
+    });
     expect(indep.profitEur).toBeGreaterThan(shared.profitEur);
     // Zero power: nothing happens.
-    expect(solveOracle({ pricesEurPerMWh: [10, 200], dtHours: 1, battery: resolveBattery({ powerKW: 0 }) }).profitEur).toBe(0);
+    expect(
+      solveOracle({ pricesEurPerMWh: [10, 200], dtHours: 1, battery: resolveBattery({ powerKW: 0 }) }).profitEur,
+    ).toBe(0);
   });
 
   it('equals HiGHS when thousands of pieces of the value function live at once (the value function grows its arrays)', () => {
     // A big battery with little power: the value of stored energy has a piece per power-step of capacity.
     const r = createRng(77);
     const T = 2500;
-    const prices = Float64Array.from({ length: T }, (_, t) => 60 + 50 * Math.sin((2 * Math.PI * t) / 24) + 40 * r.next() - (t % 97 === 0 ? 300 : 0));
-    for (const spec of [{ capacityKWh: 5000, powerKW: 1 }, { capacityKWh: 5000, powerKW: 1, sharedPowerLimit: false, initialSocKWh: 2500 }]) {
+    const prices = Float64Array.from(
+      { length: T },
+      (_, t) => 60 + 50 * Math.sin((2 * Math.PI * t) / 24) + 40 * r.next() - (t % 97 === 0 ? 300 : 0),
+    );
+    for (const spec of [
+      { capacityKWh: 5000, powerKW: 1 },
+      { capacityKWh: 5000, powerKW: 1, sharedPowerLimit: false, initialSocKWh: 2500 },
+    ]) {
       const b = resolveBattery(spec);
       const o = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: b });
       const h = solveWithHighs(highs, batteryLp(prices, 1, b));
@@ -146,7 +200,11 @@ describe('solveOracle (slope trick)', () => {
   it('gives the same answer however it was called before (the value function is reused across sizes)', () => {
     const { prices, dt, b } = randomInstance(100);
     const first = solveOracle({ pricesEurPerMWh: prices, dtHours: dt, battery: b });
-    solveOracle({ pricesEurPerMWh: Float64Array.from({ length: 20000 }, (_, t) => (t * 37) % 211 - 50), dtHours: 0.25, battery: DEFAULT_BATTERY });
+    solveOracle({
+      pricesEurPerMWh: Float64Array.from({ length: 20000 }, (_, t) => ((t * 37) % 211) - 50),
+      dtHours: 0.25,
+      battery: DEFAULT_BATTERY,
+    });
     solveOracle({ pricesEurPerMWh: [5], dtHours: 1, battery: DEFAULT_BATTERY });
     const again = solveOracle({ pricesEurPerMWh: prices, dtHours: dt, battery: b });
     expect(again.profitEur).toBe(first.profitEur);
@@ -155,7 +213,9 @@ describe('solveOracle (slope trick)', () => {
   });
 
   it('matches the pinned HiGHS optimum of every real file with the default battery, and beats the action-set optimum', async () => {
-    const pinned = JSON.parse(readFileSync(new URL('../../../test-data/oracle/pinned-optima.json', import.meta.url), 'utf8')) as { files: Record<string, { steps: number; highsProfitEur: number }> };
+    const pinned = JSON.parse(
+      readFileSync(new URL('../../../test-data/oracle/pinned-optima.json', import.meta.url), 'utf8'),
+    ) as { files: Record<string, { steps: number; highsProfitEur: number }> };
     const names = Object.keys(pinned.files);
     expect(names.length).toBeGreaterThanOrEqual(9);
     for (const name of names) {
@@ -163,9 +223,18 @@ describe('solveOracle (slope trick)', () => {
       expect(s.pricesEurPerMWh.length).toBe(pinned.files[name].steps);
       const o = solveOracle({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY });
       expect(relDiff(o.profitEur, pinned.files[name].highsProfitEur), name).toBeLessThan(1e-9);
-      const dp = solveActionDp({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY, levels: [0, 1, -1] });
+      const dp = solveActionDp({
+        pricesEurPerMWh: s.pricesEurPerMWh,
+        dtHours: s.dtHours,
+        battery: DEFAULT_BATTERY,
+        levels: [0, 1, -1],
+      });
       expect(dp.profitEur, name).toBeLessThanOrEqual(o.profitEur + 1e-9);
-      expect(heuristicEstimate({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY }).profitEur, name).toBeGreaterThan(o.profitEur);
+      expect(
+        heuristicEstimate({ pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, battery: DEFAULT_BATTERY })
+          .profitEur,
+        name,
+      ).toBeGreaterThan(o.profitEur);
     }
   });
 });

@@ -68,15 +68,31 @@ function workFor(T: number): Work {
     const n = Math.max(T, 1024);
     work = {
       steps: n,
-      pieces: { highSlope: new Float64Array(n), lowSlope: new Float64Array(n), kinkKWh: new Float64Array(n), burns: new Uint8Array(n) },
-      plan: { bestLowKWh: new Float64Array(n), bestHighKWh: new Float64Array(n), feasibleLowKWh: new Float64Array(n + 1), feasibleHighKWh: new Float64Array(n + 1) },
+      pieces: {
+        highSlope: new Float64Array(n),
+        lowSlope: new Float64Array(n),
+        kinkKWh: new Float64Array(n),
+        burns: new Uint8Array(n),
+      },
+      plan: {
+        bestLowKWh: new Float64Array(n),
+        bestHighKWh: new Float64Array(n),
+        feasibleLowKWh: new Float64Array(n + 1),
+        feasibleHighKWh: new Float64Array(n + 1),
+      },
     };
   }
   return work;
 }
 
 /** g_t for every step into `p`, from the battery model's per-kWh cell costs. */
-function stepPieces(b: BatteryParams, prices: ArrayLike<number>, cellInKWh: number, cellOutKWh: number, p: StepPieces): void {
+function stepPieces(
+  b: BatteryParams,
+  prices: ArrayLike<number>,
+  cellInKWh: number,
+  cellOutKWh: number,
+  p: StepPieces,
+): void {
   const T = prices.length;
   for (let t = 0; t < T; t++) {
     const buy = cellBuyCostEur(b, prices[t]);
@@ -266,7 +282,13 @@ function backward(b: BatteryParams, T: number, g: StepPieces, cellInKWh: number,
  * the power range and the bounds; turn that SOC change into the grid requests that make it at the least cost, and
  * take the step through the one battery model (stepBattery), whose SOC, energies and cash are the result.
  */
-function forward(b: BatteryParams, prices: ArrayLike<number>, dtHours: number, g: StepPieces, plan: Plan): Omit<OracleResult, 'solveMs'> {
+function forward(
+  b: BatteryParams,
+  prices: ArrayLike<number>,
+  dtHours: number,
+  g: StepPieces,
+  plan: Plan,
+): Omit<OracleResult, 'solveMs'> {
   const T = prices.length;
   const fullChargeKWh = maxChargeKWh(b, dtHours);
   const fullDischargeKWh = maxDischargeKWh(b, dtHours);
@@ -291,7 +313,8 @@ function forward(b: BatteryParams, prices: ArrayLike<number>, dtHours: number, g
       d = x < 0 ? Math.min(fullDischargeKWh, dischargeForCellLossKWh(b, -x)) : 0;
     } else if (b.sharedPowerLimit) {
       // A mix of full charge and full discharge on the shared limit.
-      const share = cellInKWh + cellOutKWh > 0 ? Math.min(1, Math.max(0, (x + cellOutKWh) / (cellInKWh + cellOutKWh))) : 0;
+      const share =
+        cellInKWh + cellOutKWh > 0 ? Math.min(1, Math.max(0, (x + cellOutKWh) / (cellInKWh + cellOutKWh))) : 0;
       c = share * fullChargeKWh;
       d = (1 - share) * fullDischargeKWh;
     } else if (x <= cellInKWh - cellOutKWh) {
@@ -310,7 +333,13 @@ function forward(b: BatteryParams, prices: ArrayLike<number>, dtHours: number, g
     profitEur += step.cashEur;
     soc = step.socAfterKWh;
   }
-  return { profitEur, chargedKWh, dischargedKWh, equivalentCycles: equivalentCycles(b, chargedKWh, dischargedKWh), schedule };
+  return {
+    profitEur,
+    chargedKWh,
+    dischargedKWh,
+    equivalentCycles: equivalentCycles(b, chargedKWh, dischargedKWh),
+    schedule,
+  };
 }
 
 /**

@@ -26,7 +26,7 @@ export interface CsvTable {
 }
 
 /** Control characters that never occur in a text CSV (tab, line feed and carriage return do). */
-// eslint-disable-next-line no-control-regex
+
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** How often (in lines) progress is reported. */
@@ -35,7 +35,10 @@ const PROGRESS_EVERY_LINES = 32_768;
 /** Splits one line; a quote left open, or text after a closing quote, throws with the line and column. */
 function splitQuoted(file: string, text: string, line: number, delimiter: string, header: string[] | null): string[] {
   const cells: string[] = [];
-  const columnName = () => (header && header[cells.length] !== undefined ? `column ${showCell(header[cells.length].trim())}` : `column ${cells.length + 1}`);
+  const columnName = () =>
+    header && header[cells.length] !== undefined
+      ? `column ${showCell(header[cells.length].trim())}`
+      : `column ${cells.length + 1}`;
   let i = 0;
   for (;;) {
     // Leading spaces before an opening quote are allowed (`a, "b"`).
@@ -49,7 +52,10 @@ function splitQuoted(file: string, text: string, line: number, delimiter: string
         if (q < 0) {
           throw new PriceFileError(
             `${file}, row ${line}, ${columnName()}: a quote opens here and does not close on this line; close it or remove the stray " (a cell cannot span lines)`,
-            file, line, header?.[cells.length]?.trim());
+            file,
+            line,
+            header?.[cells.length]?.trim(),
+          );
         }
         value += text.slice(k, q);
         if (text[q + 1] === '"') {
@@ -62,7 +68,12 @@ function splitQuoted(file: string, text: string, line: number, delimiter: string
       }
       while (text[k] === ' ') k++;
       if (k < text.length && text[k] !== delimiter) {
-        throw new PriceFileError(`${file}, row ${line}, ${columnName()}: text after the closing quote (${showCell(text.slice(j))})`, file, line, header?.[cells.length]?.trim());
+        throw new PriceFileError(
+          `${file}, row ${line}, ${columnName()}: text after the closing quote (${showCell(text.slice(j))})`,
+          file,
+          line,
+          header?.[cells.length]?.trim(),
+        );
       }
       cells.push(value);
       if (k >= text.length) return cells;
@@ -91,7 +102,9 @@ export function splitCsv(file: string, text: string, onProgress?: (share: number
     const code = text.charCodeAt(control).toString(16).padStart(2, '0');
     throw new PriceFileError(
       `${file}: line ${line} holds the control character 0x${code}: this is not a text CSV file (a spreadsheet or another binary file?); export it as CSV`,
-      file, line);
+      file,
+      line,
+    );
   }
   const lineEnd = text.indexOf('\n') >= 0 || text.indexOf('\r') < 0 ? '\n' : '\r'; // '\r' alone: classic Mac files
   const rows: RawRow[] = [];
@@ -99,7 +112,7 @@ export function splitCsv(file: string, text: string, onProgress?: (share: number
   let headerLine = 0;
   let delimiter: CsvTable['delimiter'] = ',';
   let line = 0;
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf(lineEnd, start);
     if (end < 0) end = text.length;
     let s = text.slice(start, end);
@@ -117,7 +130,11 @@ export function splitCsv(file: string, text: string, onProgress?: (share: number
     const cells = s.includes('"') ? splitQuoted(file, s, line, delimiter, header) : s.split(delimiter);
     if (cells.every((c) => c.trim() === '')) continue;
     if (rows.length >= MAX_ROWS) {
-      throw new PriceFileError(`${file}: more than ${MAX_ROWS.toLocaleString('en')} data rows (row ${line}); split the file (the limit keeps the page responsive)`, file, line);
+      throw new PriceFileError(
+        `${file}: more than ${MAX_ROWS.toLocaleString('en')} data rows (row ${line}); split the file (the limit keeps the page responsive)`,
+        file,
+        line,
+      );
     }
     rows.push({ line, cells });
   }

@@ -21,7 +21,14 @@ afterEach(() => {
   globalThis.Float64Array = RealFloat64Array;
 });
 
-const LIMIT_MESSAGES = [/in one gap/, /steps \(.*%\) have no price/, /the largest series is/, /no row has a price/, /mixed step lengths/, /the rows step by/];
+const LIMIT_MESSAGES = [
+  /in one gap/,
+  /steps \(.*%\) have no price/,
+  /the largest series is/,
+  /no row has a price/,
+  /mixed step lengths/,
+  /the rows step by/,
+];
 
 /** Consecutive rows `multiples[i]` steps apart (1 = no gap), every tenth price or so a missing marker. */
 const fileArb = fc.constantFrom(1, 5, 15, 60).chain((stepMin) => {
@@ -35,12 +42,28 @@ const fileArb = fc.constantFrom(1, 5, 15, 60).chain((stepMin) => {
   return fc.record({
     stepMin: fc.constant(stepMin),
     multiples: fc.array(multiple, { minLength: 1, maxLength: 40 }),
-    missing: fc.array(fc.integer({ min: 0, max: 11 }).map((x) => x === 0), { minLength: 41, maxLength: 41 }),
-    jitterMs: fc.oneof({ arbitrary: fc.constant(0), weight: 9 }, { arbitrary: fc.integer({ min: 1, max: 59_999 }), weight: 1 }),
+    missing: fc.array(
+      fc.integer({ min: 0, max: 11 }).map((x) => x === 0),
+      { minLength: 41, maxLength: 41 },
+    ),
+    jitterMs: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 9 },
+      { arbitrary: fc.integer({ min: 1, max: 59_999 }), weight: 1 },
+    ),
   });
 });
 
-function build({ stepMin, multiples, missing, jitterMs }: { stepMin: number; multiples: number[]; missing: boolean[]; jitterMs: number }) {
+function build({
+  stepMin,
+  multiples,
+  missing,
+  jitterMs,
+}: {
+  stepMin: number;
+  multiples: number[];
+  missing: boolean[];
+  jitterMs: number;
+}) {
   const t0 = Date.UTC(2023, 0, 1);
   const lines = ['timestamp,price_eur_mwh'];
   let t = t0;
@@ -70,7 +93,10 @@ describe('random timestamps and gaps', () => {
           globalThis.Float64Array = RealFloat64Array;
           expect(e).toBeInstanceOf(PriceFileError);
           const message = (e as Error).message;
-          expect(LIMIT_MESSAGES.some((m) => m.test(message)), message).toBe(true);
+          expect(
+            LIMIT_MESSAGES.some((m) => m.test(message)),
+            message,
+          ).toBe(true);
           // Refused before the series existed: nothing larger than the rows themselves was allocated.
           expect(largestAllocation).toBeLessThanOrEqual(rows);
           refused++;
@@ -94,7 +120,11 @@ describe('random timestamps and gaps', () => {
           run = known.has(t) ? 0 : run + 1;
           expect(run * series.dtHours).toBeLessThanOrEqual(MAX_GAP_HOURS);
         }
-        expect(series.warnings.filter((w) => w.kind === 'gap' || w.kind === 'missing').every((w) => typeof w.row === 'number')).toBe(true);
+        expect(
+          series.warnings
+            .filter((w) => w.kind === 'gap' || w.kind === 'missing')
+            .every((w) => typeof w.row === 'number'),
+        ).toBe(true);
         parsed++;
       }),
       { numRuns: 400, seed: 17 },
@@ -110,9 +140,14 @@ describe('random timestamps and gaps', () => {
     for (let h = 0; h < 2000; h++) rows.push(`${new Date(t0 + h * 3_600_000).toISOString()},${h % 50}.5`);
     const week = MAX_GAP_HOURS * 3_600_000;
     const last = t0 + 1999 * 3_600_000;
-    const ok = parsePriceText('week.csv', [...rows, `${new Date(last + week + 3_600_000).toISOString()},1.5`].join('\n'));
+    const ok = parsePriceText(
+      'week.csv',
+      [...rows, `${new Date(last + week + 3_600_000).toISOString()},1.5`].join('\n'),
+    );
     expect(ok.pricesEurPerMWh.length).toBe(2000 + MAX_GAP_HOURS + 1);
-    expect(() => parsePriceText('week.csv', [...rows, `${new Date(last + week + 2 * 3_600_000).toISOString()},1.5`].join('\n'))).toThrow(
+    expect(() =>
+      parsePriceText('week.csv', [...rows, `${new Date(last + week + 2 * 3_600_000).toISOString()},1.5`].join('\n')),
+    ).toThrow(
       /^week\.csv, row 2002: 169 steps \(7 days\) from 2023-03-25T08:00Z have no price; a file may fill at most 168 hours/,
     );
   });
@@ -125,14 +160,18 @@ describe('random timestamps and gaps', () => {
     for (let w = 1; w <= 101; w++) rows.push(`${new Date(t0 + 299 * 60_000 + w * 10_080 * 60_000).toISOString()},2.5`);
     largestAllocation = 0;
     globalThis.Float64Array = RecordingFloat64Array as unknown as Float64ArrayConstructor;
-    expect(() => parsePriceText('long.csv', rows.join('\n'))).toThrow(/^long\.csv: 1,018,380 steps of 1 minute from 2023-01-01T00:00Z to [^;]*; the largest series is 1,000,000 steps: split the file$/);
+    expect(() => parsePriceText('long.csv', rows.join('\n'))).toThrow(
+      /^long\.csv: 1,018,380 steps of 1 minute from 2023-01-01T00:00Z to [^;]*; the largest series is 1,000,000 steps: split the file$/,
+    );
     globalThis.Float64Array = RealFloat64Array;
     expect(largestAllocation).toBeLessThanOrEqual(401);
   });
 
   it(`more than ${MAX_ROWS} data rows are refused while splitting, naming the limit`, () => {
     const text = 'timestamp,price_eur_mwh\n' + '2023-01-01T00:00:00Z,1\n'.repeat(MAX_ROWS + 1);
-    expect(() => parsePriceText('rows.csv', text)).toThrow(/^rows\.csv: more than 1,000,000 data rows \(row 1000002\); split the file/);
+    expect(() => parsePriceText('rows.csv', text)).toThrow(
+      /^rows\.csv: more than 1,000,000 data rows \(row 1000002\); split the file/,
+    );
   });
 });
 
@@ -158,13 +197,16 @@ describe('any bytes at all', () => {
   it('including CSV-like text of quotes, separators, digits and control characters', () => {
     const ch = fc.constantFrom(...'0123456789.,;"\n\r -:TZ+e\u0000\u001b\u0085NaN/'.split(''));
     fc.assert(
-      fc.property(fc.array(ch, { maxLength: 300 }).map((a) => a.join('')), (body) => {
-        try {
-          parsePriceText('random.csv', 'timestamp,price\n2023-01-01T00:00Z,1\n' + body);
-        } catch (e) {
-          clean(e);
-        }
-      }),
+      fc.property(
+        fc.array(ch, { maxLength: 300 }).map((a) => a.join('')),
+        (body) => {
+          try {
+            parsePriceText('random.csv', 'timestamp,price\n2023-01-01T00:00Z,1\n' + body);
+          } catch (e) {
+            clean(e);
+          }
+        },
+      ),
       { numRuns: 500, seed: 9 },
     );
   });

@@ -18,7 +18,15 @@ import { type ParseWarning, type PriceSeries, PriceFileError } from './types.ts'
 import { cetLocalToUtcMs, cetMidnightUtcMs, isValidDate } from './time.ts';
 import { MS_PER_HOUR } from '../units.ts';
 import { type RawRow, splitCsv } from './csv.ts';
-import { MAX_ABS_PRICE_EUR_PER_MWH, MAX_FILE_BYTES, MAX_FILLED_SHARE, MAX_GAP_HOURS, MAX_STEP_HOURS, MAX_STEPS, MIN_STEP_MINUTES } from './limits.ts';
+import {
+  MAX_ABS_PRICE_EUR_PER_MWH,
+  MAX_FILE_BYTES,
+  MAX_FILLED_SHARE,
+  MAX_GAP_HOURS,
+  MAX_STEP_HOURS,
+  MAX_STEPS,
+  MIN_STEP_MINUTES,
+} from './limits.ts';
 import { showCell, stripControls } from './text.ts';
 
 export type { RawRow } from './csv.ts';
@@ -34,7 +42,28 @@ const HOUR_NAME = /^(hour|hora|stunde|uur|heure|h|he|hour ?ending|period)$/i;
 const DATE_ONLY_NAME = /^(date|datum|fecha|day|delivery ?day|dia|día)$/i;
 
 /** Cells that say "no value here": a gap to fill, like a missing row (compared trimmed and lower-cased). */
-const MISSING_MARKERS = new Set(['', 'nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'n/e', 'n/a', 'na', 'n.a.', '#n/a', '-', '--', '—', '–', 'null', 'none', '?']);
+const MISSING_MARKERS = new Set([
+  '',
+  'nan',
+  'inf',
+  '+inf',
+  '-inf',
+  'infinity',
+  '+infinity',
+  '-infinity',
+  'n/e',
+  'n/a',
+  'na',
+  'n.a.',
+  '#n/a',
+  '-',
+  '--',
+  '—',
+  '–',
+  'null',
+  'none',
+  '?',
+]);
 
 /** True when a price cell is an explicit missing marker (empty, NaN, Inf, n/e, N/A, -, ...). */
 export function isMissingMarker(cell: string): boolean {
@@ -50,7 +79,10 @@ function grouped(n: number): string {
 
 /** Parses a number written with a decimal point or a decimal comma (and optional thousands separators). */
 export function parseDecimal(raw: string): number {
-  let s = raw.trim().replace(/^"|"$/g, '').replace(/[\s\u00a0]/g, '');
+  let s = raw
+    .trim()
+    .replace(/^"|"$/g, '')
+    .replace(/[\s\u00a0]/g, '');
   if (s === '') return Number.NaN;
   const comma = s.lastIndexOf(',');
   const dot = s.lastIndexOf('.');
@@ -71,7 +103,10 @@ const PLAIN = /^-?\d+(\.\d+)?$/;
 
 /** A number cell without spaces, with a typographic minus made ASCII. */
 function compact(raw: string): string {
-  return raw.trim().replace(/[\s\u00a0\u202f]/g, '').replace(/^\u2212/, '-');
+  return raw
+    .trim()
+    .replace(/[\s\u00a0\u202f]/g, '')
+    .replace(/^\u2212/, '-');
 }
 
 /**
@@ -84,7 +119,9 @@ function markEvidence(raw: string): Mark | 'ambiguous' | null {
     if (dot < 0) return null;
     return raw.length - dot === 4 && /^-?[1-9]\d{0,2}\./.test(raw) ? 'ambiguous' : '.';
   }
-  const body = compact(raw).replace(/^[-+]/, '').replace(/e[-+]?\d+$/i, '');
+  const body = compact(raw)
+    .replace(/^[-+]/, '')
+    .replace(/e[-+]?\d+$/i, '');
   const dots = body.split('.').length - 1;
   const commas = body.split(',').length - 1;
   if (dots && commas) return body.lastIndexOf(',') > body.lastIndexOf('.') ? ',' : '.';
@@ -127,7 +164,10 @@ function decimalMark(file: string, rows: RawRow[], col: number, name: string): M
       throw new PriceFileError(
         `${file}, column ${showCell(name)} mixes a decimal point (row ${point.line}: ${showCell(point.cells[col])}) ` +
           `and a decimal comma (row ${comma.line}: ${showCell(comma.cells[col])}); write every price the same way`,
-        file, Math.max(point.line, comma.line), name);
+        file,
+        Math.max(point.line, comma.line),
+        name,
+      );
     }
   }
   const mark = point ? '.' : comma ? ',' : null;
@@ -138,7 +178,10 @@ function decimalMark(file: string, rows: RawRow[], col: number, name: string): M
       `${file}, row ${ambiguous.line}, column ${showCell(name)}: ${showCell(v)} could be ${Number(a + '.' + b)} or ${Number(a + b)} ` +
         `(no price in the file shows whether "${v.includes('.') ? '.' : ','}" is a decimal mark or a thousands separator); ` +
         `write it with its decimals, e.g. ${a}.${b.replace(/0+$/, '') || '0'} or ${a}${b}`,
-      file, ambiguous.line, name);
+      file,
+      ambiguous.line,
+      name,
+    );
   }
   return mark;
 }
@@ -154,11 +197,18 @@ interface Layout {
 }
 
 function detectLayout(file: string, names: string[], first?: RawRow): Layout {
-  const looksLikeData = names.length > 0 && names.every((n) => n === '' || !Number.isNaN(parseDecimal(n)) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(n));
+  const looksLikeData =
+    names.length > 0 &&
+    names.every((n) => n === '' || !Number.isNaN(parseDecimal(n)) || /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(n));
   if (looksLikeData) {
-    throw new PriceFileError(`${file}: line 1 holds data, not a header; expected a header such as "Date;Hour;Price (EUR)" or "timestamp,price_eur_mwh"`, file, 1);
+    throw new PriceFileError(
+      `${file}: line 1 holds data, not a header; expected a header such as "Date;Hour;Price (EUR)" or "timestamp,price_eur_mwh"`,
+      file,
+      1,
+    );
   }
-  const shown = () => names.slice(0, 8).map(showCell).join(', ') + (names.length > 8 ? `, … (${names.length} columns)` : '');
+  const shown = () =>
+    names.slice(0, 8).map(showCell).join(', ') + (names.length > 8 ? `, … (${names.length} columns)` : '');
   const hourCol = names.findIndex((n) => HOUR_NAME.test(n));
   let dateCol = names.findIndex((n) => DATE_ONLY_NAME.test(n));
   const taken = new Set<number>();
@@ -174,19 +224,51 @@ function detectLayout(file: string, names: string[], first?: RawRow): Layout {
   if (priceCol < 0 && names.length === 2 && taken.size === 1) priceCol = taken.has(0) ? 1 : 0;
   if (priceCol < 0 && first) {
     // An unnamed numeric column beside the time columns is the price; a named one (Volume, ...) is not.
-    const numeric = names.map((_, i) => i).filter((i) => !taken.has(i) && names[i] === '' && !Number.isNaN(parseDecimal(first.cells[i] ?? '')));
+    const numeric = names
+      .map((_, i) => i)
+      .filter((i) => !taken.has(i) && names[i] === '' && !Number.isNaN(parseDecimal(first.cells[i] ?? '')));
     if (numeric.length === 1) priceCol = numeric[0];
   }
   if (dateCol >= 0 && hourCol >= 0) {
-    if (priceCol < 0) throw new PriceFileError(`${file}: no price column in the header (${shown()}); expected one named like "Price (EUR)" or "price_eur_mwh"`, file, 1);
-    return { kind: 'day-hour', dateCol, hourCol, priceCol, priceName: names[priceCol], timeName: names[dateCol], hourName: names[hourCol] };
+    if (priceCol < 0)
+      throw new PriceFileError(
+        `${file}: no price column in the header (${shown()}); expected one named like "Price (EUR)" or "price_eur_mwh"`,
+        file,
+        1,
+      );
+    return {
+      kind: 'day-hour',
+      dateCol,
+      hourCol,
+      priceCol,
+      priceName: names[priceCol],
+      timeName: names[dateCol],
+      hourName: names[hourCol],
+    };
   }
   if (timeCol < 0) {
-    throw new PriceFileError(`${file}: no time column in the header (${shown()}); expected "Date;Hour;Price (EUR)" or a timestamp column such as "timestamp"`, file, 1);
+    throw new PriceFileError(
+      `${file}: no time column in the header (${shown()}); expected "Date;Hour;Price (EUR)" or a timestamp column such as "timestamp"`,
+      file,
+      1,
+    );
   }
-  if (priceCol < 0) throw new PriceFileError(`${file}: no price column in the header (${shown()}); expected one named like "price_eur_mwh" or "Price (EUR)"`, file, 1);
+  if (priceCol < 0)
+    throw new PriceFileError(
+      `${file}: no price column in the header (${shown()}); expected one named like "price_eur_mwh" or "Price (EUR)"`,
+      file,
+      1,
+    );
   dateCol = timeCol;
-  return { kind: 'timestamp', dateCol, hourCol: -1, priceCol, priceName: names[priceCol], timeName: names[timeCol], hourName: '' };
+  return {
+    kind: 'timestamp',
+    dateCol,
+    hourCol: -1,
+    priceCol,
+    priceName: names[priceCol],
+    timeName: names[timeCol],
+    hourName: '',
+  };
 }
 
 const DATE_RE = /^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$/;
@@ -212,7 +294,12 @@ function dateOrder(file: string, dates: string[], warnings: ParseWarning[], time
   }
   if (ymd) return 'ymd';
   if (firstOver12 && secondOver12) {
-    throw new PriceFileError(`${file}: column ${showCell(timeName)} mixes dd/mm and mm/dd dates (day values above 12 in both positions)`, file, undefined, timeName);
+    throw new PriceFileError(
+      `${file}: column ${showCell(timeName)} mixes dd/mm and mm/dd dates (day values above 12 in both positions)`,
+      file,
+      undefined,
+      timeName,
+    );
   }
   if (firstOver12) return 'dmy';
   if (secondOver12) return 'mdy';
@@ -251,7 +338,8 @@ function parseDate(s: string, order: 'ymd' | 'dmy' | 'mdy'): [number, number, nu
   return isValidDate(y, mo, d) ? [y, mo, d] : null;
 }
 
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 const LOCAL_RE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s+(\d{1,2}):(\d{2})(?::\d{2})?/;
 const EPOCH_RE = /^\d{10}(\d{3})?$/;
 /** Real UTC offsets run from −12:00 (Baker Island) to +14:00 (Kiribati), in minutes. */
@@ -286,7 +374,12 @@ function isoReader(timeName: string): TimeReader {
       if (!off) {
         if (!warnedNoOffset) {
           warnedNoOffset = true;
-          notes.push({ kind: 'other', column: timeName, message: `timestamps in "${timeName}" have no UTC offset`, action: 'read as UTC' });
+          notes.push({
+            kind: 'other',
+            column: timeName,
+            message: `timestamps in "${timeName}" have no UTC offset`,
+            action: 'read as UTC',
+          });
         }
       } else if (off.toUpperCase() !== 'Z' && off.toUpperCase() !== 'UTC') {
         const sign = off[0] === '-' ? -1 : 1;
@@ -294,7 +387,8 @@ function isoReader(timeName: string): TimeReader {
         const hh = Number(digits.slice(0, 2));
         const mm = digits.length > 2 ? Number(digits.slice(2)) : 0;
         const minutes = sign * (hh * 60 + mm);
-        if (mm > 59 || minutes < MIN_OFFSET_MIN || minutes > MAX_OFFSET_MIN) return `offset ${off} is not a real UTC offset (they run from -12:00 to +14:00)`;
+        if (mm > 59 || minutes < MIN_OFFSET_MIN || minutes > MAX_OFFSET_MIN)
+          return `offset ${off} is not a real UTC offset (they run from -12:00 to +14:00)`;
         t -= minutes * 60_000;
       }
       return t;
@@ -311,10 +405,18 @@ function timestampReader(file: string, rows: RawRow[], col: number, timeName: st
     const digits = sample.length;
     const unit = digits === 13 ? 'milliseconds' : 'seconds';
     return {
-      notes: [{ kind: 'other', column: timeName, message: `times in "${timeName}" are Unix epoch ${unit}`, action: 'read as UTC' }],
+      notes: [
+        {
+          kind: 'other',
+          column: timeName,
+          message: `times in "${timeName}" are Unix epoch ${unit}`,
+          action: 'read as UTC',
+        },
+      ],
       read(cell) {
         const c = cell.trim();
-        if (c.length !== digits || !EPOCH_RE.test(c)) return `not a ${digits}-digit Unix epoch in ${unit} like the first row's`;
+        if (c.length !== digits || !EPOCH_RE.test(c))
+          return `not a ${digits}-digit Unix epoch in ${unit} like the first row's`;
         return digits === 13 ? Number(c) : Number(c) * 1000;
       },
     };
@@ -322,7 +424,12 @@ function timestampReader(file: string, rows: RawRow[], col: number, timeName: st
   if (LOCAL_RE.test(sample)) {
     // ENTSO-E style "dd.mm.yyyy HH:MM - ..." on the CET/CEST clock; a wall time seen twice is the autumn repeat.
     const notes: ParseWarning[] = [
-      { kind: 'other', column: timeName, message: `times in "${timeName}" have no offset`, action: 'read as CET/CEST local time (the day-ahead delivery clock)' },
+      {
+        kind: 'other',
+        column: timeName,
+        message: `times in "${timeName}" have no offset`,
+        action: 'read as CET/CEST local time (the day-ahead delivery clock)',
+      },
     ];
     let last = Number.NaN;
     return {
@@ -348,11 +455,19 @@ function timestampReader(file: string, rows: RawRow[], col: number, timeName: st
     : 'not a timestamp this app reads';
   throw new PriceFileError(
     `${file}, row ${first.line}, column ${showCell(timeName)}: ${showCell(sample)} is ${hint}; expected ISO-8601 such as 2023-01-01T00:00:00Z, or dd/mm/yyyy with an Hour column`,
-    file, first.line, timeName);
+    file,
+    first.line,
+    timeName,
+  );
 }
 
 /** Parses CSV text (either separator, quoted or not) into a PriceSeries; the one entry for page and CLI alike. */
-export function parsePriceText(file: string, text: string, onProgress?: (share: number) => void, notes: ParseWarning[] = []): PriceSeries {
+export function parsePriceText(
+  file: string,
+  text: string,
+  onProgress?: (share: number) => void,
+  notes: ParseWarning[] = [],
+): PriceSeries {
   const name = stripControls(file).slice(0, 120);
   if (text.length > MAX_FILE_BYTES) throw fileTooLarge(name, text.length);
   // A BOM is not part of the header; a trailing Ctrl-Z is the end-of-file mark of old DOS tools.
@@ -367,7 +482,10 @@ export function parsePriceText(file: string, text: string, onProgress?: (share: 
 /** The error for a file over MAX_FILE_BYTES, raised before it is read where the caller knows its size. */
 export function fileTooLarge(file: string, bytes: number): PriceFileError {
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return new PriceFileError(`${file}: the file is ${mb(bytes)}; the largest price file read is ${mb(MAX_FILE_BYTES)} (about a million rows): split it`, file);
+  return new PriceFileError(
+    `${file}: the file is ${mb(bytes)}; the largest price file read is ${mb(MAX_FILE_BYTES)} (about a million rows): split it`,
+    file,
+  );
 }
 
 /**
@@ -378,11 +496,23 @@ export function fileTooLarge(file: string, bytes: number): PriceFileError {
 export function parsePriceRows(file: string, header: string[], rows: RawRow[], delimiter: string = ','): PriceSeries {
   const warnings: ParseWarning[] = [];
   const dataRows = rows.filter((r) => r.cells.length > 0 && r.cells.some((c) => c.trim() !== ''));
-  if (header.length === 0 || (header.length === 1 && header[0].trim() === '')) throw new PriceFileError(`${file}: the file is empty`, file);
-  const names = header.map((h) => stripControls(h.trim().replace(/^\uFEFF/, '').replace(/^"|"$/g, '')).slice(0, MAX_NAME_CHARS));
+  if (header.length === 0 || (header.length === 1 && header[0].trim() === ''))
+    throw new PriceFileError(`${file}: the file is empty`, file);
+  const names = header.map((h) =>
+    stripControls(
+      h
+        .trim()
+        .replace(/^\uFEFF/, '')
+        .replace(/^"|"$/g, ''),
+    ).slice(0, MAX_NAME_CHARS),
+  );
   const layout = detectLayout(file, names, dataRows[0]);
   if (dataRows.length < 2) {
-    throw new PriceFileError(`${file}: too few rows (${dataRows.length}); at least 2 price rows are needed to know the step length`, file, dataRows[0]?.line);
+    throw new PriceFileError(
+      `${file}: too few rows (${dataRows.length}); at least 2 price rows are needed to know the step length`,
+      file,
+      dataRows[0]?.line,
+    );
   }
   checkCellCounts(file, names, dataRows, delimiter, layout);
   const mark = decimalMark(file, dataRows, layout.priceCol, layout.priceName);
@@ -404,15 +534,29 @@ export function parsePriceRows(file: string, header: string[], rows: RawRow[], d
       return Number.NaN;
     }
     const p = readNumber(cell, mark);
-    if (Number.isNaN(p)) refuse(r, layout.priceName, `${showCell(cell.trim())} is not a number (missing values may be written as an empty cell, NaN, n/e, N/A or -)`);
+    if (Number.isNaN(p))
+      refuse(
+        r,
+        layout.priceName,
+        `${showCell(cell.trim())} is not a number (missing values may be written as an empty cell, NaN, n/e, N/A or -)`,
+      );
     if (!(Math.abs(p) <= MAX_ABS_PRICE_EUR_PER_MWH)) {
-      refuse(r, layout.priceName, `${showCell(cell.trim())} EUR/MWh is outside the range a price can take (at most ${grouped(MAX_ABS_PRICE_EUR_PER_MWH)} EUR/MWh either way)`);
+      refuse(
+        r,
+        layout.priceName,
+        `${showCell(cell.trim())} EUR/MWh is outside the range a price can take (at most ${grouped(MAX_ABS_PRICE_EUR_PER_MWH)} EUR/MWh either way)`,
+      );
     }
     return p;
   };
 
   if (layout.kind === 'day-hour') {
-    const order = dateOrder(file, dataRows.map((r) => r.cells[layout.dateCol] ?? ''), warnings, layout.timeName);
+    const order = dateOrder(
+      file,
+      dataRows.map((r) => r.cells[layout.dateCol] ?? ''),
+      warnings,
+      layout.timeName,
+    );
     let maxHour = 0;
     for (const r of dataRows) {
       const h = Number((r.cells[layout.hourCol] ?? '').trim());
@@ -433,10 +577,15 @@ export function parsePriceRows(file: string, header: string[], rows: RawRow[], d
       // The delivery day's length on the CET/CEST clock: 23 or 25 hours on DST days.
       const steps = Math.round((cetMidnightUtcMs(d![0], d![1], d![2] + 1) - midnight) / stepMs);
       if (hourCell === '' || !Number.isInteger(h) || h < 1 || h > steps) {
-        const day = steps * stepMs === 24 * MS_PER_HOUR ? 'a normal day' : `a ${steps * stepMs / MS_PER_HOUR}-hour DST day`;
-        refuse(r, layout.hourName, Number.isInteger(h) && h > steps && hourCell !== ''
-          ? `${unit} ${h} on ${dateCell.trim()}, ${day}, which has ${unit}s 1–${steps}`
-          : `${showCell(hourCell)} is not an ${unit} number 1–${steps}`);
+        const day =
+          steps * stepMs === 24 * MS_PER_HOUR ? 'a normal day' : `a ${(steps * stepMs) / MS_PER_HOUR}-hour DST day`;
+        refuse(
+          r,
+          layout.hourName,
+          Number.isInteger(h) && h > steps && hourCell !== ''
+            ? `${unit} ${h} on ${dateCell.trim()}, ${day}, which has ${unit}s 1–${steps}`
+            : `${showCell(hourCell)} is not an ${unit} number 1–${steps}`,
+        );
       }
       times[i] = midnight + (h - 1) * stepMs;
       prices[i] = readPrice(r);
@@ -465,12 +614,18 @@ function checkCellCounts(file: string, names: string[], rows: RawRow[], delimite
     if (r.cells.length <= names.length) continue;
     if (r.cells.slice(names.length).every((c) => c.trim() === '')) continue;
     const p = layout.priceCol;
-    const decimalComma = delimiter === ',' && /^\s*[-+\u2212]?\d+\s*$/.test(r.cells[p] ?? '') && /^\d+\s*$/.test(r.cells[p + 1] ?? '');
+    const decimalComma =
+      delimiter === ',' && /^\s*[-+\u2212]?\d+\s*$/.test(r.cells[p] ?? '') && /^\d+\s*$/.test(r.cells[p + 1] ?? '');
     const hint = decimalComma
       ? `: ${showCell(`${r.cells[p]},${r.cells[p + 1]}`)} looks like a decimal comma in a comma-separated file; write ${r.cells[p].trim()}.${r.cells[p + 1].trim()}, quote the price, or separate columns with ";"`
       : `; a value holds the separator "${delimiter === '\t' ? '\\t' : delimiter}" (quote it)`;
     const where = decimalComma ? `row ${r.line}, column ${showCell(layout.priceName)}` : `row ${r.line}`;
-    throw new PriceFileError(`${file}, ${where}: ${r.cells.length} cells where the header has ${names.length}${hint}`, file, r.line, decimalComma ? layout.priceName : undefined);
+    throw new PriceFileError(
+      `${file}, ${where}: ${r.cells.length} cells where the header has ${names.length}${hint}`,
+      file,
+      r.line,
+      decimalComma ? layout.priceName : undefined,
+    );
   }
 }
 
@@ -487,12 +642,25 @@ interface FillRun {
  * Sorts, removes duplicates, finds the step, checks the fill limits (before allocating the series) and fills gaps
  * and missing values with the previous price (the next one before the first price), reporting each with its line.
  */
-function regularise(file: string, times: Float64Array, prices: Float64Array, lines: Int32Array, markers: Map<number, string>, priceName: string, warnings: ParseWarning[]): PriceSeries {
+function regularise(
+  file: string,
+  times: Float64Array,
+  prices: Float64Array,
+  lines: Int32Array,
+  markers: Map<number, string>,
+  priceName: string,
+  warnings: ParseWarning[],
+): PriceSeries {
   let order: number[] | null = null;
   for (let i = 1; i < times.length; i++) {
     if (times[i] < times[i - 1]) {
       order = Array.from(times.keys()).sort((a, b) => times[a] - times[b] || a - b);
-      warnings.push({ kind: 'reordered', row: lines[i], message: `rows are not in time order (row ${lines[i]} goes back in time)`, action: 'sorted by time' });
+      warnings.push({
+        kind: 'reordered',
+        row: lines[i],
+        message: `rows are not in time order (row ${lines[i]} goes back in time)`,
+        action: 'sorted by time',
+      });
       break;
     }
   }
@@ -504,15 +672,27 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
   for (const i of idx) {
     if (t.length && times[i] === t[t.length - 1]) {
       dups++;
-      if (dups <= MAX_DETAILED_WARNINGS) warnings.push({ kind: 'duplicate', row: lines[i], message: `row ${lines[i]} repeats the time of row ${l[l.length - 1]} (${new Date(times[i]).toISOString()})`, action: 'kept the first, dropped this one' });
+      if (dups <= MAX_DETAILED_WARNINGS)
+        warnings.push({
+          kind: 'duplicate',
+          row: lines[i],
+          message: `row ${lines[i]} repeats the time of row ${l[l.length - 1]} (${new Date(times[i]).toISOString()})`,
+          action: 'kept the first, dropped this one',
+        });
       continue;
     }
     t.push(times[i]);
     p.push(prices[i]);
     l.push(lines[i]);
   }
-  if (dups > MAX_DETAILED_WARNINGS) warnings.push({ kind: 'duplicate', message: `${dups - MAX_DETAILED_WARNINGS} more duplicate rows`, action: 'dropped' });
-  if (t.length < 2) throw new PriceFileError(`${file}: too few distinct times (${t.length}); at least 2 are needed`, file);
+  if (dups > MAX_DETAILED_WARNINGS)
+    warnings.push({
+      kind: 'duplicate',
+      message: `${dups - MAX_DETAILED_WARNINGS} more duplicate rows`,
+      action: 'dropped',
+    });
+  if (t.length < 2)
+    throw new PriceFileError(`${file}: too few distinct times (${t.length}); at least 2 are needed`, file);
 
   // The step is the most common difference; other multiples of it are gaps, anything else is a mixed-step file.
   const counts = new Map<number, number>();
@@ -524,14 +704,18 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
     const k = t.findIndex((x, i) => i > 0 && x - t[i - 1] === stepMs);
     throw new PriceFileError(
       `${file}, row ${l[k]}: the rows step by ${stepMs >= 60_000 ? `${Math.round((stepMs / 60_000) * 1000) / 1000} minutes` : `${stepMs / 1000} seconds`}; price steps of ${MIN_STEP_MINUTES} minute to ${MAX_STEP_HOURS} hours in whole minutes are read`,
-      file, l[k]);
+      file,
+      l[k],
+    );
   }
   for (let i = 1; i < t.length; i++) {
     const d = t[i] - t[i - 1];
     if (d % stepMs !== 0) {
       throw new PriceFileError(
         `${file}, row ${l[i]}: mixed step lengths — ${d / 60_000} minutes after row ${l[i - 1]}, while the file mostly steps by ${stepMs / 60_000} minutes`,
-        file, l[i]);
+        file,
+        l[i],
+      );
     }
   }
 
@@ -571,12 +755,15 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
   if (lr && lr.steps > maxGapSteps) {
     throw new PriceFileError(
       `${file}, row ${lr.line}: ${grouped(lr.steps)} steps (${hours(lr.steps)}) from ${iso(lr.fromMs)} have no price; a file may fill at most ${MAX_GAP_HOURS} hours (${MAX_GAP_HOURS / 24} days) in one gap: split the file there or check the row's time`,
-      file, lr.line);
+      file,
+      lr.line,
+    );
   }
   if (total > MAX_STEPS) {
     throw new PriceFileError(
       `${file}: ${grouped(total)} steps of ${stepMs / 60_000} minute${stepMs === 60_000 ? '' : 's'} from ${iso(t[0])} to ${iso(t[t.length - 1])}; the largest series is ${grouped(MAX_STEPS)} steps: split the file`,
-      file);
+      file,
+    );
   }
   if (filled > MAX_FILLED_SHARE * total) {
     const fr = firstRun as FillRun | null;
@@ -586,7 +773,10 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
       allMissing
         ? `${file}, column ${showCell(priceName)}: no row has a price (all ${grouped(t.length)} are missing values)`
         : `${file}: ${grouped(filled)} of ${grouped(total)} steps (${share}%) have no price (missing rows or values, the first at row ${fr?.line}); at most ${MAX_FILLED_SHARE * 100}% are filled, a file with more is refused rather than made up`,
-      file, allMissing ? undefined : fr?.line, allMissing ? priceName : undefined);
+      file,
+      allMissing ? undefined : fr?.line,
+      allMissing ? priceName : undefined,
+    );
   }
 
   const outT = new Float64Array(total);
@@ -603,7 +793,8 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
         gaps++;
         if (gaps <= MAX_DETAILED_WARNINGS) {
           warnings.push({
-            kind: 'gap', row: l[i],
+            kind: 'gap',
+            row: l[i],
             message: `${missing} missing step${missing > 1 ? 's' : ''} before row ${l[i]} (${new Date(t[i - 1] + stepMs).toISOString()} to ${new Date(t[i] - stepMs).toISOString()})`,
             action: Number.isNaN(previous) ? 'filled with the next price' : 'filled with the previous price',
           });
@@ -620,9 +811,14 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
       while (k + 1 < t.length && Number.isNaN(p[k + 1]) && t[k + 1] - t[k] === stepMs) k++;
       missingRuns++;
       if (missingRuns <= MAX_DETAILED_WARNINGS) {
-        const shown = [...new Set(l.slice(i, k + 1).map((line) => markers.get(line) ?? ''))].slice(0, 3).map((m) => (m === '' ? 'empty' : showCell(m))).join(', ');
+        const shown = [...new Set(l.slice(i, k + 1).map((line) => markers.get(line) ?? ''))]
+          .slice(0, 3)
+          .map((m) => (m === '' ? 'empty' : showCell(m)))
+          .join(', ');
         warnings.push({
-          kind: 'missing', row: l[i], column: priceName,
+          kind: 'missing',
+          row: l[i],
+          column: priceName,
           message: `${k > i ? `rows ${l[i]}–${l[k]}` : `row ${l[i]}`}, column "${priceName}": ${k > i ? `${k - i + 1} missing values` : 'missing value'} (${shown})`,
           action: Number.isNaN(previous) ? 'filled with the next price' : 'filled with the previous price',
         });
@@ -632,7 +828,18 @@ function regularise(file: string, times: Float64Array, prices: Float64Array, lin
     outT[j] = t[i];
     outP[j++] = Number.isNaN(p[i]) ? (Number.isNaN(previous) ? firstPrice : previous) : p[i];
   }
-  if (gaps > MAX_DETAILED_WARNINGS) warnings.push({ kind: 'gap', message: `${gaps - MAX_DETAILED_WARNINGS} more gaps`, action: 'filled with the previous price' });
-  if (missingRuns > MAX_DETAILED_WARNINGS) warnings.push({ kind: 'missing', column: priceName, message: `${missingRuns - MAX_DETAILED_WARNINGS} more runs of missing values`, action: 'filled with the previous price' });
+  if (gaps > MAX_DETAILED_WARNINGS)
+    warnings.push({
+      kind: 'gap',
+      message: `${gaps - MAX_DETAILED_WARNINGS} more gaps`,
+      action: 'filled with the previous price',
+    });
+  if (missingRuns > MAX_DETAILED_WARNINGS)
+    warnings.push({
+      kind: 'missing',
+      column: priceName,
+      message: `${missingRuns - MAX_DETAILED_WARNINGS} more runs of missing values`,
+      action: 'filled with the previous price',
+    });
   return { timesUtcMs: outT, pricesEurPerMWh: outP, dtHours: stepHours, source: file, warnings };
 }

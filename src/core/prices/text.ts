@@ -7,7 +7,7 @@ const MAX_SHOWN_CELL = 40;
 export const MAX_MESSAGE_CHARS = 400;
 
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidi overrides that can rearrange a line.
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Replaces control characters by "�" (a tab and a line end included: a message is one line). */

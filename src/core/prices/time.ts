@@ -31,7 +31,14 @@ export function cetOffsetHours(utcMs: number): number {
 }
 
 /** UTC ms of a CET/CEST wall-clock time; `repeated` picks the second (CET) reading of the autumn 02:00–03:00 hour. */
-export function cetLocalToUtcMs(year: number, month: number, day: number, hour: number, minute: number, repeated = false): number {
+export function cetLocalToUtcMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  repeated = false,
+): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const asSummer = wall - 2 * MS_PER_HOUR;
   const asWinter = wall - MS_PER_HOUR;

@@ -3,7 +3,8 @@ import { cleanMessage } from './text.ts';
 /** Something the parser noticed and how it dealt with it; `row` is the 1-based line number in the file. */
 export interface ParseWarning {
   /** `gap`: missing rows; `missing`: rows whose price is a missing marker (empty, NaN, n/e, ...); both are filled. */
-  kind: 'gap' | 'missing' | 'duplicate' | 'unparsable' | 'empty' | 'reordered' | 'ambiguous-date' | 'encoding' | 'other';
+  kind:
+    'gap' | 'missing' | 'duplicate' | 'unparsable' | 'empty' | 'reordered' | 'ambiguous-date' | 'encoding' | 'other';
   /** 1-based line in the file (the header is line 1); absent for file-wide notes. */
   row?: number;
   column?: string;

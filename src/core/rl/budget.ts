@@ -10,8 +10,11 @@ import { type CloneConfig, type PpoConfig, type RunOptions, ppoIterations } from
 export const REACHABLE_CAP = 4096;
 
 /** The augmented copies' count (CloneConfig: scaled copies on both sides of 1, plus two shifted ones). */
-export function augmentCopies(c: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide' | 'augmentShiftStd'>): number {
-  const scaled = c.augmentPriceScale > 0 && c.augmentPriceScale !== 1 ? 2 * Math.max(1, Math.round(c.augmentScalesPerSide)) : 0;
+export function augmentCopies(
+  c: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide' | 'augmentShiftStd'>,
+): number {
+  const scaled =
+    c.augmentPriceScale > 0 && c.augmentPriceScale !== 1 ? 2 * Math.max(1, Math.round(c.augmentScalesPerSide)) : 0;
   return scaled + (c.augmentShiftStd > 0 ? 2 : 0);
 }
 
@@ -38,15 +41,35 @@ export interface BudgetWork {
 }
 
 /** The work of a run with these settings on `trainSteps` training steps (cloning off: no teacher, no cloning). */
-export function budgetWork(trainSteps: number, dtHours: number, battery: BatteryParams, env: EnvConfig, clone: CloneConfig | null, ppo: PpoConfig, run: RunOptions): BudgetWork {
+export function budgetWork(
+  trainSteps: number,
+  dtHours: number,
+  battery: BatteryParams,
+  env: EnvConfig,
+  clone: CloneConfig | null,
+  ppo: PpoConfig,
+  run: RunOptions,
+): BudgetWork {
   const nVal = Math.min(trainSteps - 1, Math.max(1, Math.round(trainSteps * run.validationFraction)));
   const fitSteps = Math.max(0, trainSteps - nVal);
-  const socLevels = clone ? Math.min(clone.maxSocLevels, reachableSocLevels(battery, actionLevels(env.numActions), dtHours, battery.initialSocKWh, REACHABLE_CAP).length) : 0;
+  const socLevels = clone
+    ? Math.min(
+        clone.maxSocLevels,
+        reachableSocLevels(battery, actionLevels(env.numActions), dtHours, battery.initialSocKWh, REACHABLE_CAP).length,
+      )
+    : 0;
   const teacherRows = clone ? cloneDatasetRows(fitSteps, socLevels, clone) : 0;
   const bs = clone ? Math.min(clone.batchSize, teacherRows) : 0;
   const cloneSamples = clone && bs > 0 ? clone.epochs * Math.floor(teacherRows / bs) * bs : 0;
   const iterations = ppoIterations(ppo);
-  return { fitSteps, socLevels, teacherRows, cloneSamples, ppoIterations: iterations, ppoTimesteps: iterations * ppo.numEnvs * ppo.numSteps };
+  return {
+    fitSteps,
+    socLevels,
+    teacherRows,
+    cloneSamples,
+    ppoIterations: iterations,
+    ppoTimesteps: iterations * ppo.numEnvs * ppo.numSteps,
+  };
 }
 
 /** Seconds per unit of work, measured (bess train on wasm; see README "Budgets"). */
@@ -73,5 +96,9 @@ export const MEASURED_THROUGHPUT: Readonly<Throughput> = Object.freeze({
 
 /** Estimated seconds of a budget's work at a throughput (a simple sum; the backtest is a few ms). */
 export function estimateSeconds(work: BudgetWork, t: Throughput = MEASURED_THROUGHPUT): number {
-  return work.teacherRows * t.teacherSecondsPerRow + work.cloneSamples * t.cloneSecondsPerSample + work.ppoTimesteps * t.ppoSecondsPerStep;
+  return (
+    work.teacherRows * t.teacherSecondsPerRow +
+    work.cloneSamples * t.cloneSecondsPerSample +
+    work.ppoTimesteps * t.ppoSecondsPerStep
+  );
 }

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveBattery } from '../battery/index.ts';
 import { computeNormStats, createObsContext, resolveEnvConfig } from '../env/index.ts';
-import { type Teacher, augmentFactors, augmentVariants, buildCloneDataset, concatDatasets, spreadLevels, trainClone } from './clone.ts';
+import {
+  type Teacher,
+  augmentFactors,
+  augmentVariants,
+  buildCloneDataset,
+  concatDatasets,
+  spreadLevels,
+  trainClone,
+} from './clone.ts';
 import { argmaxRow, forwardStack, initPolicyWeights } from './mlp.ts';
 import { createRng, sampleSteps } from './rng.ts';
 import { TfPolicy } from './tf-policy.ts';
@@ -32,7 +40,14 @@ const ruleTeacher: Teacher = {
 describe('behaviour cloning', () => {
   it('spreadLevels keeps small sets and spreads large ones evenly, ends included', () => {
     expect(Array.from(spreadLevels(Float64Array.from([50, 0, 100]), 5))).toEqual([0, 50, 100]);
-    expect(Array.from(spreadLevels(Float64Array.from({ length: 101 }, (_, i) => i), 5))).toEqual([0, 25, 50, 75, 100]);
+    expect(
+      Array.from(
+        spreadLevels(
+          Float64Array.from({ length: 101 }, (_, i) => i),
+          5,
+        ),
+      ),
+    ).toEqual([0, 25, 50, 75, 100]);
   });
 
   it('augmentFactors spaces the price factors geometrically on both sides of 1; 0 or 1 turns them off', () => {
@@ -43,7 +58,10 @@ describe('behaviour cloning', () => {
     expect(augmentFactors({ augmentPriceScale: 1, augmentScalesPerSide: 3 })).toEqual([]);
     // Shifted copies follow the scaled ones, by ± the std asked for.
     expect(augmentVariants({ augmentPriceScale: 2, augmentScalesPerSide: 1, augmentShiftStd: 0.5 }, 40)).toEqual([
-      { scale: 0.5, shiftEurPerMWh: 0 }, { scale: 2, shiftEurPerMWh: 0 }, { scale: 1, shiftEurPerMWh: -20 }, { scale: 1, shiftEurPerMWh: 20 },
+      { scale: 0.5, shiftEurPerMWh: 0 },
+      { scale: 2, shiftEurPerMWh: 0 },
+      { scale: 1, shiftEurPerMWh: -20 },
+      { scale: 1, shiftEurPerMWh: 20 },
     ]);
     expect(augmentVariants({ augmentPriceScale: 0, augmentScalesPerSide: 1, augmentShiftStd: 0 }, 40)).toEqual([]);
   });
@@ -62,7 +80,11 @@ describe('behaviour cloning', () => {
 
   it('buildCloneDataset on listed steps asks the teacher only at those steps', () => {
     const prices = [10, 100, 60, 30];
-    const s = { timesUtcMs: Float64Array.from(prices, (_, i) => i * HOUR), pricesEurPerMWh: Float64Array.from(prices), dtHours: 1 };
+    const s = {
+      timesUtcMs: Float64Array.from(prices, (_, i) => i * HOUR),
+      pricesEurPerMWh: Float64Array.from(prices),
+      dtHours: 1,
+    };
     const battery = resolveBattery({});
     const env = resolveEnvConfig({ horizonHours: 2 });
     const ctx = createObsContext(s, battery, env, computeNormStats(s, battery, env));
@@ -73,7 +95,11 @@ describe('behaviour cloning', () => {
 
   it('buildCloneDataset asks the teacher at every step for every SOC level', () => {
     const prices = [10, 100, 60, 30];
-    const s = { timesUtcMs: Float64Array.from(prices, (_, i) => i * HOUR), pricesEurPerMWh: Float64Array.from(prices), dtHours: 1 };
+    const s = {
+      timesUtcMs: Float64Array.from(prices, (_, i) => i * HOUR),
+      pricesEurPerMWh: Float64Array.from(prices),
+      dtHours: 1,
+    };
     const battery = resolveBattery({});
     const env = resolveEnvConfig({ horizonHours: 2 });
     const ctx = createObsContext(s, battery, env, computeNormStats(s, battery, env));
@@ -91,7 +117,10 @@ describe('behaviour cloning', () => {
   it('the cloned actor reproduces its teacher on a hand-checkable fixture', async () => {
     const rng = createRng(1);
     const n = 24 * 20;
-    const prices = Float64Array.from({ length: n }, (_, i) => 60 + 45 * Math.sin((2 * Math.PI * i) / 24) + 5 * rng.normal());
+    const prices = Float64Array.from(
+      { length: n },
+      (_, i) => 60 + 45 * Math.sin((2 * Math.PI * i) / 24) + 5 * rng.normal(),
+    );
     const s = { timesUtcMs: Float64Array.from({ length: n }, (_, i) => i * HOUR), pricesEurPerMWh: prices, dtHours: 1 };
     const battery = resolveBattery({});
     const env = resolveEnvConfig({ horizonHours: 6, windowNormalisation: false });
@@ -101,10 +130,27 @@ describe('behaviour cloning', () => {
     const policy = new TfPolicy(w);
     const before = tf.memory().numTensors;
     let lastAccuracy = 0;
-    await trainClone(policy, data, { epochs: 60, batchSize: 256, learningRate: 1e-2, annealLr: false, maxSocLevels: 24, augmentPriceScale: 0, augmentScalesPerSide: 1, augmentShiftStd: 0, augmentSamples: 0 }, 3, rng, async (_e, _l, acc) => {
-      lastAccuracy = acc;
-      return acc < 0.995;
-    });
+    await trainClone(
+      policy,
+      data,
+      {
+        epochs: 60,
+        batchSize: 256,
+        learningRate: 1e-2,
+        annealLr: false,
+        maxSocLevels: 24,
+        augmentPriceScale: 0,
+        augmentScalesPerSide: 1,
+        augmentShiftStd: 0,
+        augmentSamples: 0,
+      },
+      3,
+      rng,
+      async (_e, _l, acc) => {
+        lastAccuracy = acc;
+        return acc < 0.995;
+      },
+    );
     expect(tf.memory().numTensors).toBe(before);
     const learned = await policy.read();
     policy.dispose();

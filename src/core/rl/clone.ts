@@ -20,7 +20,13 @@ export interface TeacherInput {
 
 /** The teacher (oracle/action-dp.ts by default; tests may pass a hand-checkable one). */
 export interface Teacher {
-  reachableSocLevels: (battery: BatteryParams, levels: number[], dtHours: number, startSocKWh: number, maxLevels?: number) => Float64Array;
+  reachableSocLevels: (
+    battery: BatteryParams,
+    levels: number[],
+    dtHours: number,
+    startSocKWh: number,
+    maxLevels?: number,
+  ) => Float64Array;
   /** Prepares once for a series and SOC levels; returns the best first action per level at `start` over `horizon` steps. */
   prepare: (input: TeacherInput, socLevelsKWh: Float64Array) => (start: number, horizon: number) => Int32Array;
 }
@@ -29,7 +35,10 @@ export interface Teacher {
 export const ACTION_DP_TEACHER: Teacher = {
   reachableSocLevels,
   prepare: (input, socs) => {
-    const lattice = buildActionLattice(input.battery, input.levels, input.dtHours, [input.battery.initialSocKWh, ...socs]);
+    const lattice = buildActionLattice(input.battery, input.levels, input.dtHours, [
+      input.battery.initialSocKWh,
+      ...socs,
+    ]);
     return (start, horizon) => teacherActionsOnLattice(lattice, input, start, horizon, socs);
   },
 };
@@ -50,12 +59,14 @@ export function augmentFactors(config: Pick<CloneConfig, 'augmentPriceScale' | '
 }
 
 /** Every augmented copy, price' = price × scale + shift: the scaled ones, then the two shifted ones. */
-export function augmentVariants(config: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide' | 'augmentShiftStd'>, priceStdEurPerMWh: number): { scale: number; shiftEurPerMWh: number }[] {
+export function augmentVariants(
+  config: Pick<CloneConfig, 'augmentPriceScale' | 'augmentScalesPerSide' | 'augmentShiftStd'>,
+  priceStdEurPerMWh: number,
+): { scale: number; shiftEurPerMWh: number }[] {
   const scaled = augmentFactors(config).map((scale) => ({ scale, shiftEurPerMWh: 0 }));
   const shift = config.augmentShiftStd * priceStdEurPerMWh;
   return shift > 0 ? [...scaled, { scale: 1, shiftEurPerMWh: -shift }, { scale: 1, shiftEurPerMWh: shift }] : scaled;
 }
-
 
 /** At most `max` levels spread evenly over the sorted reachable set, so 15-minute data covers the whole SOC range. */
 export function spreadLevels(reachable: Float64Array, max: number): Float64Array {
@@ -86,7 +97,10 @@ export function buildCloneDataset(
 ): CloneDataset {
   const steps = stepIndices ? stepIndices.length : ctx.length;
   const levels = actionLevels(env.numActions);
-  const socLevels = spreadLevels(teacher.reachableSocLevels(battery, levels, ctx.dtHours, battery.initialSocKWh, REACHABLE_CAP), maxSocLevels);
+  const socLevels = spreadLevels(
+    teacher.reachableSocLevels(battery, levels, ctx.dtHours, battery.initialSocKWh, REACHABLE_CAP),
+    maxSocLevels,
+  );
   const L = socLevels.length;
   const count = steps * L;
   const obs = new Float32Array(count * ctx.obsDim);

@@ -138,14 +138,21 @@ export interface RunOptions {
   keepBestMargin: number;
 }
 
-export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({ validationFraction: 0.15, keepBestMargin: 0.01 });
+export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
+  validationFraction: 0.15,
+  keepBestMargin: 0.01,
+});
 
 /**
  * Defaults filled in from a partial config; an unknown name, a value of another type than its default's, or a
  * non-finite number is a RangeError naming `what.field` (the worker protocol is typed, but a stored preset, a
  * sweep file or a CLI flag may still carry anything).
  */
-export function resolveOptions<T extends object>(what: string, defaults: Readonly<T>, partial: Partial<T> | undefined): T {
+export function resolveOptions<T extends object>(
+  what: string,
+  defaults: Readonly<T>,
+  partial: Partial<T> | undefined,
+): T {
   const given = (partial ?? {}) as Record<string, unknown>;
   const d = defaults as Record<string, unknown>;
   for (const [k, v] of Object.entries(given)) {
@@ -161,13 +168,24 @@ const isPosInt = (v: number) => Number.isInteger(v) && v >= 1;
 /** PPO defaults filled in and checked; throws a RangeError naming the field. */
 export function resolvePpoConfig(partial: Partial<PpoConfig> = {}): PpoConfig {
   const c = resolveOptions('ppo', DEFAULT_PPO_CONFIG, partial);
-  const posInt = ['numEnvs', 'numSteps', 'numMinibatches', 'updateEpochs', 'hiddenSize', 'evalEveryIterations'] as const;
+  const posInt = [
+    'numEnvs',
+    'numSteps',
+    'numMinibatches',
+    'updateEpochs',
+    'hiddenSize',
+    'evalEveryIterations',
+  ] as const;
   for (const k of posInt) if (!isPosInt(c[k])) throw new RangeError(`ppo.${k} must be an integer ≥ 1`);
-  if (!(Number.isInteger(c.totalTimesteps) && c.totalTimesteps >= 0)) throw new RangeError('ppo.totalTimesteps must be an integer ≥ 0');
-  if (!(Number.isInteger(c.criticWarmupIterations) && c.criticWarmupIterations >= 0)) throw new RangeError('ppo.criticWarmupIterations must be an integer ≥ 0');
-  if ((c.numEnvs * c.numSteps) % c.numMinibatches !== 0) throw new RangeError('ppo.numMinibatches must divide numEnvs × numSteps');
+  if (!(Number.isInteger(c.totalTimesteps) && c.totalTimesteps >= 0))
+    throw new RangeError('ppo.totalTimesteps must be an integer ≥ 0');
+  if (!(Number.isInteger(c.criticWarmupIterations) && c.criticWarmupIterations >= 0))
+    throw new RangeError('ppo.criticWarmupIterations must be an integer ≥ 0');
+  if ((c.numEnvs * c.numSteps) % c.numMinibatches !== 0)
+    throw new RangeError('ppo.numMinibatches must divide numEnvs × numSteps');
   if (!(c.learningRate > 0)) throw new RangeError('ppo.learningRate must be > 0');
-  if (!(c.gamma >= 0 && c.gamma <= 1) || !(c.gaeLambda >= 0 && c.gaeLambda <= 1)) throw new RangeError('ppo.gamma and ppo.gaeLambda must be in [0, 1]');
+  if (!(c.gamma >= 0 && c.gamma <= 1) || !(c.gaeLambda >= 0 && c.gaeLambda <= 1))
+    throw new RangeError('ppo.gamma and ppo.gaeLambda must be in [0, 1]');
   return c;
 }
 
@@ -176,16 +194,19 @@ export function resolveCloneConfig(partial: Partial<CloneConfig> = {}): CloneCon
   const c = resolveOptions('clone', DEFAULT_CLONE_CONFIG, partial);
   if (!(Number.isInteger(c.epochs) && c.epochs >= 0)) throw new RangeError('clone.epochs must be an integer ≥ 0');
   if (!isPosInt(c.batchSize)) throw new RangeError('clone.batchSize must be an integer ≥ 1');
-  if (!isPosInt(c.maxSocLevels) || c.maxSocLevels < 2) throw new RangeError('clone.maxSocLevels must be an integer ≥ 2');
+  if (!isPosInt(c.maxSocLevels) || c.maxSocLevels < 2)
+    throw new RangeError('clone.maxSocLevels must be an integer ≥ 2');
   if (!(c.learningRate > 0)) throw new RangeError('clone.learningRate must be > 0');
-  if (!(c.augmentPriceScale >= 0 && c.augmentShiftStd >= 0 && c.augmentSamples >= 0)) throw new RangeError('clone.augmentPriceScale, augmentShiftStd and augmentSamples must be ≥ 0');
+  if (!(c.augmentPriceScale >= 0 && c.augmentShiftStd >= 0 && c.augmentSamples >= 0))
+    throw new RangeError('clone.augmentPriceScale, augmentShiftStd and augmentSamples must be ≥ 0');
   return c;
 }
 
 /** Run options filled in and checked; throws a RangeError naming the field. */
 export function resolveRunOptions(partial: Partial<RunOptions> = {}): RunOptions {
   const c = resolveOptions('run', DEFAULT_RUN_OPTIONS, partial);
-  if (!(c.validationFraction > 0 && c.validationFraction < 1)) throw new RangeError('run.validationFraction must be in (0, 1)');
+  if (!(c.validationFraction > 0 && c.validationFraction < 1))
+    throw new RangeError('run.validationFraction must be in (0, 1)');
   if (!(c.keepBestMargin >= 0)) throw new RangeError('run.keepBestMargin must be ≥ 0');
   return c;
 }

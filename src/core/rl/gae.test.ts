@@ -3,7 +3,16 @@ import { computeGae } from './gae.ts';
 import { createRng } from './rng.ts';
 
 /** Textbook GAE: A_t = Σ_l (γλ)^l δ_{t+l}, summed until the episode ends or the rollout does. */
-function textbookGae(r: Float32Array, v: Float32Array, d: Uint8Array, next: Float32Array, T: number, N: number, g: number, lam: number): Float32Array {
+function textbookGae(
+  r: Float32Array,
+  v: Float32Array,
+  d: Uint8Array,
+  next: Float32Array,
+  T: number,
+  N: number,
+  g: number,
+  lam: number,
+): Float32Array {
   const adv = new Float32Array(T * N);
   for (let e = 0; e < N; e++) {
     for (let t = 0; t < T; t++) {

@@ -12,9 +12,15 @@ beforeAll(async () => {
 describe('mlp', () => {
   it('orthogonal(in, out) has orthonormal columns (in ≥ out) or rows (in < out), times the gain', () => {
     const rng = createRng(1);
-    for (const [i, o] of [[10, 4], [4, 10]]) {
+    for (const [i, o] of [
+      [10, 4],
+      [4, 10],
+    ]) {
       const w = orthogonal(i, o, 2, rng);
-      const vecs = i >= o ? Array.from({ length: o }, (_, c) => Array.from({ length: i }, (_, r) => w[r * o + c])) : Array.from({ length: i }, (_, r) => Array.from(w.slice(r * o, r * o + o)));
+      const vecs =
+        i >= o
+          ? Array.from({ length: o }, (_, c) => Array.from({ length: i }, (_, r) => w[r * o + c]))
+          : Array.from({ length: i }, (_, r) => Array.from(w.slice(r * o, r * o + o)));
       for (let a = 0; a < vecs.length; a++) {
         for (let b = 0; b < vecs.length; b++) {
           const dot = vecs[a].reduce((s, x, k) => s + x * vecs[b][k], 0);

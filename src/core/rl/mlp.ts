@@ -154,7 +154,12 @@ export function unflattenWeights(flat: { name: string; shape: number[]; values: 
       const k = byName.get(`${part}/${i}/kernel`)!;
       const b = byName.get(`${part}/${i}/bias`);
       if (!b || k.shape.length !== 2) throw new Error(`model weights: ${part}/${i} is malformed`);
-      layers.push({ inDim: k.shape[0], outDim: k.shape[1], kernel: Float32Array.from(k.values), bias: Float32Array.from(b.values) });
+      layers.push({
+        inDim: k.shape[0],
+        outDim: k.shape[1],
+        kernel: Float32Array.from(k.values),
+        bias: Float32Array.from(b.values),
+      });
     }
     if (layers.length === 0) throw new Error(`model weights: no ${part} layers`);
     return layers;

@@ -3,7 +3,15 @@ import { resolveBattery } from '../battery/index.ts';
 import { horizonSteps, resolveEnvConfig } from '../env/config.ts';
 import { obsLayout } from '../env/features.ts';
 import { initPolicyWeights } from './mlp.ts';
-import { MODEL_FORMAT, ModelFileError, type SavedModel, checkSavedModel, parseSavedModel, serializeSavedModel, toSavedModel } from './model.ts';
+import {
+  MODEL_FORMAT,
+  ModelFileError,
+  type SavedModel,
+  checkSavedModel,
+  parseSavedModel,
+  serializeSavedModel,
+  toSavedModel,
+} from './model.ts';
 import { createRng } from './rng.ts';
 
 function validModel(): SavedModel {
@@ -11,8 +19,13 @@ function validModel(): SavedModel {
   const dim = obsLayout(horizonSteps(env, 1)).dim;
   const weights = initPolicyWeights(dim, 3, 8, createRng(1));
   return toSavedModel(weights, {
-    env, stats: { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 25, rewardScaleEur: 1.25 }, dtHours: 1, battery: resolveBattery({}),
-    hiddenSize: 8, validationShare: 0.9, backend: 'wasm',
+    env,
+    stats: { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 25, rewardScaleEur: 1.25 },
+    dtHours: 1,
+    battery: resolveBattery({}),
+    hiddenSize: 8,
+    validationShare: 0.9,
+    backend: 'wasm',
   });
 }
 
@@ -33,32 +46,159 @@ describe('saved model loader', () => {
   });
 
   it.each([
-    ['a NaN weight (in memory)', () => { const m = validModel(); m.weights[0].values[3] = Number.NaN; return m; }, /weights\[0\]\.values\[3\] is NaN/],
-    ['an infinite weight (in memory)', () => { const m = validModel(); m.weights[2].values[0] = Infinity; return m; }, /weights\[2\]\.values\[0\] is Infinity/],
+    [
+      'a NaN weight (in memory)',
+      () => {
+        const m = validModel();
+        m.weights[0].values[3] = Number.NaN;
+        return m;
+      },
+      /weights\[0\]\.values\[3\] is NaN/,
+    ],
+    [
+      'an infinite weight (in memory)',
+      () => {
+        const m = validModel();
+        m.weights[2].values[0] = Infinity;
+        return m;
+      },
+      /weights\[2\]\.values\[0\] is Infinity/,
+    ],
   ])('%s is a ModelFileError naming the field', (_what, make, message) => {
     expect(() => checkSavedModel(make(), 'run')).toThrow(ModelFileError);
     expect(() => checkSavedModel(make(), 'run')).toThrow(message);
   });
 
   it.each([
-    ['a null weight (NaN in JSON)', (o: Record<string, any>) => { o.weights[1].values[0] = null; }, /weights\[1\]\.values/],
-    ['a short weights array', (o: Record<string, any>) => { o.weights[0].values.pop(); }, /weights\[0\]\.values has \d+ numbers, shape \[\d+, 8\] needs/],
-    ['a zero price std', (o: Record<string, any>) => { o.config.stats.priceStdEurPerMWh = 0; }, /config\.stats\.priceStdEurPerMWh must be > 0/],
-    ['a negative price std', (o: Record<string, any>) => { o.config.stats.priceStdEurPerMWh = -3; }, /priceStdEurPerMWh must be > 0/],
-    ['an unknown format version', (o: Record<string, any>) => { o.format = 'powerbidder-policy/9'; }, /unknown format "powerbidder-policy\/9"/],
-    ['no format', (o: Record<string, any>) => { delete o.format; }, /format/],
-    ['missing stats', (o: Record<string, any>) => { delete o.config.stats; }, /config\.stats/],
-    ['missing weights', (o: Record<string, any>) => { delete o.weights; }, /weights/],
-    ['a missing env field', (o: Record<string, any>) => { delete o.config.env.numActions; }, /config\.env\.numActions/],
-    ['an unknown env field', (o: Record<string, any>) => { o.config.env.horizon = 24; }, /horizon/],
-    ['a string where a number belongs', (o: Record<string, any>) => { o.config.dtHours = '1'; }, /config\.dtHours/],
-    ['another observation layout', (o: Record<string, any>) => { o.config.layout.reverse(); }, /not this version's observation layout/],
-    ['a missing layout (format 2)', (o: Record<string, any>) => { delete o.config.layout; }, /config\.layout is missing/],
-    ['an actor that does not match numActions', (o: Record<string, any>) => { o.config.env.numActions = 5; }, /actor has 3 outputs, config\.env\.numActions is 5/],
-    ['layers that do not chain', (o: Record<string, any>) => { const k = o.weights.find((w: any) => w.name === 'actor/1/kernel'); k.shape = [4, 8]; k.values = k.values.slice(0, 32); }, /actor\/1\/kernel takes 4 inputs, actor\/0 gives 8/],
-    ['an input width other than the layout’s', (o: Record<string, any>) => { o.config.env.horizonHours = 12; o.config.layout = obsLayout(12).slots; }, /takes \d+ inputs, the observation layout has/],
-    ['a battery out of range', (o: Record<string, any>) => { o.config.battery.chargeEfficiency = 1.5; }, /config\.battery: chargeEfficiency/],
-    ['an unknown backend', (o: Record<string, any>) => { o.config.backend = 'tpu'; }, /config\.backend/],
+    [
+      'a null weight (NaN in JSON)',
+      (o: Record<string, any>) => {
+        o.weights[1].values[0] = null;
+      },
+      /weights\[1\]\.values/,
+    ],
+    [
+      'a short weights array',
+      (o: Record<string, any>) => {
+        o.weights[0].values.pop();
+      },
+      /weights\[0\]\.values has \d+ numbers, shape \[\d+, 8\] needs/,
+    ],
+    [
+      'a zero price std',
+      (o: Record<string, any>) => {
+        o.config.stats.priceStdEurPerMWh = 0;
+      },
+      /config\.stats\.priceStdEurPerMWh must be > 0/,
+    ],
+    [
+      'a negative price std',
+      (o: Record<string, any>) => {
+        o.config.stats.priceStdEurPerMWh = -3;
+      },
+      /priceStdEurPerMWh must be > 0/,
+    ],
+    [
+      'an unknown format version',
+      (o: Record<string, any>) => {
+        o.format = 'powerbidder-policy/9';
+      },
+      /unknown format "powerbidder-policy\/9"/,
+    ],
+    [
+      'no format',
+      (o: Record<string, any>) => {
+        delete o.format;
+      },
+      /format/,
+    ],
+    [
+      'missing stats',
+      (o: Record<string, any>) => {
+        delete o.config.stats;
+      },
+      /config\.stats/,
+    ],
+    [
+      'missing weights',
+      (o: Record<string, any>) => {
+        delete o.weights;
+      },
+      /weights/,
+    ],
+    [
+      'a missing env field',
+      (o: Record<string, any>) => {
+        delete o.config.env.numActions;
+      },
+      /config\.env\.numActions/,
+    ],
+    [
+      'an unknown env field',
+      (o: Record<string, any>) => {
+        o.config.env.horizon = 24;
+      },
+      /horizon/,
+    ],
+    [
+      'a string where a number belongs',
+      (o: Record<string, any>) => {
+        o.config.dtHours = '1';
+      },
+      /config\.dtHours/,
+    ],
+    [
+      'another observation layout',
+      (o: Record<string, any>) => {
+        o.config.layout.reverse();
+      },
+      /not this version's observation layout/,
+    ],
+    [
+      'a missing layout (format 2)',
+      (o: Record<string, any>) => {
+        delete o.config.layout;
+      },
+      /config\.layout is missing/,
+    ],
+    [
+      'an actor that does not match numActions',
+      (o: Record<string, any>) => {
+        o.config.env.numActions = 5;
+      },
+      /actor has 3 outputs, config\.env\.numActions is 5/,
+    ],
+    [
+      'layers that do not chain',
+      (o: Record<string, any>) => {
+        const k = o.weights.find((w: any) => w.name === 'actor/1/kernel');
+        k.shape = [4, 8];
+        k.values = k.values.slice(0, 32);
+      },
+      /actor\/1\/kernel takes 4 inputs, actor\/0 gives 8/,
+    ],
+    [
+      'an input width other than the layout’s',
+      (o: Record<string, any>) => {
+        o.config.env.horizonHours = 12;
+        o.config.layout = obsLayout(12).slots;
+      },
+      /takes \d+ inputs, the observation layout has/,
+    ],
+    [
+      'a battery out of range',
+      (o: Record<string, any>) => {
+        o.config.battery.chargeEfficiency = 1.5;
+      },
+      /config\.battery: chargeEfficiency/,
+    ],
+    [
+      'an unknown backend',
+      (o: Record<string, any>) => {
+        o.config.backend = 'tpu';
+      },
+      /config\.backend/,
+    ],
   ])('%s is a ModelFileError naming the file and the field', (_what, damage, message) => {
     const o = json();
     damage(o);

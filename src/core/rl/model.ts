@@ -63,7 +63,10 @@ const positive = finite.refine((v) => v > 0, 'must be > 0');
 const posInt = z.number().int('must be a whole number').positive('must be ≥ 1');
 
 const envShape = Object.fromEntries(
-  Object.entries(DEFAULT_ENV_CONFIG).map(([k, v]) => [k, typeof v === 'boolean' ? z.boolean() : typeof v === 'string' ? z.string() : finite]),
+  Object.entries(DEFAULT_ENV_CONFIG).map(([k, v]) => [
+    k,
+    typeof v === 'boolean' ? z.boolean() : typeof v === 'string' ? z.string() : finite,
+  ]),
 ) as unknown as Record<keyof EnvConfig, z.ZodType>;
 
 const weightSchema = z
@@ -74,10 +77,19 @@ const weightSchema = z
   })
   .superRefine((w, ctx) => {
     const n = w.shape.reduce((a, b) => a * b, 1);
-    if (w.values.length !== n) ctx.addIssue({ code: 'custom', path: ['values'], message: `has ${w.values.length} numbers, shape [${w.shape.join(', ')}] needs ${n}` });
+    if (w.values.length !== n)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['values'],
+        message: `has ${w.values.length} numbers, shape [${w.shape.join(', ')}] needs ${n}`,
+      });
     for (let i = 0; i < w.values.length; i++) {
       if (typeof w.values[i] !== 'number' || !Number.isFinite(w.values[i])) {
-        ctx.addIssue({ code: 'custom', path: ['values', i], message: `is ${String(w.values[i])}, not a finite number` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', i],
+          message: `is ${String(w.values[i])}, not a finite number`,
+        });
         break;
       }
     }
@@ -85,7 +97,9 @@ const weightSchema = z
 
 /** The schema of a saved model, in memory (Float32Array values) or parsed from JSON (number arrays). */
 export const savedModelSchema = z.object({
-  format: z.union([z.literal(MODEL_FORMAT), z.literal(MODEL_FORMAT_V1)], { error: (i) => `unknown format ${JSON.stringify(i.input)} (this app reads ${MODEL_FORMAT} and ${MODEL_FORMAT_V1})` }),
+  format: z.union([z.literal(MODEL_FORMAT), z.literal(MODEL_FORMAT_V1)], {
+    error: (i) => `unknown format ${JSON.stringify(i.input)} (this app reads ${MODEL_FORMAT} and ${MODEL_FORMAT_V1})`,
+  }),
   weights: z.array(weightSchema).min(2),
   config: z.object({
     env: z.object(envShape).strict(),
@@ -95,12 +109,19 @@ export const savedModelSchema = z.object({
     hiddenSize: posInt,
     validationShare: finite,
     backend: z.enum(BACKEND_NAMES as [BackendName, ...BackendName[]]),
-    layout: z.array(z.object({ name: z.string(), offset: z.number().int().nonnegative(), width: z.number().int().nonnegative() })).optional(),
+    layout: z
+      .array(
+        z.object({ name: z.string(), offset: z.number().int().nonnegative(), width: z.number().int().nonnegative() }),
+      )
+      .optional(),
   }),
 });
 
 function issueText(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   return path ? `${path} ${issue.message}` : issue.message;
 }
 
@@ -126,7 +147,9 @@ export function checkSavedModel(raw: unknown, source = 'model'): { model: SavedM
   let battery: BatteryParams;
   try {
     const b = m.config.battery as Record<string, number | boolean | null>;
-    battery = resolveBattery({ ...b, terminalSocKWh: b.terminalSocKWh ?? undefined } as Parameters<typeof resolveBattery>[0]);
+    battery = resolveBattery({ ...b, terminalSocKWh: b.terminalSocKWh ?? undefined } as Parameters<
+      typeof resolveBattery
+    >[0]);
   } catch (e) {
     return fail(`config.battery: ${e instanceof BatteryParamError ? e.message : String(e)}`);
   }
@@ -134,8 +157,16 @@ export function checkSavedModel(raw: unknown, source = 'model'): { model: SavedM
   const saved = m.config.layout;
   if (saved === undefined && m.format !== MODEL_FORMAT_V1) fail('config.layout is missing');
   if (saved !== undefined) {
-    const same = saved.length === layout.slots.length && saved.every((s, i) => s.name === layout.slots[i].name && s.offset === layout.slots[i].offset && s.width === layout.slots[i].width);
-    if (!same) fail(`config.layout (${saved.map((s) => `${s.name}×${s.width}`).join(', ')}) is not this version's observation layout (${layout.slots.map((s) => `${s.name}×${s.width}`).join(', ')})`);
+    const same =
+      saved.length === layout.slots.length &&
+      saved.every(
+        (s, i) =>
+          s.name === layout.slots[i].name && s.offset === layout.slots[i].offset && s.width === layout.slots[i].width,
+      );
+    if (!same)
+      fail(
+        `config.layout (${saved.map((s) => `${s.name}×${s.width}`).join(', ')}) is not this version's observation layout (${layout.slots.map((s) => `${s.name}×${s.width}`).join(', ')})`,
+      );
   }
   let weights: PolicyWeights;
   try {
@@ -147,26 +178,44 @@ export function checkSavedModel(raw: unknown, source = 'model'): { model: SavedM
   if (names.size !== m.weights.length) fail('weights has a name twice');
   for (const part of ['actor', 'critic'] as const) {
     const stack = weights[part];
-    if (stack[0].inDim !== layout.dim) fail(`weights ${part}/0/kernel takes ${stack[0].inDim} inputs, the observation layout has ${layout.dim}`);
+    if (stack[0].inDim !== layout.dim)
+      fail(`weights ${part}/0/kernel takes ${stack[0].inDim} inputs, the observation layout has ${layout.dim}`);
     stack.forEach((l, i) => {
-      if (l.bias.length !== l.outDim) fail(`weights ${part}/${i}/bias has ${l.bias.length} numbers, the kernel has ${l.outDim} outputs`);
-      if (i > 0 && l.inDim !== stack[i - 1].outDim) fail(`weights ${part}/${i}/kernel takes ${l.inDim} inputs, ${part}/${i - 1} gives ${stack[i - 1].outDim}`);
+      if (l.bias.length !== l.outDim)
+        fail(`weights ${part}/${i}/bias has ${l.bias.length} numbers, the kernel has ${l.outDim} outputs`);
+      if (i > 0 && l.inDim !== stack[i - 1].outDim)
+        fail(`weights ${part}/${i}/kernel takes ${l.inDim} inputs, ${part}/${i - 1} gives ${stack[i - 1].outDim}`);
     });
-    for (const n of names) if (n.startsWith(`${part}/`) && Number(n.split('/')[1]) >= stack.length) fail(`weights ${n} is not part of a complete layer stack`);
+    for (const n of names)
+      if (n.startsWith(`${part}/`) && Number(n.split('/')[1]) >= stack.length)
+        fail(`weights ${n} is not part of a complete layer stack`);
   }
-  if (weights.actor.at(-1)!.outDim !== env.numActions) fail(`weights: the actor has ${weights.actor.at(-1)!.outDim} outputs, config.env.numActions is ${env.numActions}`);
-  if (weights.critic.at(-1)!.outDim !== 1) fail(`weights: the critic has ${weights.critic.at(-1)!.outDim} outputs, not 1`);
+  if (weights.actor.at(-1)!.outDim !== env.numActions)
+    fail(`weights: the actor has ${weights.actor.at(-1)!.outDim} outputs, config.env.numActions is ${env.numActions}`);
+  if (weights.critic.at(-1)!.outDim !== 1)
+    fail(`weights: the critic has ${weights.critic.at(-1)!.outDim} outputs, not 1`);
   const model: SavedModel = {
     format: MODEL_FORMAT,
     weights: m.weights.map((w) => ({ name: w.name, shape: [...w.shape], values: Float32Array.from(w.values) })),
-    config: { ...m.config, env, battery, stats: m.config.stats, backend: m.config.backend, layout: layout.slots.map((s) => ({ ...s })) },
+    config: {
+      ...m.config,
+      env,
+      battery,
+      stats: m.config.stats,
+      backend: m.config.backend,
+      layout: layout.slots.map((s) => ({ ...s })),
+    },
   };
   return { model, weights };
 }
 
 /** JSON text of a saved model (typed arrays as plain arrays). */
 export function serializeSavedModel(saved: SavedModel): string {
-  return JSON.stringify({ format: saved.format, config: saved.config, weights: saved.weights.map((w) => ({ name: w.name, shape: w.shape, values: Array.from(w.values) })) });
+  return JSON.stringify({
+    format: saved.format,
+    config: saved.config,
+    weights: saved.weights.map((w) => ({ name: w.name, shape: w.shape, values: Array.from(w.values) })),
+  });
 }
 
 /** Parses and validates model.json text; a ModelFileError names `source` and what is wrong. */
@@ -177,6 +226,7 @@ export function parseSavedModel(text: string, source = 'model.json'): { model: S
   } catch (e) {
     throw new ModelFileError(`${source} is not JSON: ${(e as Error).message}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ModelFileError(`${source} is not a saved model (expected a JSON object)`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ModelFileError(`${source} is not a saved model (expected a JSON object)`);
   return checkSavedModel(raw, source);
 }

@@ -22,8 +22,15 @@ const SHARE = 0.8;
 function sineSeries(days: number, seed: number) {
   const rng = createRng(seed);
   const n = days * 24;
-  const prices = Float64Array.from({ length: n }, (_, i) => 60 + 50 * Math.sin((2 * Math.PI * (i - 9)) / 24) + 10 * rng.normal());
-  return { timesUtcMs: Float64Array.from({ length: n }, (_, i) => Date.UTC(2023, 0, 2) + i * HOUR), pricesEurPerMWh: prices, dtHours: 1 };
+  const prices = Float64Array.from(
+    { length: n },
+    (_, i) => 60 + 50 * Math.sin((2 * Math.PI * (i - 9)) / 24) + 10 * rng.normal(),
+  );
+  return {
+    timesUtcMs: Float64Array.from({ length: n }, (_, i) => Date.UTC(2023, 0, 2) + i * HOUR),
+    pricesEurPerMWh: prices,
+    dtHours: 1,
+  };
 }
 
 beforeAll(async () => {
@@ -43,16 +50,31 @@ describe('trainPpo', { timeout: 600_000 }, () => {
     const train = sineSeries(5, 4);
     const ctx = createObsContext(train, battery, env, computeNormStats(train, battery, env));
     // A budget of three iterations.
-    const config = resolvePpoConfig({ totalTimesteps: 3 * 2 * 16, numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2, criticWarmupIterations: 1, evalEveryIterations: 1 });
+    const config = resolvePpoConfig({
+      totalTimesteps: 3 * 2 * 16,
+      numEnvs: 2,
+      numSteps: 16,
+      numMinibatches: 2,
+      updateEpochs: 2,
+      criticWarmupIterations: 1,
+      evalEveryIterations: 1,
+    });
     const rng = createRng(5);
     const weights = initPolicyWeights(ctx.obsDim, 3, 8, rng);
     const policy = new TfPolicy(weights);
     const run = async () =>
       trainPpo({
-        config, vec: new VecEnv(ctx, battery, env, 2, rng), policy, weights, rng, warmStarted: true,
+        config,
+        vec: new VecEnv(ctx, battery, env, 2, rng),
+        policy,
+        weights,
+        rng,
+        warmStarted: true,
         evaluate: (w) => greedyRollout(w, ctx, battery, env).profitEur,
-        shouldStop: () => null, onIteration: () => {},
-        yieldToEvents: async () => {}, nowMs: () => 0,
+        shouldStop: () => null,
+        onIteration: () => {},
+        yieldToEvents: async () => {},
+        nowMs: () => 0,
       });
     const before = tf.memory().numTensors;
     const out = await run();
@@ -76,9 +98,17 @@ describe('trainPpo', { timeout: 600_000 }, () => {
     const weights = initPolicyWeights(ctx.obsDim, 3, 8, rng);
     const policy = new TfPolicy(weights);
     const out = await trainPpo({
-      config, vec: new VecEnv(ctx, battery, env, 2, rng), policy, weights, rng, warmStarted: false,
-      evaluate: () => 0, shouldStop: () => null, onIteration: () => {},
-      yieldToEvents: async () => {}, nowMs: () => 0,
+      config,
+      vec: new VecEnv(ctx, battery, env, 2, rng),
+      policy,
+      weights,
+      rng,
+      warmStarted: false,
+      evaluate: () => 0,
+      shouldStop: () => null,
+      onIteration: () => {},
+      yieldToEvents: async () => {},
+      nowMs: () => 0,
     });
     policy.dispose();
     expect(out.stopReason).toBe('diverged');
@@ -91,15 +121,31 @@ describe('trainPpo', { timeout: 600_000 }, () => {
     const env = resolveEnvConfig({ horizonHours: 6, episodeHours: 24 });
     const train = sineSeries(5, 4);
     const ctx = createObsContext(train, battery, env, computeNormStats(train, battery, env));
-    const config = resolvePpoConfig({ totalTimesteps: 10 * 32, numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 1 });
+    const config = resolvePpoConfig({
+      totalTimesteps: 10 * 32,
+      numEnvs: 2,
+      numSteps: 16,
+      numMinibatches: 2,
+      updateEpochs: 1,
+    });
     const rng = createRng(7);
     const weights = initPolicyWeights(ctx.obsDim, 3, 8, rng);
     const policy = new TfPolicy(weights);
     let seen = 0;
     const out = await trainPpo({
-      config, vec: new VecEnv(ctx, battery, env, 2, rng), policy, weights, rng, warmStarted: false,
-      evaluate: () => 0, shouldStop: () => (seen >= 2 ? 'stopped' : null), onIteration: (i) => { seen = i; },
-      yieldToEvents: async () => {}, nowMs: () => 0,
+      config,
+      vec: new VecEnv(ctx, battery, env, 2, rng),
+      policy,
+      weights,
+      rng,
+      warmStarted: false,
+      evaluate: () => 0,
+      shouldStop: () => (seen >= 2 ? 'stopped' : null),
+      onIteration: (i) => {
+        seen = i;
+      },
+      yieldToEvents: async () => {},
+      nowMs: () => 0,
     });
     policy.dispose();
     expect(ppoIterations(config)).toBe(10);
@@ -115,13 +161,24 @@ describe('trainPpo', { timeout: 600_000 }, () => {
     const stats = computeNormStats(train, battery, env);
     const trainCtx = createObsContext(train, battery, env, stats);
     const testCtx = createObsContext(test, battery, env, stats);
-    const config = resolvePpoConfig({ totalTimesteps: ITERATIONS * 8 * 64, numEnvs: 8, numSteps: 64, learningRate: 1e-3, evalEveryIterations: 5 });
+    const config = resolvePpoConfig({
+      totalTimesteps: ITERATIONS * 8 * 64,
+      numEnvs: 8,
+      numSteps: 64,
+      learningRate: 1e-3,
+      evalEveryIterations: 5,
+    });
     const rng = createRng(SEED);
     const weights = initPolicyWeights(trainCtx.obsDim, 3, config.hiddenSize, rng);
     const policy = new TfPolicy(weights);
     const vec = new VecEnv(trainCtx, battery, env, config.numEnvs, rng);
     const out = await trainPpo({
-      config, vec, policy, weights, rng, warmStarted: false,
+      config,
+      vec,
+      policy,
+      weights,
+      rng,
+      warmStarted: false,
       evaluate: (w) => greedyRollout(w, trainCtx, battery, env).profitEur,
       shouldStop: () => null,
       onIteration: () => {},
@@ -130,7 +187,12 @@ describe('trainPpo', { timeout: 600_000 }, () => {
     });
     policy.dispose();
     const agent = greedyRollout(out.best, testCtx, battery, env).profitEur;
-    const optimum = solveActionDp({ pricesEurPerMWh: test.pricesEurPerMWh, dtHours: 1, battery, levels: actionLevels(3) }).profitEur;
+    const optimum = solveActionDp({
+      pricesEurPerMWh: test.pricesEurPerMWh,
+      dtHours: 1,
+      battery,
+      levels: actionLevels(3),
+    }).profitEur;
     // Random actions on the same test series.
     const r = createRng(9);
     const e = new BatteryEnv(testCtx, battery, env);

@@ -34,7 +34,12 @@ export interface PpoRun {
   /** Checked before every iteration: a reason to end before the budget ('stopped', 'time-cap') or null to go on. */
   shouldStop: () => StopReason | null;
   /** After each iteration (1 … iterations); `weights` are the current (not the best) policy's. */
-  onIteration: (iteration: number, metrics: Record<string, number>, score: number | undefined, weights: PolicyWeights) => void;
+  onIteration: (
+    iteration: number,
+    metrics: Record<string, number>,
+    score: number | undefined,
+    weights: PolicyWeights,
+  ) => void;
   /** Lets messages (stop) through between iterations; in a worker a macrotask. */
   yieldToEvents: () => Promise<void>;
   /** The run's clock, for the SPS metric only (nothing the loop decides depends on it). */
@@ -53,7 +58,8 @@ export interface PpoOutcome {
 
 function gatherRows(src: Float32Array, idx: Int32Array, from: number, count: number, width: number): Float32Array {
   const out = new Float32Array(count * width);
-  for (let k = 0; k < count; k++) out.set(src.subarray(idx[from + k] * width, idx[from + k] * width + width), k * width);
+  for (let k = 0; k < count; k++)
+    out.set(src.subarray(idx[from + k] * width, idx[from + k] * width + width), k * width);
   return out;
 }
 
@@ -111,7 +117,9 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
       }
       iteration++;
       // 1. Anneal the learning rate by the share of the budget done, as CleanRL (never by time).
-      if (c.annealLr) lr.learningRate = (criticOptimizer as unknown as { learningRate: number }).learningRate = c.learningRate * (1 - (iteration - 1) / numIterations);
+      if (c.annealLr)
+        lr.learningRate = (criticOptimizer as unknown as { learningRate: number }).learningRate =
+          c.learningRate * (1 - (iteration - 1) / numIterations);
       const criticOnly = run.warmStarted && iteration <= c.criticWarmupIterations;
 
       // 2. Rollout: one batched forward pass per step for all envs.
@@ -183,7 +191,17 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
               const newV = valuesOf(policy, obs);
               const vUnclipped = tf.square(tf.sub(newV, ret));
               const vLoss = c.clipVloss
-                ? tf.mul(0.5, tf.mean(tf.maximum(vUnclipped, tf.square(tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -c.clipCoef, c.clipCoef)), ret)))))
+                ? tf.mul(
+                    0.5,
+                    tf.mean(
+                      tf.maximum(
+                        vUnclipped,
+                        tf.square(
+                          tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -c.clipCoef, c.clipCoef)), ret),
+                        ),
+                      ),
+                    ),
+                  )
                 : tf.mul(0.5, tf.mean(vUnclipped));
               const loss = criticOnly
                 ? tf.mul(c.vfCoef, vLoss)
@@ -207,12 +225,17 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
         stats = (await kept!.data()) as Float32Array;
         kept!.dispose();
         if (!Number.isFinite(stats[5]) || Math.abs(stats[5]) > c.divergenceLoss) {
-          throw new DivergedError(`PPO diverged at iteration ${iteration}: loss ${stats[5]}; keeping the best policy so far`);
+          throw new DivergedError(
+            `PPO diverged at iteration ${iteration}: loss ${stats[5]}; keeping the best policy so far`,
+          );
         }
         if (c.targetKl > 0 && stats[3] > c.targetKl) klStopped = true;
       }
       weights = await policy.read();
-      if (!weightsFinite(weights)) throw new DivergedError(`PPO diverged at iteration ${iteration}: non-finite weights; keeping the best policy so far`);
+      if (!weightsFinite(weights))
+        throw new DivergedError(
+          `PPO diverged at iteration ${iteration}: non-finite weights; keeping the best policy so far`,
+        );
 
       // 7. Metrics, CleanRL names; episodic return is the shaped reward, episodic cash the money.
       let yPred = 0;

@@ -14,7 +14,14 @@ import { type OracleInput, type OracleResult } from '../oracle/types.ts';
 import { backtestWeights } from './backtest.ts';
 import { type BudgetWork, budgetWork, estimateSeconds } from './budget.ts';
 import { augmentVariants, buildCloneDataset, concatDatasets, trainClone } from './clone.ts';
-import { type CloneConfig, type PpoConfig, type RunOptions, resolveCloneConfig, resolvePpoConfig, resolveRunOptions } from './config.ts';
+import {
+  type CloneConfig,
+  type PpoConfig,
+  type RunOptions,
+  resolveCloneConfig,
+  resolvePpoConfig,
+  resolveRunOptions,
+} from './config.ts';
 import { greedyRollout } from './evaluate.ts';
 import { type PolicyWeights, cloneWeights, initPolicyWeights } from './mlp.ts';
 import { type SavedModel, toSavedModel } from './model.ts';
@@ -154,7 +161,11 @@ export class StopControl {
 }
 
 function slice(s: PriceSlice, from: number, to: number, dtHours: number): EnvSeries & PriceSlice {
-  return { timesUtcMs: s.timesUtcMs.subarray(from, to), pricesEurPerMWh: s.pricesEurPerMWh.subarray(from, to), dtHours };
+  return {
+    timesUtcMs: s.timesUtcMs.subarray(from, to),
+    pricesEurPerMWh: s.pricesEurPerMWh.subarray(from, to),
+    dtHours,
+  };
 }
 
 /** Trains, keeps the best policy by validation, and backtests it on the test split. */
@@ -173,7 +184,10 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   const nTrain = req.train.pricesEurPerMWh.length;
   const budget = budgetWork(nTrain, dt, battery, env, clone ? cloneCfg : null, ppo, runOpts);
   // Budget progress for the UI: each phase weighted by its estimated share of the run's time.
-  const est = { clone: estimateSeconds({ ...budget, ppoTimesteps: 0 }), ppo: estimateSeconds({ ...budget, teacherRows: 0, cloneSamples: 0 }) };
+  const est = {
+    clone: estimateSeconds({ ...budget, ppoTimesteps: 0 }),
+    ppo: estimateSeconds({ ...budget, teacherRows: 0, cloneSamples: 0 }),
+  };
   const cloneWeight = est.clone + est.ppo > 0 ? est.clone / (est.clone + est.ppo) : 0;
   const history: TrainProgress[] = [];
   const emit = (p: Omit<TrainProgress, 'elapsedS'>) => {
@@ -181,7 +195,14 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     history.push(rec);
     deps.onProgress(rec);
   };
-  emit({ phase: 'backend', iteration: 0, budgetDone: 0, metrics: {}, backend: deps.backend, message: `tfjs backend: ${deps.backend}` });
+  emit({
+    phase: 'backend',
+    iteration: 0,
+    budgetDone: 0,
+    metrics: {},
+    backend: deps.backend,
+    message: `tfjs backend: ${deps.backend}`,
+  });
 
   // Splits: the training split's tail validates (keep-best); statistics come from the whole training split.
   const nVal = Math.min(nTrain - 1, Math.max(1, Math.round(nTrain * runOpts.validationFraction)));
@@ -209,40 +230,91 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   const policy = new TfPolicy(weights);
   let best = cloneWeights(weights);
   let bestScore = evaluate(weights);
-  const kept: KeptPolicy = { source: 'init', validationShare: bestScore, cloneValidationShare: null, ppoValidationShare: null };
+  const kept: KeptPolicy = {
+    source: 'init',
+    validationShare: bestScore,
+    cloneValidationShare: null,
+    ppoValidationShare: null,
+  };
   const work: RunWork = { cloneEpochs: 0, ppoIterations: 0, ppoTimesteps: 0 };
   const checkpoint = (w: PolicyWeights, score: number) =>
-    deps.onCheckpoint?.(toSavedModel(w, { env, stats, dtHours: dt, battery, hiddenSize: ppo.hiddenSize, validationShare: score, backend: deps.backend }));
+    deps.onCheckpoint?.(
+      toSavedModel(w, {
+        env,
+        stats,
+        dtHours: dt,
+        battery,
+        hiddenSize: ppo.hiddenSize,
+        validationShare: score,
+        backend: deps.backend,
+      }),
+    );
   try {
     // Warm start: clone the rolling-horizon teacher, for the budget's epochs.
     if (clone && cloneCfg.epochs > 0 && control.check() === null) {
       const parts = [buildCloneDataset(fitCtx, battery, env, cloneCfg.maxSocLevels)];
       const variants = augmentVariants(cloneCfg, stats.priceStdEurPerMWh);
-      const perCopy = Math.min(fit.pricesEurPerMWh.length, Math.round((cloneCfg.augmentSamples / Math.max(1, variants.length)) * fit.pricesEurPerMWh.length));
+      const perCopy = Math.min(
+        fit.pricesEurPerMWh.length,
+        Math.round((cloneCfg.augmentSamples / Math.max(1, variants.length)) * fit.pricesEurPerMWh.length),
+      );
       for (const { scale, shiftEurPerMWh } of perCopy > 0 ? variants : []) {
         const moved = { ...fit, pricesEurPerMWh: fit.pricesEurPerMWh.map((p) => p * scale + shiftEurPerMWh) };
-        parts.push(buildCloneDataset(createObsContext(moved, battery, env, stats), battery, env, cloneCfg.maxSocLevels, sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng)));
+        parts.push(
+          buildCloneDataset(
+            createObsContext(moved, battery, env, stats),
+            battery,
+            env,
+            cloneCfg.maxSocLevels,
+            sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng),
+          ),
+        );
       }
       const data = parts.length > 1 ? concatDatasets(parts) : parts[0];
-      emit({ phase: 'clone', iteration: 0, budgetDone: 0, metrics: { 'clone/samples': data.count, 'clone/soc_levels': data.socLevels.length }, message: `teacher dataset: ${data.count} samples` });
-      await trainClone(policy, data, cloneCfg, env.numActions, rng, async (epoch, loss, accuracy) => {
-        weights = await policy.read();
-        const score = evaluate(weights);
-        work.cloneEpochs = epoch;
-        // The clone's latest epoch is the start of fine-tuning, whatever its validation score: imitation
-        // improves with every epoch, while one greedy path over the validation slice moved ±1% between epochs
-        // with no relation to the test split (FI 2020: picking by it lost up to 1.8 points).
-        bestScore = score;
-        best = cloneWeights(weights);
-        Object.assign(kept, { source: 'clone', validationShare: score, cloneValidationShare: score });
-        checkpoint(best, score);
-        emit({ phase: 'clone', iteration: epoch, budgetDone: cloneWeight * (epoch / cloneCfg.epochs), metrics: { 'clone/loss': loss, 'clone/accuracy': accuracy, 'charts/validation_share': score, 'charts/test_share': testShare(weights) }, shareOfOracle: score });
-        await deps.yieldToEvents();
-        return control.check() === null;
-      }, async () => {
-        await deps.yieldToEvents();
-        return control.check() === null;
+      emit({
+        phase: 'clone',
+        iteration: 0,
+        budgetDone: 0,
+        metrics: { 'clone/samples': data.count, 'clone/soc_levels': data.socLevels.length },
+        message: `teacher dataset: ${data.count} samples`,
       });
+      await trainClone(
+        policy,
+        data,
+        cloneCfg,
+        env.numActions,
+        rng,
+        async (epoch, loss, accuracy) => {
+          weights = await policy.read();
+          const score = evaluate(weights);
+          work.cloneEpochs = epoch;
+          // The clone's latest epoch is the start of fine-tuning, whatever its validation score: imitation
+          // improves with every epoch, while one greedy path over the validation slice moved ±1% between epochs
+          // with no relation to the test split (FI 2020: picking by it lost up to 1.8 points).
+          bestScore = score;
+          best = cloneWeights(weights);
+          Object.assign(kept, { source: 'clone', validationShare: score, cloneValidationShare: score });
+          checkpoint(best, score);
+          emit({
+            phase: 'clone',
+            iteration: epoch,
+            budgetDone: cloneWeight * (epoch / cloneCfg.epochs),
+            metrics: {
+              'clone/loss': loss,
+              'clone/accuracy': accuracy,
+              'charts/validation_share': score,
+              'charts/test_share': testShare(weights),
+            },
+            shareOfOracle: score,
+          });
+          await deps.yieldToEvents();
+          return control.check() === null;
+        },
+        async () => {
+          await deps.yieldToEvents();
+          return control.check() === null;
+        },
+      );
       policy.assign(best);
       weights = cloneWeights(best);
     }
@@ -278,13 +350,26 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
           }
           work.ppoIterations = iteration;
           work.ppoTimesteps = metrics['charts/global_step'];
-          emit({ phase: 'ppo', iteration, budgetDone: cloneWeight + (1 - cloneWeight) * (iteration / iterations), metrics, shareOfOracle: score });
+          emit({
+            phase: 'ppo',
+            iteration,
+            budgetDone: cloneWeight + (1 - cloneWeight) * (iteration / iterations),
+            metrics,
+            shareOfOracle: score,
+          });
         },
         yieldToEvents: deps.yieldToEvents,
         nowMs: deps.nowMs,
       });
       if (out.stopReason === 'diverged') control.diverged();
-      if (out.message) emit({ phase: 'ppo', iteration: out.iterations, budgetDone: cloneWeight + (1 - cloneWeight) * (out.iterations / iterations), metrics: {}, message: out.message });
+      if (out.message)
+        emit({
+          phase: 'ppo',
+          iteration: out.iterations,
+          budgetDone: cloneWeight + (1 - cloneWeight) * (out.iterations / iterations),
+          metrics: {},
+          message: out.message,
+        });
       // trainPpo starts its best at the threshold: a best above it is a fine-tuned policy that won.
       if (out.bestScore > threshold) ppoBest = Math.max(ppoBest ?? -Infinity, out.bestScore);
       kept.ppoValidationShare = ppoBest;
@@ -301,7 +386,18 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
 
   // Greedy backtest of the kept policy on the test split.
   const backtest = backtestWeights(best, testCtx, test, battery, env, () => testOracle);
-  emit({ phase: 'eval', iteration: 0, budgetDone: 1, metrics: { 'eval/profit_eur': backtest.profitEur, 'eval/share_of_oracle': backtest.shareOfOracle, 'eval/validation_share': bestScore }, shareOfOracle: backtest.shareOfOracle, message: `kept the ${kept.source === 'ppo' ? 'fine-tuned policy' : kept.source === 'clone' ? 'clone' : 'untrained policy'}; ended: ${stopReason}` });
+  emit({
+    phase: 'eval',
+    iteration: 0,
+    budgetDone: 1,
+    metrics: {
+      'eval/profit_eur': backtest.profitEur,
+      'eval/share_of_oracle': backtest.shareOfOracle,
+      'eval/validation_share': bestScore,
+    },
+    shareOfOracle: backtest.shareOfOracle,
+    message: `kept the ${kept.source === 'ppo' ? 'fine-tuned policy' : kept.source === 'clone' ? 'clone' : 'untrained policy'}; ended: ${stopReason}`,
+  });
   const params: RunParams = {
     battery,
     env,
@@ -313,8 +409,22 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     seconds: capS,
     backend: deps.backend,
     budget,
-    data: { dtHours: dt, trainSteps: nTrain, testSteps: test.pricesEurPerMWh.length, trainStartUtcMs: req.train.timesUtcMs[0], testStartUtcMs: req.test.timesUtcMs[0] },
+    data: {
+      dtHours: dt,
+      trainSteps: nTrain,
+      testSteps: test.pricesEurPerMWh.length,
+      trainStartUtcMs: req.train.timesUtcMs[0],
+      testStartUtcMs: req.test.timesUtcMs[0],
+    },
   };
-  const model = toSavedModel(best, { env, stats, dtHours: dt, battery, hiddenSize: ppo.hiddenSize, validationShare: bestScore, backend: deps.backend });
+  const model = toSavedModel(best, {
+    env,
+    stats,
+    dtHours: dt,
+    battery,
+    hiddenSize: ppo.hiddenSize,
+    validationShare: bestScore,
+    backend: deps.backend,
+  });
   return { backend: deps.backend, params, history, stopReason, work, kept, model, backtest };
 }

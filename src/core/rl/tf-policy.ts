@@ -87,7 +87,10 @@ export function valuesOf(p: TfPolicy, obs: tf.Tensor2D): tf.Tensor1D {
 }
 
 /** Global L2 norm of a gradient map and the map scaled so the norm is at most maxNorm (clip_grad_norm_). */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+export function clipByGlobalNorm(
+  grads: tf.NamedTensorMap,
+  maxNorm: number,
+): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
   const names = Object.keys(grads);
   const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))) as tf.Scalar;
   const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(maxNorm), tf.add(norm, tf.scalar(1e-6))));

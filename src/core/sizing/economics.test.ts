@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ECONOMICS, HOURS_PER_YEAR, SizingParamError, annuityFactor, cellEconomics, resolveEconomics } from './index.ts';
+import {
+  DEFAULT_ECONOMICS,
+  HOURS_PER_YEAR,
+  SizingParamError,
+  annuityFactor,
+  cellEconomics,
+  resolveEconomics,
+} from './index.ts';
 
 describe('cellEconomics(profit, spanHours, capacity, power, economics)', () => {
   it('NPV and paybacks on a hand-checked case', () => {
@@ -10,7 +17,13 @@ describe('cellEconomics(profit, spanHours, capacity, power, economics)', () => {
     // simple payback = 17,500 / 1,750 = 10 years
     // discounted payback: 1,750 × A(t) = 17,500 ⇔ 1.05^−t = 1 − 0.05 × 10 = 0.5 ⇔ t = ln 2 / ln 1.05 = 14.2067 years
     // profit per kWh installed = 2,000 / 100 = 20 EUR/kWh/year
-    const e = resolveEconomics({ capexEurPerKWh: 150, capexEurPerKW: 50, omEurPerYear: 250, lifetimeYears: 10, discountRate: 0.05 });
+    const e = resolveEconomics({
+      capexEurPerKWh: 150,
+      capexEurPerKW: 50,
+      omEurPerYear: 250,
+      lifetimeYears: 10,
+      discountRate: 0.05,
+    });
     const r = cellEconomics(1000, 4380, 100, 50, e);
     expect(r.annualProfitEur).toBeCloseTo(2000, 9);
     expect(r.capexEur).toBe(17500);
@@ -24,7 +37,13 @@ describe('cellEconomics(profit, spanHours, capacity, power, economics)', () => {
     // 1,750 EUR over a full 8,760-h year; capex 50 × 100 + 40 × 50 = 7,000 EUR; no O&M; 5 years at 10 %.
     // A(5, 10 %) = (1 − 1.1^−5) / 0.1 = (1 − 0.6209213) / 0.1 = 3.7907868; NPV = −7,000 + 1,750 × 3.7907868 = −366.123
     // simple payback 7,000 / 1,750 = 4 years; discounted: 1.1^−t = 1 − 0.1 × 4 = 0.6, t = −ln 0.6 / ln 1.1 = 5.3596
-    const e = resolveEconomics({ capexEurPerKWh: 50, capexEurPerKW: 40, omEurPerYear: 0, lifetimeYears: 5, discountRate: 0.1 });
+    const e = resolveEconomics({
+      capexEurPerKWh: 50,
+      capexEurPerKW: 40,
+      omEurPerYear: 0,
+      lifetimeYears: 5,
+      discountRate: 0.1,
+    });
     const r = cellEconomics(1750, HOURS_PER_YEAR, 100, 50, e);
     expect(r.npvEur).toBeCloseTo(-366.123, 2);
     expect(r.paybackYears).toBeCloseTo(4, 12);
@@ -32,7 +51,13 @@ describe('cellEconomics(profit, spanHours, capacity, power, economics)', () => {
   });
 
   it('at a zero discount rate NPV is lifetime × net − capex and both paybacks agree', () => {
-    const e = resolveEconomics({ capexEurPerKWh: 150, capexEurPerKW: 50, omEurPerYear: 250, lifetimeYears: 10, discountRate: 0 });
+    const e = resolveEconomics({
+      capexEurPerKWh: 150,
+      capexEurPerKW: 50,
+      omEurPerYear: 250,
+      lifetimeYears: 10,
+      discountRate: 0,
+    });
     const r = cellEconomics(1000, 4380, 100, 50, e);
     expect(r.npvEur).toBeCloseTo(0, 9); // 10 × 1,750 − 17,500
     expect(r.discountedPaybackYears).toBe(r.paybackYears);
@@ -50,7 +75,13 @@ describe('cellEconomics(profit, spanHours, capacity, power, economics)', () => {
 
   it('an empty battery has no capex, pays back at once and has no profit per kWh', () => {
     const r = cellEconomics(0, HOURS_PER_YEAR, 0, 0, DEFAULT_ECONOMICS);
-    expect(r).toMatchObject({ capexEur: 0, npvEur: 0, paybackYears: 0, discountedPaybackYears: 0, annualProfitEurPerKWh: null });
+    expect(r).toMatchObject({
+      capexEur: 0,
+      npvEur: 0,
+      paybackYears: 0,
+      discountedPaybackYears: 0,
+      annualProfitEurPerKWh: null,
+    });
     // …unless O&M makes every year a loss: then it never pays.
     const om = cellEconomics(0, HOURS_PER_YEAR, 0, 0, resolveEconomics({ omEurPerYear: 100 }));
     expect(om).toMatchObject({ paybackYears: null, discountedPaybackYears: null });

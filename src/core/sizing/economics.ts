@@ -45,14 +45,23 @@ export function resolveEconomics(spec: Partial<Economics> = {}): Economics {
   for (const k of Object.keys(DEFAULT_ECONOMICS) as (keyof Economics)[]) {
     const v = spec[k];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SizingParamError(`${k} must be a finite number, got ${String(v)}`, k);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new SizingParamError(`${k} must be a finite number, got ${String(v)}`, k);
     e[k] = v;
   }
-  if (e.capexEurPerKWh < 0) throw new SizingParamError(`capexEurPerKWh must be ≥ 0 EUR/kWh, got ${e.capexEurPerKWh}`, 'capexEurPerKWh');
-  if (e.capexEurPerKW < 0) throw new SizingParamError(`capexEurPerKW must be ≥ 0 EUR/kW, got ${e.capexEurPerKW}`, 'capexEurPerKW');
-  if (e.omEurPerYear < 0) throw new SizingParamError(`omEurPerYear must be ≥ 0 EUR/year, got ${e.omEurPerYear}`, 'omEurPerYear');
-  if (!(e.lifetimeYears > 0)) throw new SizingParamError(`lifetimeYears must be > 0 years, got ${e.lifetimeYears}`, 'lifetimeYears');
-  if (!(e.discountRate >= 0 && e.discountRate < 1)) throw new SizingParamError(`discountRate must be in [0, 1) per year (0.06 = 6 %), got ${e.discountRate}`, 'discountRate');
+  if (e.capexEurPerKWh < 0)
+    throw new SizingParamError(`capexEurPerKWh must be ≥ 0 EUR/kWh, got ${e.capexEurPerKWh}`, 'capexEurPerKWh');
+  if (e.capexEurPerKW < 0)
+    throw new SizingParamError(`capexEurPerKW must be ≥ 0 EUR/kW, got ${e.capexEurPerKW}`, 'capexEurPerKW');
+  if (e.omEurPerYear < 0)
+    throw new SizingParamError(`omEurPerYear must be ≥ 0 EUR/year, got ${e.omEurPerYear}`, 'omEurPerYear');
+  if (!(e.lifetimeYears > 0))
+    throw new SizingParamError(`lifetimeYears must be > 0 years, got ${e.lifetimeYears}`, 'lifetimeYears');
+  if (!(e.discountRate >= 0 && e.discountRate < 1))
+    throw new SizingParamError(
+      `discountRate must be in [0, 1) per year (0.06 = 6 %), got ${e.discountRate}`,
+      'discountRate',
+    );
   return e;
 }
 
@@ -76,7 +85,13 @@ export function annuityFactor(years: number, rate: number): number {
 }
 
 /** Economics of a battery of `capacityKWh` × `powerKW` that earned `profitEur` over `spanHours`. */
-export function cellEconomics(profitEur: number, spanHours: number, capacityKWh: number, powerKW: number, e: Economics): CellEconomics {
+export function cellEconomics(
+  profitEur: number,
+  spanHours: number,
+  capacityKWh: number,
+  powerKW: number,
+  e: Economics,
+): CellEconomics {
   const annualProfitEur = spanHours > 0 ? (profitEur * HOURS_PER_YEAR) / spanHours : 0;
   const capexEur = e.capexEurPerKWh * capacityKWh + e.capexEurPerKW * powerKW;
   const net = annualProfitEur - e.omEurPerYear;
@@ -92,5 +107,12 @@ export function cellEconomics(profitEur: number, spanHours: number, capacityKWh:
     const x = 1 - (r * capexEur) / net;
     discountedPaybackYears = r === 0 ? paybackYears : x > 0 ? -Math.log(x) / Math.log(1 + r) : null;
   }
-  return { annualProfitEur, capexEur, npvEur, paybackYears, discountedPaybackYears, annualProfitEurPerKWh: capacityKWh > 0 ? annualProfitEur / capacityKWh : null };
+  return {
+    annualProfitEur,
+    capexEur,
+    npvEur,
+    paybackYears,
+    discountedPaybackYears,
+    annualProfitEurPerKWh: capacityKWh > 0 ? annualProfitEur / capacityKWh : null,
+  };
 }

@@ -38,13 +38,20 @@ export interface SizingProblem {
 /** The grid's cells in index order. */
 export function gridCells(capacitiesKWh: number[], powersKW: number[]): SizingCell[] {
   const cells: SizingCell[] = [];
-  for (const capacityKWh of capacitiesKWh) for (const powerKW of powersKW) cells.push({ index: cells.length, capacityKWh, powerKW });
+  for (const capacityKWh of capacitiesKWh)
+    for (const powerKW of powersKW) cells.push({ index: cells.length, capacityKWh, powerKW });
   return cells;
 }
 
 /** The battery of one cell: the base spec with this capacity and this power in both directions. */
 export function cellBattery(base: BatterySpec, cell: { capacityKWh: number; powerKW: number }): BatteryParams {
-  return resolveBattery({ ...base, capacityKWh: cell.capacityKWh, powerKW: cell.powerKW, chargePowerKW: undefined, dischargePowerKW: undefined });
+  return resolveBattery({
+    ...base,
+    capacityKWh: cell.capacityKWh,
+    powerKW: cell.powerKW,
+    chargePowerKW: undefined,
+    dischargePowerKW: undefined,
+  });
 }
 
 /** Checks that every cell is a valid battery (before any solving); the error names the first bad cell. */
@@ -54,17 +61,29 @@ export function validateGrid(base: BatterySpec, cells: SizingCell[]): void {
     try {
       cellBattery(base, cell);
     } catch (e) {
-      if (e instanceof BatteryParamError) throw new SizingParamError(`cell ${cell.capacityKWh} kWh × ${cell.powerKW} kW: ${e.message}`, e.field);
+      if (e instanceof BatteryParamError)
+        throw new SizingParamError(`cell ${cell.capacityKWh} kWh × ${cell.powerKW} kW: ${e.message}`, e.field);
       throw e;
     }
   }
 }
 
 /** Solves `cells` one after another on this thread (what each worker does with its share). */
-export function solveCells(pricesEurPerMWh: ArrayLike<number>, dtHours: number, base: BatterySpec, cells: SizingCell[]): CellSolve[] {
+export function solveCells(
+  pricesEurPerMWh: ArrayLike<number>,
+  dtHours: number,
+  base: BatterySpec,
+  cells: SizingCell[],
+): CellSolve[] {
   return cells.map((cell) => {
     const r = solveOracle({ pricesEurPerMWh, dtHours, battery: cellBattery(base, cell) });
-    return { ...cell, profitEur: r.profitEur, chargedKWh: r.chargedKWh, dischargedKWh: r.dischargedKWh, equivalentCycles: r.equivalentCycles };
+    return {
+      ...cell,
+      profitEur: r.profitEur,
+      chargedKWh: r.chargedKWh,
+      dischargedKWh: r.dischargedKWh,
+      equivalentCycles: r.equivalentCycles,
+    };
   });
 }
 
@@ -76,7 +95,8 @@ export function valueCell(solve: CellSolve, steps: number, dtHours: number, e: E
 /** The cell with the highest NPV (the first in index order on a tie); null for none. */
 export function bestCell<T extends { npvEur: number; index: number }>(cells: T[]): T | null {
   let best: T | null = null;
-  for (const c of cells) if (!best || c.npvEur > best.npvEur || (c.npvEur === best.npvEur && c.index < best.index)) best = c;
+  for (const c of cells)
+    if (!best || c.npvEur > best.npvEur || (c.npvEur === best.npvEur && c.index < best.index)) best = c;
   return best;
 }
 
@@ -94,7 +114,12 @@ export interface SolvePlan {
  * optimum is λ times the profit (and the same cycles). Absolute SOC settings in kWh break that.
  */
 export function scalesWithSize(base: BatterySpec): boolean {
-  return (base.initialSocKWh ?? 0) === 0 && (base.minSocKWh ?? 0) === 0 && base.maxSocKWh === undefined && (base.terminalSocKWh ?? 0) === 0;
+  return (
+    (base.initialSocKWh ?? 0) === 0 &&
+    (base.minSocKWh ?? 0) === 0 &&
+    base.maxSocKWh === undefined &&
+    (base.terminalSocKWh ?? 0) === 0
+  );
 }
 
 /**
@@ -107,7 +132,10 @@ export function planSolves(base: BatterySpec, cells: SizingCell[], share = true)
   const first = new Map<string, SizingCell>();
   const solves: SizingCell[] = [];
   for (const cell of cells) {
-    const key = cell.capacityKWh > 0 && cell.powerKW > 0 ? (cell.capacityKWh / cell.powerKW).toPrecision(12) : `cell ${cell.index}`;
+    const key =
+      cell.capacityKWh > 0 && cell.powerKW > 0
+        ? (cell.capacityKWh / cell.powerKW).toPrecision(12)
+        : `cell ${cell.index}`;
     const rep = first.get(key);
     if (!rep) {
       first.set(key, cell);
@@ -125,7 +153,13 @@ export function planSolves(base: BatterySpec, cells: SizingCell[], share = true)
 export function expandSolve(plan: SolvePlan, solve: CellSolve): CellSolve[] {
   const out = [solve];
   for (const { cell, factor } of plan.shared.get(solve.index) ?? []) {
-    out.push({ ...cell, profitEur: solve.profitEur * factor, chargedKWh: solve.chargedKWh * factor, dischargedKWh: solve.dischargedKWh * factor, equivalentCycles: solve.equivalentCycles });
+    out.push({
+      ...cell,
+      profitEur: solve.profitEur * factor,
+      chargedKWh: solve.chargedKWh * factor,
+      dischargedKWh: solve.dischargedKWh * factor,
+      equivalentCycles: solve.equivalentCycles,
+    });
   }
   return out;
 }

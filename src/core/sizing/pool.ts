@@ -19,7 +19,11 @@ export function chunkSize(cells: number, runners: number): number {
  * Runs every chunk on the first free runner; `onChunk` sees each chunk's results as they come. Resolves when all are
  * done, rejects with the first runner's error (the other runners finish their current chunk and stop).
  */
-export async function runChunks<R>(chunks: SizingCell[][], runners: ((cells: SizingCell[]) => Promise<R[]>)[], onChunk: (results: R[]) => void): Promise<void> {
+export async function runChunks<R>(
+  chunks: SizingCell[][],
+  runners: ((cells: SizingCell[]) => Promise<R[]>)[],
+  onChunk: (results: R[]) => void,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const loop = async (run: (cells: SizingCell[]) => Promise<R[]>) => {

@@ -21,11 +21,15 @@ export const MAX_AXIS_VALUES = 1000;
 export function parseRange(text: string, field: string): number[] {
   const parts = text.trim().split(':');
   const nums = parts.map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
-  if (parts.length !== 1 && parts.length !== 3) throw new SizingParamError(`${field} must be FROM:TO:STEP or one number, got ${JSON.stringify(text)}`, field);
+  if (parts.length !== 1 && parts.length !== 3)
+    throw new SizingParamError(`${field} must be FROM:TO:STEP or one number, got ${JSON.stringify(text)}`, field);
   const bad = nums.findIndex((n) => !Number.isFinite(n));
   if (bad >= 0) {
     const name = parts.length === 1 ? 'value' : ['FROM', 'TO', 'STEP'][bad];
-    throw new SizingParamError(`${field}: ${name} must be a number, got ${JSON.stringify(parts[bad])} in ${JSON.stringify(text)}`, field);
+    throw new SizingParamError(
+      `${field}: ${name} must be a number, got ${JSON.stringify(parts[bad])} in ${JSON.stringify(text)}`,
+      field,
+    );
   }
   if (parts.length === 1) {
     if (nums[0] < 0) throw new SizingParamError(`${field} must be ≥ 0, got ${nums[0]}`, field);
@@ -36,7 +40,8 @@ export function parseRange(text: string, field: string): number[] {
   if (to < from) throw new SizingParamError(`${field}: TO (${to}) must be ≥ FROM (${from})`, field);
   if (!(step > 0)) throw new SizingParamError(`${field}: STEP must be > 0, got ${step}`, field);
   const count = Math.floor((to - from) / step + 1e-9) + 1;
-  if (count > MAX_AXIS_VALUES) throw new SizingParamError(`${field}: ${count} values, more than ${MAX_AXIS_VALUES}; use a larger STEP`, field);
+  if (count > MAX_AXIS_VALUES)
+    throw new SizingParamError(`${field}: ${count} values, more than ${MAX_AXIS_VALUES}; use a larger STEP`, field);
   // Multiply, never accumulate, so 0.1-steps do not drift; round away float noise of the multiplication.
   return Array.from({ length: count }, (_, i) => roundNoise(from + i * step));
 }

@@ -2,7 +2,19 @@
 // The CLI passes worker-thread runners, the page Web Worker runners, tests the in-thread one: the same code.
 
 import { type Economics } from './economics.ts';
-import { type CellResult, type CellSolve, type SizingCell, type SizingProblem, bestCell, expandSolve, gridCells, planSolves, solveCells, validateGrid, valueCell } from './grid.ts';
+import {
+  type CellResult,
+  type CellSolve,
+  type SizingCell,
+  type SizingProblem,
+  bestCell,
+  expandSolve,
+  gridCells,
+  planSolves,
+  solveCells,
+  validateGrid,
+  valueCell,
+} from './grid.ts';
 import { chunk, chunkSize, runChunks } from './pool.ts';
 
 /** Solves a list of cells somewhere (this thread, a worker) for a problem it already holds. */
@@ -39,7 +51,11 @@ export interface SizeOptions {
 }
 
 /** Sizes the battery over the problem's grid; throws SizingParamError for an invalid cell before solving any. */
-export async function sizeGrid(problem: SizingProblem, economics: Economics, opts: SizeOptions = {}): Promise<SizingResult> {
+export async function sizeGrid(
+  problem: SizingProblem,
+  economics: Economics,
+  opts: SizeOptions = {},
+): Promise<SizingResult> {
   const nowMs = opts.nowMs ?? (() => 0);
   const cells = gridCells(problem.capacitiesKWh, problem.powersKW);
   validateGrid(problem.battery, cells);
@@ -50,7 +66,9 @@ export async function sizeGrid(problem: SizingProblem, economics: Economics, opt
   let done = 0;
   const t0 = nowMs();
   await runChunks(chunk(plan.solves, chunkSize(plan.solves.length, runners.length)), runners, (solved) => {
-    const valued = solved.flatMap((s) => expandSolve(plan, s)).map((s) => valueCell(s, steps, problem.dtHours, economics));
+    const valued = solved
+      .flatMap((s) => expandSolve(plan, s))
+      .map((s) => valueCell(s, steps, problem.dtHours, economics));
     for (const v of valued) out[v.index] = v;
     done += valued.length;
     opts.onCells?.(valued, done, cells.length);

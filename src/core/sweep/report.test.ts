@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { aggregateSweep, spread, type TaskRun } from './report.ts';
 
 const run = (configId: string, seed: number, share: number, extra: Partial<TaskRun> = {}): TaskRun => ({
-  sweep: 's', configId, config: { 'task.file': 'a.csv', 'task.battery.capacityKWh': configId === 'c1' ? '100' : '200' }, seed, status: 'FINISHED',
-  shareOfOracle: share, profitEur: 50 * share, oracleProfitEur: 50, compareShares: { rolling_horizon_24_h: 0.9 + share / 100 }, ...extra,
+  sweep: 's',
+  configId,
+  config: { 'task.file': 'a.csv', 'task.battery.capacityKWh': configId === 'c1' ? '100' : '200' },
+  seed,
+  status: 'FINISHED',
+  shareOfOracle: share,
+  profitEur: 50 * share,
+  oracleProfitEur: 50,
+  compareShares: { rolling_horizon_24_h: 0.9 + share / 100 },
+  ...extra,
 });
 
 describe('sweep report', () => {
@@ -16,7 +24,11 @@ describe('sweep report', () => {
 
   it('groups by configuration, medians over seeds, counts unfinished runs apart', () => {
     const rows = aggregateSweep([
-      run('c2', 1, 0.8), run('c1', 2, 0.6), run('c1', 1, 0.5), run('c1', 3, 0.9), run('c2', 2, 0, { status: 'FAILED' }),
+      run('c2', 1, 0.8),
+      run('c1', 2, 0.6),
+      run('c1', 1, 0.5),
+      run('c1', 3, 0.9),
+      run('c2', 2, 0, { status: 'FAILED' }),
     ]);
     expect(rows.map((r) => r.configId)).toEqual(['c1', 'c2']);
     expect(rows[0].seeds).toEqual([1, 2, 3]);

@@ -54,7 +54,12 @@ export function spread(values: readonly number[]): Spread {
 export function aggregateSweep(runs: readonly TaskRun[]): ConfigRow[] {
   const key = (r: TaskRun) => `${r.sweep}\u0000${r.configId}`;
   const groups = new Map<string, TaskRun[]>();
-  const order = [...runs].sort((a, b) => a.sweep.localeCompare(b.sweep) || configText(a.config).localeCompare(configText(b.config), 'en', { numeric: true }) || a.seed - b.seed);
+  const order = [...runs].sort(
+    (a, b) =>
+      a.sweep.localeCompare(b.sweep) ||
+      configText(a.config).localeCompare(configText(b.config), 'en', { numeric: true }) ||
+      a.seed - b.seed,
+  );
   for (const r of order) {
     const g = groups.get(key(r));
     if (g) g.push(r);
@@ -72,12 +77,17 @@ export function aggregateSweep(runs: readonly TaskRun[]): ConfigRow[] {
       shareOfOracle: spread(done.map((r) => r.shareOfOracle)),
       profitEur: spread(done.map((r) => r.profitEur)),
       oracleProfitEur: done[0]?.oracleProfitEur ?? NaN,
-      compareShares: Object.fromEntries(names.map((n) => [n, spread(done.flatMap((r) => (n in r.compareShares ? [r.compareShares[n]] : []))).median])),
+      compareShares: Object.fromEntries(
+        names.map((n) => [n, spread(done.flatMap((r) => (n in r.compareShares ? [r.compareShares[n]] : []))).median]),
+      ),
     };
   });
 }
 
 /** `key=value` pairs of a configuration, sorted by key. */
 export function configText(config: Record<string, string>): string {
-  return Object.keys(config).sort().map((k) => `${k}=${config[k]}`).join(' ');
+  return Object.keys(config)
+    .sort()
+    .map((k) => `${k}=${config[k]}`)
+    .join(' ');
 }

@@ -18,7 +18,12 @@ describe('sweep spec expansion', () => {
   it('expands into the cartesian product in the stable order, seeds fastest', () => {
     expect(taskCount(spec)).toBe(24);
     const tasks = sweepTasks(spec);
-    const row = (i: number) => [tasks[i].file, tasks[i].battery.capacityKWh, tasks[i].env.sellAboveAvgBonusCoef, tasks[i].seed];
+    const row = (i: number) => [
+      tasks[i].file,
+      tasks[i].battery.capacityKWh,
+      tasks[i].env.sellAboveAvgBonusCoef,
+      tasks[i].seed,
+    ];
     expect(row(0)).toEqual(['a.csv', 100, 0, 1]);
     expect(row(1)).toEqual(['a.csv', 100, 0, 2]);
     expect(row(3)).toEqual(['a.csv', 100, 0.1, 1]);
@@ -46,7 +51,10 @@ describe('sweep spec expansion', () => {
     const after = sweepTasks(wider);
     expect(after.filter((t) => before.has(t.taskId)).length).toBe(24);
     expect(after.find((t) => t.taskId === sweepTask(spec, 6).taskId)?.index).not.toBe(6);
-    const reordered = parseSweepSpec({ ppo: SPEC.ppo, env: SPEC.env, battery: SPEC.battery, seeds: SPEC.seeds, files: SPEC.files, name: 'hand' }, 'r.json');
+    const reordered = parseSweepSpec(
+      { ppo: SPEC.ppo, env: SPEC.env, battery: SPEC.battery, seeds: SPEC.seeds, files: SPEC.files, name: 'hand' },
+      'r.json',
+    );
     expect(sweepTasks(reordered).map((t) => t.runId)).toEqual(sweepTasks(spec).map((t) => t.runId));
     expect(sweepId(reordered)).toBe(sweepId(spec));
     // The same task in another sweep (another name) is another MLflow run.
@@ -64,7 +72,13 @@ describe('sweep spec expansion', () => {
     const s = parseSweepSpec({ files: ['x.csv'], seeds: [7] }, 'x.json', 'x');
     expect(s.name).toBe('x');
     expect(taskCount(s)).toBe(1);
-    expect(sweepTask(s, 0)).toMatchObject({ file: 'x.csv', seed: 7, information: 'known-24h', seconds: null, cloneWarmStart: true });
+    expect(sweepTask(s, 0)).toMatchObject({
+      file: 'x.csv',
+      seed: 7,
+      information: 'known-24h',
+      seconds: null,
+      cloneWarmStart: true,
+    });
   });
 });
 
@@ -79,16 +93,40 @@ describe('bad specs name the field path', () => {
     [{ files: ['a'], seeds: [1, 1] }, /seeds\[1\]: 1 is listed twice/],
     [{ files: ['a'], seeds: [1], seconds: 0 }, /seconds: must be a number > 0/],
     [{ files: ['a'], seeds: [1], sedes: [1] }, /sedes: unknown field/],
-    [{ files: ['a'], seeds: [1], battery: { capacity: [1] } }, /battery.capacity: unknown field \(battery fields: capacityKWh/],
+    [
+      { files: ['a'], seeds: [1], battery: { capacity: [1] } },
+      /battery.capacity: unknown field \(battery fields: capacityKWh/,
+    ],
     [{ files: ['a'], seeds: [1], battery: { capacityKWh: 100 } }, /battery.capacityKWh: must be a list, got 100/],
-    [{ files: ['a'], seeds: [1], battery: { capacityKWh: [100, '200'] } }, /battery.capacityKWh\[1\]: must be a finite number, got "200"/],
-    [{ files: ['a'], seeds: [1], battery: { capacityKWh: [100, -5] } }, /bad.json: battery: \{"capacityKWh":-5\}: .*capacityKWh/],
-    [{ files: ['a'], seeds: [1], env: { numActions: [4] } }, /env: \{"numActions":4\}: env.numActions must be an odd integer/],
+    [
+      { files: ['a'], seeds: [1], battery: { capacityKWh: [100, '200'] } },
+      /battery.capacityKWh\[1\]: must be a finite number, got "200"/,
+    ],
+    [
+      { files: ['a'], seeds: [1], battery: { capacityKWh: [100, -5] } },
+      /bad.json: battery: \{"capacityKWh":-5\}: .*capacityKWh/,
+    ],
+    [
+      { files: ['a'], seeds: [1], env: { numActions: [4] } },
+      /env: \{"numActions":4\}: env.numActions must be an odd integer/,
+    ],
     [{ files: ['a'], seeds: [1], env: { randomStartSoc: [1] } }, /env.randomStartSoc\[0\]: must be a boolean, got 1/],
-    [{ files: ['a'], seeds: [1], ppo: { totalTimesteps: [-1] } }, /ppo: \{"totalTimesteps":-1\}: ppo.totalTimesteps must be an integer ≥ 0/],
-    [{ files: ['a'], seeds: [1], information: ['tomorrow'] }, /information\[0\]: must be one of perfect, known-24h, day-ahead/],
-    [{ files: ['a'], seeds: [1], information: ['day-ahead'] }, /information\[0\]: "day-ahead": this build's trainer runs known-24h only/],
-    [{ files: ['a'], seeds: [1], forecast: ['ridge'] }, /forecast\[0\]: "ridge": forecasts apply to information day-ahead/],
+    [
+      { files: ['a'], seeds: [1], ppo: { totalTimesteps: [-1] } },
+      /ppo: \{"totalTimesteps":-1\}: ppo.totalTimesteps must be an integer ≥ 0/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['tomorrow'] },
+      /information\[0\]: must be one of perfect, known-24h, day-ahead/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['day-ahead'] },
+      /information\[0\]: "day-ahead": this build's trainer runs known-24h only/,
+    ],
+    [
+      { files: ['a'], seeds: [1], forecast: ['ridge'] },
+      /forecast\[0\]: "ridge": forecasts apply to information day-ahead/,
+    ],
     [{ files: ['a'], seeds: [1], site: { pvScale: [1] } }, /site.pvScale: this build's trainer has no site model/],
     [{ files: ['a'], seeds: [1], name: 'a b' }, /name: must be 1–100 letters/],
     [{ files: ['a'], seeds: [1], cloneWarmStart: 'yes' }, /cloneWarmStart: must be true or false/],
@@ -114,9 +152,18 @@ describe('stable ids', () => {
 describe("the README's 1,000-task example", () => {
   it('test-data/sweep/example-1000.json expands into 1,000 tasks, the last one the last of every axis', async () => {
     const { readFile } = await import('node:fs/promises');
-    const spec = parseSweepSpec(JSON.parse(await readFile('test-data/sweep/example-1000.json', 'utf8')), 'example-1000.json');
+    const spec = parseSweepSpec(
+      JSON.parse(await readFile('test-data/sweep/example-1000.json', 'utf8')),
+      'example-1000.json',
+    );
     expect(taskCount(spec)).toBe(1000);
-    expect(sweepTask(spec, 999)).toMatchObject({ file: '../real/fr-2022-hourly.csv', battery: { capacityKWh: 200, powerKW: 100 }, env: { sellAboveAvgBonusCoef: 0.3 }, seed: 10, seconds: 3600 });
+    expect(sweepTask(spec, 999)).toMatchObject({
+      file: '../real/fr-2022-hourly.csv',
+      battery: { capacityKWh: 200, powerKW: 100 },
+      env: { sellAboveAvgBonusCoef: 0.3 },
+      seed: 10,
+      seconds: 3600,
+    });
     expect(new Set(sweepTasks(spec).map((t) => t.runId)).size).toBe(1000);
   });
 });

@@ -14,7 +14,12 @@
 import { resolveBattery, type BatterySpec } from '../battery/index.ts';
 import { DEFAULT_ENV_CONFIG, resolveEnvConfig, type EnvConfig } from '../env/config.ts';
 import {
-  DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG, resolveCloneConfig, resolvePpoConfig, type CloneConfig, type PpoConfig,
+  DEFAULT_CLONE_CONFIG,
+  DEFAULT_PPO_CONFIG,
+  resolveCloneConfig,
+  resolvePpoConfig,
+  type CloneConfig,
+  type PpoConfig,
 } from '../rl/config.ts';
 import { hash128, stableJson } from './hash.ts';
 
@@ -27,8 +32,18 @@ export const RUNNABLE_INFORMATION: readonly InformationMode[] = ['known-24h'];
 
 /** Battery fields a sweep may vary (BatterySpec, without the derived powerKW alias' twins resolved). */
 const BATTERY_FIELDS = [
-  'capacityKWh', 'powerKW', 'chargePowerKW', 'dischargePowerKW', 'chargeEfficiency', 'dischargeEfficiency',
-  'degradationEurPerKWh', 'initialSocKWh', 'minSocKWh', 'maxSocKWh', 'terminalSocKWh', 'sharedPowerLimit',
+  'capacityKWh',
+  'powerKW',
+  'chargePowerKW',
+  'dischargePowerKW',
+  'chargeEfficiency',
+  'dischargeEfficiency',
+  'degradationEurPerKWh',
+  'initialSocKWh',
+  'minSocKWh',
+  'maxSocKWh',
+  'terminalSocKWh',
+  'sharedPowerLimit',
 ] as const satisfies readonly (keyof BatterySpec)[];
 
 type Scalar = number | boolean | string;
@@ -79,10 +94,23 @@ export class SweepSpecError extends Error {
   override name = 'SweepSpecError';
 }
 
-const TOP_FIELDS = ['name', 'files', 'seconds', 'seeds', 'information', 'forecast', 'battery', 'site', 'env', 'ppo', 'clone', 'cloneWarmStart'];
+const TOP_FIELDS = [
+  'name',
+  'files',
+  'seconds',
+  'seeds',
+  'information',
+  'forecast',
+  'battery',
+  'site',
+  'env',
+  'ppo',
+  'clone',
+  'cloneWarmStart',
+];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Checks a parsed spec (JSON.parse of the file) and fills defaults; throws SweepSpecError naming the field. */
 export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName = 'sweep'): SweepSpec {
@@ -91,7 +119,8 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
   };
   if (!isObject(raw)) fail('(top level)', 'a sweep spec is a JSON object {files, seeds, ...}');
   const spec = raw as Record<string, unknown>;
-  for (const k of Object.keys(spec)) if (!TOP_FIELDS.includes(k)) fail(k, `unknown field (a spec has ${TOP_FIELDS.join(', ')})`);
+  for (const k of Object.keys(spec))
+    if (!TOP_FIELDS.includes(k)) fail(k, `unknown field (a spec has ${TOP_FIELDS.join(', ')})`);
 
   const list = (path: string, v: unknown, required: boolean): unknown[] => {
     if (v === undefined) return required ? fail(path, 'is required (a list)') : [];
@@ -108,7 +137,8 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
 
   let name = defaultName;
   if (spec.name !== undefined) {
-    if (typeof spec.name !== 'string' || !/^[\w.-]{1,100}$/.test(spec.name)) fail('name', `must be 1–100 letters, digits, _ . -, got ${show(spec.name)}`);
+    if (typeof spec.name !== 'string' || !/^[\w.-]{1,100}$/.test(spec.name))
+      fail('name', `must be 1–100 letters, digits, _ . -, got ${show(spec.name)}`);
     name = spec.name as string;
   }
 
@@ -119,26 +149,35 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
 
   let seconds: number | null = null;
   if (spec.seconds !== undefined && spec.seconds !== null) {
-    if (typeof spec.seconds !== 'number' || !(spec.seconds > 0) || !Number.isFinite(spec.seconds)) fail('seconds', `must be a number > 0 (the time cap of one training), got ${show(spec.seconds)}`);
+    if (typeof spec.seconds !== 'number' || !(spec.seconds > 0) || !Number.isFinite(spec.seconds))
+      fail('seconds', `must be a number > 0 (the time cap of one training), got ${show(spec.seconds)}`);
     seconds = spec.seconds as number;
   }
 
   const seeds = list('seeds', spec.seeds, true).map((s, i) => {
-    if (typeof s !== 'number' || !Number.isSafeInteger(s)) fail(`seeds[${i}]`, `must be a whole number, got ${show(s)}`);
+    if (typeof s !== 'number' || !Number.isSafeInteger(s))
+      fail(`seeds[${i}]`, `must be a whole number, got ${show(s)}`);
     return s as number;
   });
 
   const informationRaw = list('information', spec.information, false);
   const information = (informationRaw.length ? informationRaw : ['known-24h']).map((m, i) => {
-    if (!INFORMATION_MODES.includes(m as InformationMode)) fail(`information[${i}]`, `must be one of ${INFORMATION_MODES.join(', ')}, got ${show(m)}`);
+    if (!INFORMATION_MODES.includes(m as InformationMode))
+      fail(`information[${i}]`, `must be one of ${INFORMATION_MODES.join(', ')}, got ${show(m)}`);
     if (!RUNNABLE_INFORMATION.includes(m as InformationMode))
-      fail(`information[${i}]`, `${show(m)}: this build's trainer runs ${RUNNABLE_INFORMATION.join(', ')} only (bess train has no --information yet)`);
+      fail(
+        `information[${i}]`,
+        `${show(m)}: this build's trainer runs ${RUNNABLE_INFORMATION.join(', ')} only (bess train has no --information yet)`,
+      );
     return m as InformationMode;
   });
 
   const forecast = list('forecast', spec.forecast, false).map((f, i) => {
     if (typeof f !== 'string') fail(`forecast[${i}]`, `must be a forecast model name, got ${show(f)}`);
-    return fail(`forecast[${i}]`, `${show(f)}: forecasts apply to information day-ahead, which this build's trainer does not run yet`);
+    return fail(
+      `forecast[${i}]`,
+      `${show(f)}: forecasts apply to information day-ahead, which this build's trainer does not run yet`,
+    );
   });
 
   const group = (
@@ -156,7 +195,8 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
       const values = list(`${field}.${k}`, v[k], true);
       const type = types(k);
       values.forEach((x, i) => {
-        if (typeof x !== type || (type === 'number' && !Number.isFinite(x as number))) fail(`${field}.${k}[${i}]`, `must be a ${type === 'number' ? 'finite number' : type}, got ${show(x)}`);
+        if (typeof x !== type || (type === 'number' && !Number.isFinite(x as number)))
+          fail(`${field}.${k}[${i}]`, `must be a ${type === 'number' ? 'finite number' : type}, got ${show(x)}`);
       });
       out[k] = values as Scalar[];
     }
@@ -168,29 +208,60 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
   if (spec.site !== undefined) {
     if (!isObject(spec.site)) fail('site', `must be an object {<field>: [values]}, got ${show(spec.site)}`);
     const first = Object.keys(spec.site as object)[0];
-    if (first !== undefined) fail(`site.${first}`, "this build's trainer has no site model (PV, load, grid limits) yet; leave site out");
+    if (first !== undefined)
+      fail(`site.${first}`, "this build's trainer has no site model (PV, load, grid limits) yet; leave site out");
   }
   const site: Record<string, Scalar[]> = {};
-  const env = group('env', DEFAULT_ENV_CONFIG as unknown as Record<string, unknown>, typeOf(DEFAULT_ENV_CONFIG as unknown as Record<string, unknown>));
-  const ppo = group('ppo', DEFAULT_PPO_CONFIG as unknown as Record<string, unknown>, typeOf(DEFAULT_PPO_CONFIG as unknown as Record<string, unknown>));
-  const clone = group('clone', DEFAULT_CLONE_CONFIG as unknown as Record<string, unknown>, typeOf(DEFAULT_CLONE_CONFIG as unknown as Record<string, unknown>));
+  const env = group(
+    'env',
+    DEFAULT_ENV_CONFIG as unknown as Record<string, unknown>,
+    typeOf(DEFAULT_ENV_CONFIG as unknown as Record<string, unknown>),
+  );
+  const ppo = group(
+    'ppo',
+    DEFAULT_PPO_CONFIG as unknown as Record<string, unknown>,
+    typeOf(DEFAULT_PPO_CONFIG as unknown as Record<string, unknown>),
+  );
+  const clone = group(
+    'clone',
+    DEFAULT_CLONE_CONFIG as unknown as Record<string, unknown>,
+    typeOf(DEFAULT_CLONE_CONFIG as unknown as Record<string, unknown>),
+  );
 
   let cloneWarmStart = true;
   if (spec.cloneWarmStart !== undefined) {
-    if (typeof spec.cloneWarmStart !== 'boolean') fail('cloneWarmStart', `must be true or false, got ${show(spec.cloneWarmStart)}`);
+    if (typeof spec.cloneWarmStart !== 'boolean')
+      fail('cloneWarmStart', `must be true or false, got ${show(spec.cloneWarmStart)}`);
     cloneWarmStart = spec.cloneWarmStart as boolean;
   }
 
-  const result: SweepSpec = { name, files, seconds, seeds, information, forecast, battery, site, env, ppo, clone, cloneWarmStart };
+  const result: SweepSpec = {
+    name,
+    files,
+    seconds,
+    seeds,
+    information,
+    forecast,
+    battery,
+    site,
+    env,
+    ppo,
+    clone,
+    cloneWarmStart,
+  };
   checkCombinations(result, fail);
   return result;
 }
 
 /** The axes in their stable order: [path, values]. */
 function axes(spec: SweepSpec): [string, readonly unknown[]][] {
-  const out: [string, readonly unknown[]][] = [['files', spec.files], ['information', spec.information]];
+  const out: [string, readonly unknown[]][] = [
+    ['files', spec.files],
+    ['information', spec.information],
+  ];
   if (spec.forecast.length) out.push(['forecast', spec.forecast]);
-  for (const g of ['battery', 'site', 'env', 'ppo', 'clone'] as const) for (const [k, v] of Object.entries(spec[g])) out.push([`${g}.${k}`, v]);
+  for (const g of ['battery', 'site', 'env', 'ppo', 'clone'] as const)
+    for (const [k, v] of Object.entries(spec[g])) out.push([`${g}.${k}`, v]);
   out.push(['seeds', spec.seeds]);
   return out;
 }
@@ -227,7 +298,8 @@ export function sweepId(spec: SweepSpec): string {
 /** Task `index` (0 ≤ index < taskCount). */
 export function sweepTask(spec: SweepSpec, index: number): SweepTask {
   const n = taskCount(spec);
-  if (!Number.isInteger(index) || index < 0 || index >= n) throw new RangeError(`task index ${index} is out of range: this sweep has ${n} tasks (0–${n - 1})`);
+  if (!Number.isInteger(index) || index < 0 || index >= n)
+    throw new RangeError(`task index ${index} is out of range: this sweep has ${n} tasks (0–${n - 1})`);
   const chosen = pick(spec, index);
   const forecast = spec.forecast.length ? (chosen.get('forecast') as string) : null;
   const config = {

@@ -10,10 +10,28 @@ for (let i = 0; i < Number(runs); i++) {
   const exp = await ensureExperiment(root, 'Shared', now);
   const runId = randomUUID().replace(/-/g, '');
   const run = trainingToMlflowRun({
-    runId, experimentId: exp.experimentId, artifactLocation: exp.artifactLocation, runName: `w${writer}-r${i}`, sourceName: 'mlruns-writer', startTimeMs: now, endTimeMs: now + 1,
-    status: 'FINISHED', params: { writer: Number(writer), i }, history: [{ phase: 'ppo', iteration: 1, elapsedS: 0, metrics: { 'charts/SPS': i } }],
-    evaluation: { profitEur: i, oracleProfitEur: 10, shareOfOracle: i / 10, equivalentCycles: 1 }, labels: [], tags: {}, modelJson: '{}',
+    runId,
+    experimentId: exp.experimentId,
+    artifactLocation: exp.artifactLocation,
+    runName: `w${writer}-r${i}`,
+    sourceName: 'mlruns-writer',
+    startTimeMs: now,
+    endTimeMs: now + 1,
+    status: 'FINISHED',
+    params: { writer: Number(writer), i },
+    history: [{ phase: 'ppo', iteration: 1, elapsedS: 0, metrics: { 'charts/SPS': i } }],
+    evaluation: { profitEur: i, oracleProfitEur: 10, shareOfOracle: i / 10, equivalentCycles: 1 },
+    labels: [],
+    tags: {},
+    modelJson: '{}',
   });
   await writeRun(root, run);
-  await registerModelVersion(root, { name: 'Shared', runId, source: `${run.artifactUri}/model`, stage: 'Production', nowMs: now, userId: null });
+  await registerModelVersion(root, {
+    name: 'Shared',
+    runId,
+    source: `${run.artifactUri}/model`,
+    stage: 'Production',
+    nowMs: now,
+    userId: null,
+  });
 }

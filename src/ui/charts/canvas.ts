@@ -68,7 +68,8 @@ export function strokeSeries(
       return;
     }
     ctx.fillStyle = style.color;
-    let prevBottomPx = NaN, prevTopPx = NaN;
+    let prevBottomPx = NaN,
+      prevTopPx = NaN;
     for (let p = 0; p < env.min.length; p++) {
       if (!Number.isFinite(env.min[p])) {
         prevBottomPx = prevTopPx = NaN;

@@ -28,10 +28,13 @@ export function timeTicks(view: View, t0: number, dtMs: number, width: number, z
   const n = Math.max(2, Math.floor(width / 110));
   const fmt = wall.tickFormat(n);
   const span = Math.max(1, end - start);
-  return wall.ticks(n).map((d) => {
-    const t = fromWallClockMs(+d, zone);
-    return { value: t, label: fmt(d), pos: ((t - start) / span) * width };
-  }).filter((tk) => tk.pos >= -0.5 && tk.pos <= width + 0.5);
+  return wall
+    .ticks(n)
+    .map((d) => {
+      const t = fromWallClockMs(+d, zone);
+      return { value: t, label: fmt(d), pos: ((t - start) / span) * width };
+    })
+    .filter((tk) => tk.pos >= -0.5 && tk.pos <= width + 0.5);
 }
 
 /** Left-axis ticks of a linear scale (nice it first so ticks sit on the ends). */
@@ -42,7 +45,8 @@ export function linearTicks(y: ScaleLinear<number, number>, count = 5, unit = ''
 
 /** Min and max of values[from..to), ignoring NaN; [0, 1] when empty. */
 export function extentOf(values: ArrayLike<number>, from: number, to: number): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = Math.max(0, from); i < Math.min(values.length, to); i++) {
     const v = values[i];
     if (v < lo) lo = v;

@@ -3,7 +3,13 @@ import { exportHeader, svgDocument, xmlAttr } from './chart-export.ts';
 
 describe('svgDocument', () => {
   it('wraps layers in a standalone SVG with size, viewBox, background and an escaped title', () => {
-    const doc = svgDocument(640, 200, '#0f172a', ['<g id="a"/>', '<image href="data:image/png;base64,AAAA"/>'], 'Prices & SOC <DE-LU>');
+    const doc = svgDocument(
+      640,
+      200,
+      '#0f172a',
+      ['<g id="a"/>', '<image href="data:image/png;base64,AAAA"/>'],
+      'Prices & SOC <DE-LU>',
+    );
     expect(doc.startsWith('<?xml')).toBe(true);
     expect(doc).toContain('width="640" height="200" viewBox="0 0 640 200"');
     expect(doc).toContain('<title>Prices &amp; SOC &lt;DE-LU&gt;</title>');
@@ -18,7 +24,19 @@ describe('svgDocument', () => {
 
 describe('exportHeader', () => {
   it('writes title, source, period, units and a legend entry per series, escaped', () => {
-    const { height, svg } = exportHeader({ title: 'Prices & SOC', source: 'DE-LU <day-ahead>', period: '2023-01-01 – 2023-12-31 UTC', units: 'EUR/MWh; SOC kWh', legend: [{ label: 'Price', color: '#38bdf8' }, { label: 'Oracle SOC', color: '#a78bfa' }] }, 800);
+    const { height, svg } = exportHeader(
+      {
+        title: 'Prices & SOC',
+        source: 'DE-LU <day-ahead>',
+        period: '2023-01-01 – 2023-12-31 UTC',
+        units: 'EUR/MWh; SOC kWh',
+        legend: [
+          { label: 'Price', color: '#38bdf8' },
+          { label: 'Oracle SOC', color: '#a78bfa' },
+        ],
+      },
+      800,
+    );
     expect(height).toBeGreaterThan(40);
     expect(svg).toContain('>Prices &amp; SOC</text>');
     expect(svg).toContain('DE-LU &lt;day-ahead&gt; · 2023-01-01 – 2023-12-31 UTC · EUR/MWh; SOC kWh');

@@ -5,7 +5,11 @@ import type { BackendName } from '../../../workers/trainer-api.ts';
 const GPU_FAILURE = /device (was )?lost|devicelost|context lost|webgl|webgpu|gpu|out of memory|oom/i;
 
 /** The backend to retry on after `failed` failed with `message`, or null when a retry would not help. */
-export function fallbackBackend(failed: BackendName | 'auto' | null, message: string, crashed: boolean): BackendName | null {
+export function fallbackBackend(
+  failed: BackendName | 'auto' | null,
+  message: string,
+  crashed: boolean,
+): BackendName | null {
   if (failed === 'wasm' || failed === 'cpu') return failed === 'wasm' && crashed ? 'cpu' : null;
   if (failed === 'webgpu' || failed === 'webgl') return 'wasm';
   // 'auto' or not known yet: only a failure that names the GPU, or a crash, is worth a retry.

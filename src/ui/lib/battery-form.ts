@@ -1,6 +1,13 @@
 // The battery form's fields and their validation through the one battery model (resolveBattery).
 
-import { type BatteryParams, type BatterySpec, BATTERY_LIMITS, BatteryParamError, DEFAULT_BATTERY, resolveBattery } from '../../core/battery/index.ts';
+import {
+  type BatteryParams,
+  type BatterySpec,
+  BATTERY_LIMITS,
+  BatteryParamError,
+  DEFAULT_BATTERY,
+  resolveBattery,
+} from '../../core/battery/index.ts';
 
 /** The editable fields, in the units their names say. */
 export interface BatteryForm {
@@ -24,7 +31,9 @@ export const DEFAULT_FORM: Readonly<BatteryForm> = Object.freeze({
 });
 
 /** What the form calls each field, with its unit: messages use these, never the internal names. */
-export const FIELD_LABELS: Readonly<Record<Exclude<keyof BatteryForm, 'sharedPowerLimit'>, { label: string; unit: string }>> = Object.freeze({
+export const FIELD_LABELS: Readonly<
+  Record<Exclude<keyof BatteryForm, 'sharedPowerLimit'>, { label: string; unit: string }>
+> = Object.freeze({
   capacityKWh: { label: 'Capacity', unit: 'kWh' },
   powerKW: { label: 'Power', unit: 'kW' },
   chargeEfficiency: { label: 'Charge efficiency', unit: '0–1' },
@@ -68,7 +77,8 @@ export function fieldMessage(field: string, f: BatteryForm): string {
 }
 
 /** Valid parameters with the spec that made them, or the form field at fault with a message in the form's words. */
-export type ResolvedForm = { ok: true; params: BatteryParams; spec: BatterySpec } | { ok: false; field: string; message: string };
+export type ResolvedForm =
+  { ok: true; params: BatteryParams; spec: BatterySpec } | { ok: false; field: string; message: string };
 
 /** Form → validated params. An emptied number field (NaN) is an error naming that field, never a silent default. */
 export function resolveForm(f: BatteryForm): ResolvedForm {
@@ -76,7 +86,8 @@ export function resolveForm(f: BatteryForm): ResolvedForm {
   try {
     return { ok: true, params: resolveBattery(spec), spec };
   } catch (e) {
-    if (e instanceof BatteryParamError) return { ok: false, field: formFieldOf(e.field) ?? e.field, message: fieldMessage(e.field, f) };
+    if (e instanceof BatteryParamError)
+      return { ok: false, field: formFieldOf(e.field) ?? e.field, message: fieldMessage(e.field, f) };
     return { ok: false, field: '', message: (e as Error).message };
   }
 }

@@ -36,6 +36,10 @@ describe('throughputOf', () => {
         { phase: 'ppo', iteration: 1, elapsedS: 7, metrics: { 'charts/global_step': 1000 } },
       ],
     } as unknown as TrainResult;
-    expect(throughputOf(result)).toEqual({ teacherSecondsPerRow: 1 / 1000, cloneSecondsPerSample: 4 / 4000, ppoSecondsPerStep: 2 / 1000 });
+    expect(throughputOf(result)).toEqual({
+      teacherSecondsPerRow: 1 / 1000,
+      cloneSecondsPerSample: 4 / 4000,
+      ppoSecondsPerStep: 2 / 1000,
+    });
   });
 });

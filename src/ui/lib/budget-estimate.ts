@@ -4,7 +4,13 @@
 
 import { type BatteryParams } from '../../core/battery/index.ts';
 import { resolveEnvConfig } from '../../core/env/config.ts';
-import { type BudgetWork, type Throughput, MEASURED_THROUGHPUT, budgetWork, estimateSeconds } from '../../core/rl/budget.ts';
+import {
+  type BudgetWork,
+  type Throughput,
+  MEASURED_THROUGHPUT,
+  budgetWork,
+  estimateSeconds,
+} from '../../core/rl/budget.ts';
 import { DEFAULT_RUN_OPTIONS, resolveCloneConfig, resolvePpoConfig } from '../../core/rl/config.ts';
 import type { TrainResult } from '../../../workers/trainer-api.ts';
 import { type TrainSettings, toRequestOptions } from './presets.ts';
@@ -17,13 +23,27 @@ export interface EstimateData {
 }
 
 /** The budget's work and estimated seconds, or null for settings the trainer would reject. */
-export function estimateRun(s: TrainSettings, data: EstimateData, throughput: Throughput = MEASURED_THROUGHPUT): { work: BudgetWork; seconds: number } | null {
+export function estimateRun(
+  s: TrainSettings,
+  data: EstimateData,
+  throughput: Throughput = MEASURED_THROUGHPUT,
+): { work: BudgetWork; seconds: number } | null {
   try {
     const o = toRequestOptions(s);
     const env = resolveEnvConfig(o.env);
-    const work = budgetWork(data.trainSteps, data.dtHours, data.battery, env, s.clone ? resolveCloneConfig(o.cloneOptions) : null, resolvePpoConfig(o.ppo), DEFAULT_RUN_OPTIONS);
+    const work = budgetWork(
+      data.trainSteps,
+      data.dtHours,
+      data.battery,
+      env,
+      s.clone ? resolveCloneConfig(o.cloneOptions) : null,
+      resolvePpoConfig(o.ppo),
+      DEFAULT_RUN_OPTIONS,
+    );
     const seconds = estimateSeconds(work, throughput);
-    return Number.isFinite(seconds) ? { work, seconds: s.capSeconds > 0 ? Math.min(seconds, s.capSeconds) : seconds } : null;
+    return Number.isFinite(seconds)
+      ? { work, seconds: s.capSeconds > 0 ? Math.min(seconds, s.capSeconds) : seconds }
+      : null;
   } catch {
     return null;
   }
@@ -43,7 +63,8 @@ export function throughputOf(result: TrainResult, fallback: Throughput = MEASURE
   const t0 = h[0]?.elapsedS ?? 0;
   if (start && b.teacherRows > 0 && start.elapsedS > t0) t.teacherSecondsPerRow = (start.elapsedS - t0) / b.teacherRows;
   const perEpoch = result.params.cloneConfig.epochs > 0 ? b.cloneSamples / result.params.cloneConfig.epochs : 0;
-  if (start && epochs.length > 0 && perEpoch > 0) t.cloneSecondsPerSample = (epochs.at(-1)!.elapsedS - start.elapsedS) / (perEpoch * epochs.length);
+  if (start && epochs.length > 0 && perEpoch > 0)
+    t.cloneSecondsPerSample = (epochs.at(-1)!.elapsedS - start.elapsedS) / (perEpoch * epochs.length);
   if (ppo.length > 0) {
     const from = epochs.at(-1)?.elapsedS ?? start?.elapsedS ?? t0;
     const steps = ppo.at(-1)!.metrics['charts/global_step'];

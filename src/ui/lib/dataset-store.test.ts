@@ -65,6 +65,8 @@ describe('keepErrorOf', () => {
     expect(keepErrorOf(chrome)).toMatchObject({ quota: true });
     expect(keepErrorOf(chrome).message).toMatch(/storage for this site is full/);
     expect(keepErrorOf(Object.assign(new Error('x'), { name: 'NS_ERROR_DOM_QUOTA_REACHED' })).quota).toBe(true);
-    expect(keepErrorOf(Object.assign(new Error('blocked'), { name: 'InvalidStateError' }))).toMatchObject({ quota: false });
+    expect(keepErrorOf(Object.assign(new Error('blocked'), { name: 'InvalidStateError' }))).toMatchObject({
+      quota: false,
+    });
   });
 });

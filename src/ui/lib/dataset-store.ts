@@ -25,7 +25,10 @@ export interface KeptDataset {
 
 /** Thrown when the browser refuses to store the series (quota, private mode, blocked storage). */
 export class DatasetKeepError extends Error {
-  constructor(message: string, readonly quota: boolean) {
+  constructor(
+    message: string,
+    readonly quota: boolean,
+  ) {
     super(message);
     this.name = 'DatasetKeepError';
   }
@@ -51,7 +54,17 @@ export function readKept(value: unknown): KeptDataset | null {
   if (s.timesUtcMs.length !== s.pricesEurPerMWh.length || s.timesUtcMs.length < 2) return null;
   if (typeof s.dtHours !== 'number' || !(s.dtHours > 0) || typeof s.source !== 'string') return null;
   const warnings: ParseWarning[] = Array.isArray(s.warnings) ? s.warnings : [];
-  return { version: r.version, savedAt: r.savedAt, series: { timesUtcMs: s.timesUtcMs, pricesEurPerMWh: s.pricesEurPerMWh, dtHours: s.dtHours, source: s.source, warnings } };
+  return {
+    version: r.version,
+    savedAt: r.savedAt,
+    series: {
+      timesUtcMs: s.timesUtcMs,
+      pricesEurPerMWh: s.pricesEurPerMWh,
+      dtHours: s.dtHours,
+      source: s.source,
+      warnings,
+    },
+  };
 }
 
 /** The user-facing reason for a failed write: a full quota (Chrome, Firefox and Safari name it differently) or else. */
@@ -59,7 +72,10 @@ export function keepErrorOf(e: unknown): DatasetKeepError {
   const name = (e as { name?: string } | null)?.name ?? '';
   const message = (e as Error | null)?.message ?? String(e);
   const quota = name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || /quota/i.test(message);
-  return new DatasetKeepError(quota ? `the browser's storage for this site is full (${message})` : `the browser refused to store it (${message})`, quota);
+  return new DatasetKeepError(
+    quota ? `the browser's storage for this site is full (${message})` : `the browser refused to store it (${message})`,
+    quota,
+  );
 }
 
 /** Opens (creating if needed) the kept-dataset database. */
@@ -74,7 +90,13 @@ export async function openDatasetStore(): Promise<DatasetStore> {
       const record: KeptDataset = {
         version: KEPT_DATASET_VERSION,
         savedAt,
-        series: { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh, dtHours: series.dtHours, source: series.source, warnings: series.warnings.map((w) => ({ ...w })) },
+        series: {
+          timesUtcMs: series.timesUtcMs,
+          pricesEurPerMWh: series.pricesEurPerMWh,
+          dtHours: series.dtHours,
+          source: series.source,
+          warnings: series.warnings.map((w) => ({ ...w })),
+        },
       };
       try {
         await db.put(STORE, record, KEY);

@@ -29,7 +29,10 @@ export function minMaxDecimate(values: ArrayLike<number>, from: number, to: numb
   for (let c = 0; c < columns; c++) {
     const a = lo + Math.floor(c * per);
     const b = Math.min(hi, lo + Math.floor((c + 1) * per));
-    let first = -1, last = -1, iMin = -1, iMax = -1;
+    let first = -1,
+      last = -1,
+      iMin = -1,
+      iMax = -1;
     for (let i = a; i < b; i++) {
       const v = values[i];
       if (!Number.isFinite(v)) continue;
@@ -65,7 +68,10 @@ export function columnEnvelope(values: ArrayLike<number>, start: number, perPx: 
   for (let p = 0; p < pxCount; p++) {
     const a = Math.max(0, Math.floor(start + p * perPx));
     const b = Math.min(values.length, Math.max(a + 1, Math.floor(start + (p + 1) * perPx)));
-    let lo = Infinity, hi = -Infinity, sum = 0, k = 0;
+    let lo = Infinity,
+      hi = -Infinity,
+      sum = 0,
+      k = 0;
     for (let i = a; i < b; i++) {
       const v = values[i];
       if (!Number.isFinite(v)) continue;

@@ -3,20 +3,49 @@ import { describeKept, keptLabel } from './kept.ts';
 
 describe('describeKept', () => {
   it('names the clone and the fine-tuned best that did not beat it by the margin', () => {
-    const s = describeKept({ source: 'clone', validationShare: 0.961, cloneValidationShare: 0.961, ppoValidationShare: 0.958 }, 0.01);
-    expect(s).toBe('Kept: teacher clone (validation 96.1%); fine-tuned best 95.8% did not beat it by the 1-point margin');
+    const s = describeKept(
+      { source: 'clone', validationShare: 0.961, cloneValidationShare: 0.961, ppoValidationShare: 0.958 },
+      0.01,
+    );
+    expect(s).toBe(
+      'Kept: teacher clone (validation 96.1%); fine-tuned best 95.8% did not beat it by the 1-point margin',
+    );
   });
   it('names the fine-tuned policy with the clone it beat, or says there was no warm start', () => {
-    expect(describeKept({ source: 'ppo', validationShare: 0.975, cloneValidationShare: 0.961, ppoValidationShare: 0.975 }, 0.01)).toBe('Kept: fine-tuned (validation 97.5%, clone 96.1%)');
-    expect(describeKept({ source: 'ppo', validationShare: 0.62, cloneValidationShare: null, ppoValidationShare: 0.62 }, 0.01)).toMatch(/^Kept: fine-tuned \(validation 62\.0%; PPO only/);
+    expect(
+      describeKept(
+        { source: 'ppo', validationShare: 0.975, cloneValidationShare: 0.961, ppoValidationShare: 0.975 },
+        0.01,
+      ),
+    ).toBe('Kept: fine-tuned (validation 97.5%, clone 96.1%)');
+    expect(
+      describeKept(
+        { source: 'ppo', validationShare: 0.62, cloneValidationShare: null, ppoValidationShare: 0.62 },
+        0.01,
+      ),
+    ).toMatch(/^Kept: fine-tuned \(validation 62\.0%; PPO only/);
   });
   it('says when no fine-tuning ran, and uses the margin it is given', () => {
-    expect(describeKept({ source: 'clone', validationShare: 0.9, cloneValidationShare: 0.9, ppoValidationShare: null }, 0.01)).toBe('Kept: teacher clone (validation 90.0%); no fine-tuning ran');
-    expect(describeKept({ source: 'init', validationShare: 0.1, cloneValidationShare: null, ppoValidationShare: 0.105 }, 0.005)).toBe('Kept: untrained policy (validation 10.0%); fine-tuned best 10.5% did not beat it by the 0.5-point margin');
+    expect(
+      describeKept(
+        { source: 'clone', validationShare: 0.9, cloneValidationShare: 0.9, ppoValidationShare: null },
+        0.01,
+      ),
+    ).toBe('Kept: teacher clone (validation 90.0%); no fine-tuning ran');
+    expect(
+      describeKept(
+        { source: 'init', validationShare: 0.1, cloneValidationShare: null, ppoValidationShare: 0.105 },
+        0.005,
+      ),
+    ).toBe('Kept: untrained policy (validation 10.0%); fine-tuned best 10.5% did not beat it by the 0.5-point margin');
   });
   it('labels the runs table column, with a dash for runs stored without it', () => {
-    expect(keptLabel({ source: 'clone', validationShare: 0.9, cloneValidationShare: 0.9, ppoValidationShare: null })).toBe('clone');
-    expect(keptLabel({ source: 'ppo', validationShare: 0.9, cloneValidationShare: null, ppoValidationShare: 0.9 })).toBe('fine-tuned');
+    expect(
+      keptLabel({ source: 'clone', validationShare: 0.9, cloneValidationShare: 0.9, ppoValidationShare: null }),
+    ).toBe('clone');
+    expect(
+      keptLabel({ source: 'ppo', validationShare: 0.9, cloneValidationShare: null, ppoValidationShare: 0.9 }),
+    ).toBe('fine-tuned');
     expect(keptLabel(undefined)).toBe('—');
   });
 });

@@ -24,8 +24,13 @@ describe('monthlyProfit(times, cash, zone)', () => {
     const times = Float64Array.from({ length: n }, (_, i) => t0 + i * H);
     const cash = Float64Array.from({ length: n }, (_, i) => (i % 7) - 3);
     const months = monthlyProfit(times, cash, 'Europe/Brussels');
-    expect(months.map((m) => m.month)).toEqual(Array.from({ length: 12 }, (_, i) => `2023-${String(i + 1).padStart(2, '0')}`));
-    expect(months.reduce((s, m) => s + m.profitEur, 0)).toBeCloseTo(cash.reduce((s, x) => s + x, 0), 9);
+    expect(months.map((m) => m.month)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `2023-${String(i + 1).padStart(2, '0')}`),
+    );
+    expect(months.reduce((s, m) => s + m.profitEur, 0)).toBeCloseTo(
+      cash.reduce((s, x) => s + x, 0),
+      9,
+    );
     expect(months[2].steps).toBe(31 * 24 - 1); // March loses the spring hour
     expect(months[9].steps).toBe(31 * 24 + 1); // October gains the autumn hour
   });
@@ -37,7 +42,10 @@ describe('monthlyProfit(times, cash, zone)', () => {
 describe('monthRows', () => {
   it('puts test-split figures only on the months that have them', () => {
     const rows = monthRows(
-      [{ month: '2023-11', profitEur: 10, steps: 1 }, { month: '2023-12', profitEur: 20, steps: 1 }],
+      [
+        { month: '2023-11', profitEur: 10, steps: 1 },
+        { month: '2023-12', profitEur: 20, steps: 1 },
+      ],
       [{ month: '2023-12', profitEur: 19, steps: 1 }],
       [{ month: '2023-12', profitEur: 15, steps: 1 }],
     );

@@ -11,7 +11,11 @@ export interface MonthProfit {
 }
 
 /** Sums per-step cash (EUR) by the calendar month of each step's start in `zone`; months in time order. */
-export function monthlyProfit(timesUtcMs: ArrayLike<number>, cashEur: ArrayLike<number>, zone: ClockZone): MonthProfit[] {
+export function monthlyProfit(
+  timesUtcMs: ArrayLike<number>,
+  cashEur: ArrayLike<number>,
+  zone: ClockZone,
+): MonthProfit[] {
   const out: MonthProfit[] = [];
   const n = Math.min(timesUtcMs.length, cashEur.length);
   // The zone is asked only when a step reaches the current month's end (times increase), not once per step.
@@ -41,8 +45,17 @@ export interface MonthRow {
 }
 
 /** Joins the whole-series oracle's months with the test split's oracle and agent months (same clock). */
-export function monthRows(oracle: MonthProfit[], testOracle: MonthProfit[] | null, agent: MonthProfit[] | null): MonthRow[] {
+export function monthRows(
+  oracle: MonthProfit[],
+  testOracle: MonthProfit[] | null,
+  agent: MonthProfit[] | null,
+): MonthRow[] {
   const to = new Map((testOracle ?? []).map((m) => [m.month, m.profitEur]));
   const ag = new Map((agent ?? []).map((m) => [m.month, m.profitEur]));
-  return oracle.map((m) => ({ month: m.month, oracleEur: m.profitEur, testOracleEur: to.get(m.month) ?? null, agentEur: ag.get(m.month) ?? null }));
+  return oracle.map((m) => ({
+    month: m.month,
+    oracleEur: m.profitEur,
+    testOracleEur: to.get(m.month) ?? null,
+    agentEur: ag.get(m.month) ?? null,
+  }));
 }

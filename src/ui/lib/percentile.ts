@@ -13,7 +13,13 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Axis range of values[from..to) clipped to the [lo, hi] quantiles, NaN ignored, and how many values fall
  * outside it. Degenerate input as extentOf: [0, 1] when empty, ±1 around a constant. */
-export function percentileExtent(values: ArrayLike<number>, from: number, to: number, lo = 0.01, hi = 0.99): { domain: [number, number]; outside: number } {
+export function percentileExtent(
+  values: ArrayLike<number>,
+  from: number,
+  to: number,
+  lo = 0.01,
+  hi = 0.99,
+): { domain: [number, number]; outside: number } {
   const a = Math.max(0, Math.floor(from));
   const b = Math.min(values.length, Math.ceil(to));
   const finite: number[] = [];

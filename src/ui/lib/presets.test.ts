@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_CONFIG } from '../../core/env/config.ts';
 import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
-import { DEFAULT_SETTINGS, EXPLAIN, PRESETS, presetMatches, presetShown, toRequestOptions, validateSettings } from './presets.ts';
+import {
+  DEFAULT_SETTINGS,
+  EXPLAIN,
+  PRESETS,
+  presetMatches,
+  presetShown,
+  toRequestOptions,
+  validateSettings,
+} from './presets.ts';
 
 describe('presets', () => {
   it('the default settings are the RL code’s defaults, with no time cap', () => {
@@ -13,7 +21,8 @@ describe('presets', () => {
     expect(toRequestOptions({ ...DEFAULT_SETTINGS, capSeconds: 30 }).seconds).toBe(30);
   });
   it('every setting has an explanation and every preset is valid', () => {
-    for (const k of Object.keys(DEFAULT_SETTINGS)) expect(EXPLAIN[k as keyof typeof EXPLAIN].length).toBeGreaterThan(10);
+    for (const k of Object.keys(DEFAULT_SETTINGS))
+      expect(EXPLAIN[k as keyof typeof EXPLAIN].length).toBeGreaterThan(10);
     for (const p of PRESETS) expect(validateSettings({ ...DEFAULT_SETTINGS, ...p.settings })).toBeNull();
   });
   it('validateSettings names what is wrong', () => {

@@ -6,7 +6,10 @@ import type { BackendName } from '../../../workers/trainer-api.ts';
 import { type EnvConfig, DEFAULT_ENV_CONFIG } from '../../core/env/config.ts';
 import { type CloneConfig, type PpoConfig, DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
 
-type EnvKnobs = Pick<EnvConfig, 'sellAboveAvgBonusCoef' | 'buyAboveAvgPenaltyEurPerKWh' | 'numActions' | 'horizonHours'>;
+type EnvKnobs = Pick<
+  EnvConfig,
+  'sellAboveAvgBonusCoef' | 'buyAboveAvgPenaltyEurPerKWh' | 'numActions' | 'horizonHours'
+>;
 type PpoKnobs = Pick<PpoConfig, 'gamma' | 'entCoef' | 'learningRate' | 'totalTimesteps'>;
 
 /** The knobs of the shaping playground. */
@@ -23,17 +26,20 @@ export interface TrainSettings extends EnvKnobs, PpoKnobs {
 /** One line per knob, shown under it. */
 export const EXPLAIN: Record<keyof TrainSettings, string> = {
   sellAboveAvgBonusCoef: 'Shaping bonus per EUR of value sold above the forecast average (original system: 0.1).',
-  buyAboveAvgPenaltyEurPerKWh: 'Shaping penalty per kWh bought while the price is above the forecast average (original: 0.05).',
+  buyAboveAvgPenaltyEurPerKWh:
+    'Shaping penalty per kWh bought while the price is above the forecast average (original: 0.05).',
   gamma: 'Discount: how much the agent values money later versus now (0.99 ≈ a 100-step outlook).',
   entCoef: 'Entropy bonus: higher keeps the policy exploring longer, lower commits sooner.',
-  learningRate: 'Adam step size of the PPO updates (annealed to 0 over the PPO budget); too high and training oscillates.',
+  learningRate:
+    'Adam step size of the PPO updates (annealed to 0 over the PPO budget); too high and training oscillates.',
   numActions: 'Discrete power levels (odd): 3 = hold, full charge, full discharge; 5 adds half power.',
   horizonHours: 'Hours of known future prices the agent sees (day-ahead: 24).',
   cloneEpochs: 'Cloning budget: passes over the teacher dataset (its learning rate anneals over them).',
   totalTimesteps: 'PPO budget: environment steps in all (CleanRL’s total_timesteps), 1,024 per iteration.',
   capSeconds: 'Optional time cap: ends the run early and says so (then the result depends on the machine). 0 = none.',
   seed: 'Seed of every random choice: the same seed and settings give the same run, on any machine load.',
-  clone: 'Warm start by copying the rolling-horizon teacher (exact optimum over the agent’s own actions), then PPO fine-tunes.',
+  clone:
+    'Warm start by copying the rolling-horizon teacher (exact optimum over the agent’s own actions), then PPO fine-tunes.',
   backend: 'TensorFlow.js backend; “auto” measures the available ones and picks the fastest.',
 };
 
@@ -62,16 +68,43 @@ export interface Preset {
 }
 
 export const PRESETS: readonly Preset[] = [
-  { id: 'default', label: 'Teacher + PPO (default)', explain: 'Clone the teacher, then fine-tune with the original shaping.', settings: { ...DEFAULT_SETTINGS } },
-  { id: 'money', label: 'Money only', explain: 'No shaping: the reward is exactly the cash the battery earns.', settings: { sellAboveAvgBonusCoef: 0, buyAboveAvgPenaltyEurPerKWh: 0 } },
-  { id: 'scratch', label: 'PPO from scratch', explain: 'No warm start: watch plain PPO learn (400 iterations; slower, lower share).', settings: { clone: false, totalTimesteps: 400 * 1024 } },
-  { id: 'explore', label: 'Explorer', explain: 'Higher entropy and learning rate: more exploration, noisier curve.', settings: { entCoef: 0.05, learningRate: 1e-3 } },
-  { id: 'quick', label: 'Quick look', explain: 'One cloning epoch and ten PPO iterations: the whole loop end to end in a few seconds.', settings: { cloneEpochs: 1, totalTimesteps: 10 * 1024 } },
+  {
+    id: 'default',
+    label: 'Teacher + PPO (default)',
+    explain: 'Clone the teacher, then fine-tune with the original shaping.',
+    settings: { ...DEFAULT_SETTINGS },
+  },
+  {
+    id: 'money',
+    label: 'Money only',
+    explain: 'No shaping: the reward is exactly the cash the battery earns.',
+    settings: { sellAboveAvgBonusCoef: 0, buyAboveAvgPenaltyEurPerKWh: 0 },
+  },
+  {
+    id: 'scratch',
+    label: 'PPO from scratch',
+    explain: 'No warm start: watch plain PPO learn (400 iterations; slower, lower share).',
+    settings: { clone: false, totalTimesteps: 400 * 1024 },
+  },
+  {
+    id: 'explore',
+    label: 'Explorer',
+    explain: 'Higher entropy and learning rate: more exploration, noisier curve.',
+    settings: { entCoef: 0.05, learningRate: 1e-3 },
+  },
+  {
+    id: 'quick',
+    label: 'Quick look',
+    explain: 'One cloning epoch and ten PPO iterations: the whole loop end to end in a few seconds.',
+    settings: { cloneEpochs: 1, totalTimesteps: 10 * 1024 },
+  },
 ];
 
 /** Whether every setting the preset names still has the preset's value. */
 export function presetMatches(settings: TrainSettings, preset: Preset): boolean {
-  return (Object.keys(preset.settings) as (keyof TrainSettings)[]).every((k) => Object.is(settings[k], preset.settings[k]));
+  return (Object.keys(preset.settings) as (keyof TrainSettings)[]).every((k) =>
+    Object.is(settings[k], preset.settings[k]),
+  );
 }
 
 /**
@@ -81,14 +114,26 @@ export function presetMatches(settings: TrainSettings, preset: Preset): boolean 
 export function presetShown(settings: TrainSettings, chosenId: string, presets: readonly Preset[] = PRESETS): string {
   const chosen = presets.find((p) => p.id === chosenId);
   if (chosen) return presetMatches(settings, chosen) ? chosen.id : 'custom';
-  const full = presets.find((p) => Object.keys(p.settings).length === Object.keys(settings).length && presetMatches(settings, p));
+  const full = presets.find(
+    (p) => Object.keys(p.settings).length === Object.keys(settings).length && presetMatches(settings, p),
+  );
   return full ? full.id : 'custom';
 }
 
 /** Settings → the TrainRequest's typed option maps and cap. */
-export function toRequestOptions(s: TrainSettings): { env: Partial<EnvConfig>; ppo: Partial<PpoConfig>; cloneOptions: Partial<CloneConfig>; seconds: number | undefined } {
+export function toRequestOptions(s: TrainSettings): {
+  env: Partial<EnvConfig>;
+  ppo: Partial<PpoConfig>;
+  cloneOptions: Partial<CloneConfig>;
+  seconds: number | undefined;
+} {
   return {
-    env: { sellAboveAvgBonusCoef: s.sellAboveAvgBonusCoef, buyAboveAvgPenaltyEurPerKWh: s.buyAboveAvgPenaltyEurPerKWh, numActions: s.numActions, horizonHours: s.horizonHours },
+    env: {
+      sellAboveAvgBonusCoef: s.sellAboveAvgBonusCoef,
+      buyAboveAvgPenaltyEurPerKWh: s.buyAboveAvgPenaltyEurPerKWh,
+      numActions: s.numActions,
+      horizonHours: s.horizonHours,
+    },
     ppo: { gamma: s.gamma, entCoef: s.entCoef, learningRate: s.learningRate, totalTimesteps: s.totalTimesteps },
     cloneOptions: { epochs: s.cloneEpochs },
     seconds: s.capSeconds > 0 ? s.capSeconds : undefined,
@@ -97,7 +142,8 @@ export function toRequestOptions(s: TrainSettings): { env: Partial<EnvConfig>; p
 
 /** A message for a setting the trainer would reject, or null. */
 export function validateSettings(s: TrainSettings): string | null {
-  if (!(Number.isInteger(s.numActions) && s.numActions >= 3 && s.numActions % 2 === 1)) return 'Action levels must be an odd whole number ≥ 3.';
+  if (!(Number.isInteger(s.numActions) && s.numActions >= 3 && s.numActions % 2 === 1))
+    return 'Action levels must be an odd whole number ≥ 3.';
   if (!(s.horizonHours > 0)) return 'Horizon must be more than 0 hours.';
   if (!(s.gamma >= 0 && s.gamma <= 1)) return 'Discount γ must be within [0, 1].';
   if (!(s.learningRate > 0)) return 'Learning rate must be more than 0.';

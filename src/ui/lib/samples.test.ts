@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSample, readSamplesJson } from './samples.ts';
 
-const entry = (id: string, period = '2023') => ({ id, file: `${id}.csv`, market: id.toUpperCase(), period, resolution: '60 min', licence: 'CC BY 4.0', attribution: 'x' });
+const entry = (id: string, period = '2023') => ({
+  id,
+  file: `${id}.csv`,
+  market: id.toUpperCase(),
+  period,
+  resolution: '60 min',
+  licence: 'CC BY 4.0',
+  attribution: 'x',
+});
 
 describe('samples', () => {
   it('defaultSample prefers DE-LU 2023', () => {

@@ -13,7 +13,11 @@ export interface SampleInfo {
 
 /** The sample shown on first load: DE-LU 2023 when bundled, else the first one. */
 export function defaultSample(samples: readonly SampleInfo[]): SampleInfo | undefined {
-  return samples.find((s) => /de-?lu/i.test(s.id) && s.period.includes('2023')) ?? samples.find((s) => /de-?lu/i.test(s.id)) ?? samples[0];
+  return (
+    samples.find((s) => /de-?lu/i.test(s.id) && s.period.includes('2023')) ??
+    samples.find((s) => /de-?lu/i.test(s.id)) ??
+    samples[0]
+  );
 }
 
 /** Accepts samples.json as an array or as `{ samples: [...] }`; drops entries without id or file. */
@@ -21,7 +25,10 @@ export function readSamplesJson(json: unknown): SampleInfo[] {
   const list = Array.isArray(json) ? json : (json as { samples?: unknown })?.samples;
   if (!Array.isArray(list)) return [];
   return list
-    .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.file === 'string')
+    .filter(
+      (s): s is Record<string, unknown> =>
+        typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.file === 'string',
+    )
     .map((s) => ({
       id: String(s.id),
       file: String(s.file),

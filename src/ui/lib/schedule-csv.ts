@@ -21,10 +21,14 @@ function round(x: number): number {
 /** The schedule as CSV text; throws if the columns differ in length (a schedule for other data). */
 export function scheduleToCsv(s: ScheduleColumns): string {
   const n = s.timesUtcMs.length;
-  for (const [name, col] of Object.entries(s)) if ((col as ArrayLike<number>).length !== n) throw new Error(`schedule column ${name} has ${(col as ArrayLike<number>).length} rows, the series ${n}`);
+  for (const [name, col] of Object.entries(s))
+    if ((col as ArrayLike<number>).length !== n)
+      throw new Error(`schedule column ${name} has ${(col as ArrayLike<number>).length} rows, the series ${n}`);
   const lines = [SCHEDULE_CSV_HEADER];
   for (let i = 0; i < n; i++) {
-    lines.push(`${new Date(s.timesUtcMs[i]).toISOString()},${s.pricesEurPerMWh[i]},${round(s.chargeKWh[i])},${round(s.dischargeKWh[i])},${round(s.socKWh[i])}`);
+    lines.push(
+      `${new Date(s.timesUtcMs[i]).toISOString()},${s.pricesEurPerMWh[i]},${round(s.chargeKWh[i])},${round(s.dischargeKWh[i])},${round(s.socKWh[i])}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -33,13 +33,22 @@ export function clampSplit(s: Split): Split {
  * A brush selection in pixels → a split. `invert` maps a pixel to a (fractional) series index, as a D3 scale's
  * invert does; the brushed window becomes the training split.
  */
-export function splitFromBrush(selectionPx: readonly [number, number], invert: (px: number) => number, n: number): Split {
+export function splitFromBrush(
+  selectionPx: readonly [number, number],
+  invert: (px: number) => number,
+  n: number,
+): Split {
   const a = invert(Math.min(selectionPx[0], selectionPx[1]));
   const b = invert(Math.max(selectionPx[0], selectionPx[1]));
   return clampSplit({ trainStart: a, trainEnd: b, n });
 }
 
 /** Copies the rows of [from, to) of parallel arrays (the worker gets its own buffers to transfer). */
-export function sliceSeries(times: Float64Array, prices: Float64Array, from: number, to: number): { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array } {
+export function sliceSeries(
+  times: Float64Array,
+  prices: Float64Array,
+  from: number,
+  to: number,
+): { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array } {
   return { timesUtcMs: times.slice(from, to), pricesEurPerMWh: prices.slice(from, to) };
 }

@@ -31,7 +31,9 @@ describe('steps', () => {
   });
   it('traceToCsv writes a header with units and one line per step', () => {
     const lines = traceToCsv(trace, levels).trim().split('\n');
-    expect(lines[0]).toBe('time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur');
+    expect(lines[0]).toBe(
+      'time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur',
+    );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toBe('2023-01-01T00:00:00.000Z,-10,charge,1,0,45,0,0');
     expect(lines[3]).toBe('2023-01-01T02:00:00.000Z,120,discharge,-1,45,0,4.5,4.5');

@@ -24,7 +24,13 @@ export function actionLabel(fraction: number): string {
 }
 
 /** Rows [from, to) of a trace; `levels` maps action index → power fraction. */
-export function stepRows(trace: BacktestTrace, levels: readonly number[], from: number, to: number, cumulative: Float64Array): StepRow[] {
+export function stepRows(
+  trace: BacktestTrace,
+  levels: readonly number[],
+  from: number,
+  to: number,
+  cumulative: Float64Array,
+): StepRow[] {
   const rows: StepRow[] = [];
   const end = Math.min(to, trace.cashEur.length);
   for (let i = Math.max(0, from); i < end; i++) {
@@ -57,16 +63,18 @@ export function traceToCsv(trace: BacktestTrace, levels: readonly number[]): str
   for (let i = 0; i < trace.cashEur.length; i++) {
     const f = levels[trace.actions[i]] ?? NaN;
     cum += trace.cashEur[i];
-    lines.push([
-      new Date(trace.timesUtcMs[i]).toISOString(),
-      trace.pricesEurPerMWh[i],
-      actionLabel(f),
-      f,
-      round(trace.socBeforeKWh[i]),
-      round(trace.socAfterKWh[i]),
-      round(trace.cashEur[i]),
-      round(cum),
-    ].join(','));
+    lines.push(
+      [
+        new Date(trace.timesUtcMs[i]).toISOString(),
+        trace.pricesEurPerMWh[i],
+        actionLabel(f),
+        f,
+        round(trace.socBeforeKWh[i]),
+        round(trace.socAfterKWh[i]),
+        round(trace.cashEur[i]),
+        round(cum),
+      ].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -77,7 +85,12 @@ function round(x: number): number {
 }
 
 /** Cash of each step of a schedule, through the one battery model's cash formula. */
-export function scheduleCashEur(b: BatteryParams, pricesEurPerMWh: ArrayLike<number>, chargeKWh: ArrayLike<number>, dischargeKWh: ArrayLike<number>): Float64Array {
+export function scheduleCashEur(
+  b: BatteryParams,
+  pricesEurPerMWh: ArrayLike<number>,
+  chargeKWh: ArrayLike<number>,
+  dischargeKWh: ArrayLike<number>,
+): Float64Array {
   const out = new Float64Array(pricesEurPerMWh.length);
   for (let i = 0; i < out.length; i++) out[i] = stepCashEur(b, pricesEurPerMWh[i], chargeKWh[i], dischargeKWh[i]);
   return out;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatTime, fromWallClockMs, monthKey, offsetMinutes, wallClockMs, zoneAbbr } from './time-zone.ts';
+import {
+  formatDate,
+  formatTime,
+  fromWallClockMs,
+  monthKey,
+  offsetMinutes,
+  wallClockMs,
+  zoneAbbr,
+} from './time-zone.ts';
 import { timeTicks } from '../charts/scales.ts';
 
 const H = 3_600_000;
@@ -26,7 +34,8 @@ describe('formatTime', () => {
 
 describe('wall clock', () => {
   it('fromWallClockMs inverts wallClockMs, taking the earlier instant for the repeated autumn hour', () => {
-    for (const t of [Date.UTC(2023, 0, 5, 7), Date.UTC(2023, 2, 26, 1), Date.UTC(2023, 6, 1, 23)]) expect(fromWallClockMs(wallClockMs(t, 'Europe/Brussels'), 'Europe/Brussels')).toBe(t);
+    for (const t of [Date.UTC(2023, 0, 5, 7), Date.UTC(2023, 2, 26, 1), Date.UTC(2023, 6, 1, 23)])
+      expect(fromWallClockMs(wallClockMs(t, 'Europe/Brussels'), 'Europe/Brussels')).toBe(t);
     expect(fromWallClockMs(Date.UTC(2023, 9, 29, 2), 'Europe/Brussels')).toBe(Date.UTC(2023, 9, 29, 0));
     expect(fromWallClockMs(Date.UTC(2023, 9, 29, 2), 'UTC')).toBe(Date.UTC(2023, 9, 29, 2));
   });
@@ -44,7 +53,9 @@ describe('timeTicks(view, t0, dtMs, width, zone)', () => {
     // Hourly steps from 2023-03-25 00:00 UTC, three days.
     const t0 = Date.UTC(2023, 2, 25, 0);
     const ticks = timeTicks({ from: 0, to: 72 }, t0, H, 720, 'Europe/Brussels');
-    const midnights = ticks.filter((t) => new Date(wallClockMs(t.value, 'Europe/Brussels')).getUTCHours() === 0).map((t) => t.value);
+    const midnights = ticks
+      .filter((t) => new Date(wallClockMs(t.value, 'Europe/Brussels')).getUTCHours() === 0)
+      .map((t) => t.value);
     expect(midnights).toContain(Date.UTC(2023, 2, 25, 23)); // 26 March 00:00 CET
     expect(midnights).toContain(Date.UTC(2023, 2, 26, 22)); // 27 March 00:00 CEST: the day had 23 hours
     const a = ticks.find((t) => t.value === Date.UTC(2023, 2, 25, 23))!;

@@ -14,7 +14,17 @@ const offsetCache = new Map<string, number>();
 function formatter(zone: ClockZone): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
     formatters.set(zone, f);
   }
   return f;
@@ -23,7 +33,11 @@ function formatter(zone: ClockZone): Intl.DateTimeFormat {
 /** The zone's abbreviation at that instant: "UTC", "CET" or "CEST". */
 export function zoneAbbr(timeMs: number, zone: ClockZone): string {
   if (zone === 'UTC') return 'UTC';
-  return formatter(zone).formatToParts(new Date(timeMs)).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  return (
+    formatter(zone)
+      .formatToParts(new Date(timeMs))
+      .find((p) => p.type === 'timeZoneName')?.value ?? zone
+  );
 }
 
 /** Minutes the zone's clock is ahead of UTC at that instant (60 for CET, 120 for CEST). */
@@ -48,7 +62,11 @@ function offsetAtHour(hour: number, zone: ClockZone): number {
   let off = offsetCache.get(key);
   if (off === undefined) {
     const t = hour * HOUR_MS;
-    const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    const parts = Object.fromEntries(
+      formatter(zone)
+        .formatToParts(new Date(t))
+        .map((p) => [p.type, p.value]),
+    );
     const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
     off = Math.round((wall - t) / 60_000);
     offsetCache.set(key, off);

@@ -9,8 +9,15 @@ class FakeWorker extends EventTarget {
   answersPings = false;
   postMessage(data?: { id?: string; type?: string }): void {
     this.sent++;
-    if (this.answersPings && !this.terminated && data?.type === 'GET' && String(data.id).startsWith('powerbidder-liveness-')) {
-      queueMicrotask(() => this.dispatchEvent(new MessageEvent('message', { data: { id: data.id, type: 'RAW', value: undefined } })));
+    if (
+      this.answersPings &&
+      !this.terminated &&
+      data?.type === 'GET' &&
+      String(data.id).startsWith('powerbidder-liveness-')
+    ) {
+      queueMicrotask(() =>
+        this.dispatchEvent(new MessageEvent('message', { data: { id: data.id, type: 'RAW', value: undefined } })),
+      );
     }
   }
   terminate(): void {
@@ -30,12 +37,16 @@ interface Api {
 function setup(liveness: { pingMs: number; timeoutMs: number } | null = null, answersPings = false) {
   const made: FakeWorker[] = [];
   const crashes: string[] = [];
-  const box = new WorkerBox<Api>(() => {
-    const w = new FakeWorker();
-    w.answersPings = answersPings;
-    made.push(w);
-    return w as unknown as Worker;
-  }, (m) => crashes.push(m), liveness);
+  const box = new WorkerBox<Api>(
+    () => {
+      const w = new FakeWorker();
+      w.answersPings = answersPings;
+      made.push(w);
+      return w as unknown as Worker;
+    },
+    (m) => crashes.push(m),
+    liveness,
+  );
   return { box, made, crashes };
 }
 
@@ -91,7 +102,10 @@ describe('WorkerBox liveness', () => {
     vi.useFakeTimers();
     const { box, made, crashes } = setup({ pingMs: 100, timeoutMs: 1000 }, true);
     const pending = box.call((w) => w.work());
-    const outcome = pending.then(() => 'resolved', (e: WorkerCallAborted) => e.reason);
+    const outcome = pending.then(
+      () => 'resolved',
+      (e: WorkerCallAborted) => e.reason,
+    );
     await vi.advanceTimersByTimeAsync(5000);
     expect(crashes).toEqual([]);
     box.killSilently();
@@ -107,7 +121,10 @@ describe('WorkerBox liveness', () => {
     vi.useFakeTimers();
     const { box, crashes } = setup({ pingMs: 100, timeoutMs: 300 }, true);
     let settled = false;
-    void box.call((w) => w.work()).catch(() => undefined).finally(() => (settled = true));
+    void box
+      .call((w) => w.work())
+      .catch(() => undefined)
+      .finally(() => (settled = true));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(crashes).toEqual([]);
     expect(settled).toBe(false);

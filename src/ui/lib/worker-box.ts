@@ -5,7 +5,10 @@ import * as Comlink from 'comlink';
 
 /** Raised for a call that was cancelled or whose worker died; `reason` tells which. */
 export class WorkerCallAborted extends Error {
-  constructor(readonly reason: 'cancelled' | 'crashed', message: string) {
+  constructor(
+    readonly reason: 'cancelled' | 'crashed',
+    message: string,
+  ) {
     super(message);
     this.name = 'WorkerCallAborted';
   }
@@ -49,10 +52,12 @@ export class WorkerBox<T> {
       const abort = (e: WorkerCallAborted) => reject(e);
       this.#pending.add(abort);
       this.#watch();
-      fn(remote).then(resolve, reject).finally(() => {
-        this.#pending.delete(abort);
-        if (this.#pending.size === 0) this.#unwatch();
-      });
+      fn(remote)
+        .then(resolve, reject)
+        .finally(() => {
+          this.#pending.delete(abort);
+          if (this.#pending.size === 0) this.#unwatch();
+        });
     });
   }
 
@@ -82,7 +87,8 @@ export class WorkerBox<T> {
     });
     w.addEventListener('messageerror', () => {
       // The lost message may have been a call's answer: the call would wait for ever, so restart.
-      const message = 'A message from the worker could not be read. It has been restarted; your data and settings are kept.';
+      const message =
+        'A message from the worker could not be read. It has been restarted; your data and settings are kept.';
       if (this.#worker === w) this.#reset(new WorkerCallAborted('crashed', message));
       this.#onCrash(message);
     });

@@ -5,7 +5,10 @@ import { yardsticks } from './yardsticks.ts';
 
 describe('yardsticks', () => {
   it('the action-set ceiling is at most the oracle and the heuristic at least it, on a daily-shaped series', () => {
-    const prices = Float64Array.from({ length: 24 * 14 }, (_, i) => 80 + 60 * Math.sin((2 * Math.PI * i) / 24) + (i % 7));
+    const prices = Float64Array.from(
+      { length: 24 * 14 },
+      (_, i) => 80 + 60 * Math.sin((2 * Math.PI * i) / 24) + (i % 7),
+    );
     const b = resolveBattery({});
     const y = yardsticks(prices, 1, b);
     const oracle = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery: b }, () => 0).profitEur;

@@ -25,12 +25,21 @@ export function yardsticks(prices: Float64Array, dtHours: number, battery: Batte
   const levels = actionLevels(numActions);
   let note: string | null = null;
   let actionSetProfitEur: number | null = null;
-  const socLevels = reachableSocLevels(battery, levels, dtHours, battery.initialSocKWh, Math.ceil(MAX_DP_WORK / Math.max(1, prices.length)) + 1);
+  const socLevels = reachableSocLevels(
+    battery,
+    levels,
+    dtHours,
+    battery.initialSocKWh,
+    Math.ceil(MAX_DP_WORK / Math.max(1, prices.length)) + 1,
+  );
   if (socLevels.length * prices.length <= MAX_DP_WORK) {
     actionSetProfitEur = solveActionDp({ pricesEurPerMWh: prices, dtHours, battery, levels }).profitEur;
   } else {
     note = 'Action-set ceiling not computed here: too many reachable SOC levels for this battery and series.';
   }
-  const heuristicProfitEur = prices.length <= MAX_HEURISTIC_STEPS ? heuristicEstimate({ pricesEurPerMWh: prices, dtHours, battery }).profitEur : null;
+  const heuristicProfitEur =
+    prices.length <= MAX_HEURISTIC_STEPS
+      ? heuristicEstimate({ pricesEurPerMWh: prices, dtHours, battery }).profitEur
+      : null;
   return { actionSetProfitEur, heuristicProfitEur, note };
 }

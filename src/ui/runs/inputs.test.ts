@@ -3,10 +3,19 @@ import { describeChange, describeInputs, sameInputs } from './inputs.ts';
 import type { RunInputs } from './schema.ts';
 
 const inputs: RunInputs = {
-  dataFile: 'de-lu-2023.csv', dataFingerprint: 'abc-8760', dtHours: 1, steps: 8760,
-  split: { trainStart: 0, trainEnd: 6570, n: 8760 }, battery: { capacityKWh: 100, powerKW: 50 }, settings: { seconds: 30 },
+  dataFile: 'de-lu-2023.csv',
+  dataFingerprint: 'abc-8760',
+  dtHours: 1,
+  steps: 8760,
+  split: { trainStart: 0, trainEnd: 6570, n: 8760 },
+  battery: { capacityKWh: 100, powerKW: 50 },
+  settings: { seconds: 30 },
 };
-const now = { dataFingerprint: 'abc-8760', battery: { powerKW: 50, capacityKWh: 100, initialSocKWh: undefined }, split: { trainStart: 0, trainEnd: 6570, n: 8760 } };
+const now = {
+  dataFingerprint: 'abc-8760',
+  battery: { powerKW: 50, capacityKWh: 100, initialSocKWh: undefined },
+  split: { trainStart: 0, trainEnd: 6570, n: 8760 },
+};
 
 describe('sameInputs', () => {
   it('is empty while the page still shows the inputs (key order and unset fields do not matter)', () => {

@@ -11,18 +11,51 @@ import { fakeResult } from './test-factory.ts';
 function record(id: string, createdAt: number, share: number, extra: Partial<CompleteRun> = {}): CompleteRun {
   const n = 3;
   const result = fakeResult(share, {
-    params: { seed: 1, seconds: 30, battery: { capacityKWh: 100 }, ppo: { learningRate: 0.00025 }, data: { dtHours: 1 } },
+    params: {
+      seed: 1,
+      seconds: 30,
+      battery: { capacityKWh: 100 },
+      ppo: { learningRate: 0.00025 },
+      data: { dtHours: 1 },
+    },
     history: [
-      { phase: 'clone', iteration: 1, elapsedS: 1.5, metrics: { 'clone/loss': 0.7, 'charts/validation_share': share }, shareOfOracle: share },
+      {
+        phase: 'clone',
+        iteration: 1,
+        elapsedS: 1.5,
+        metrics: { 'clone/loss': 0.7, 'charts/validation_share': share },
+        shareOfOracle: share,
+      },
       { phase: 'ppo', iteration: 1, elapsedS: 2.5, metrics: { 'charts/SPS': 100, 'losses/approx_kl': 0.001 } },
-      { phase: 'eval', iteration: 0, elapsedS: 3, metrics: { 'eval/profit_eur': 90 * share, 'eval/share_of_oracle': share }, shareOfOracle: share },
+      {
+        phase: 'eval',
+        iteration: 0,
+        elapsedS: 3,
+        metrics: { 'eval/profit_eur': 90 * share, 'eval/share_of_oracle': share },
+        shareOfOracle: share,
+      },
     ],
   });
   result.backtest.trace = {
-    timesUtcMs: Float64Array.from({ length: n }, (_, i) => 1672531200000 + i * 3.6e6), pricesEurPerMWh: Float64Array.from([1, -2.5, 3]), actions: Int32Array.from([0, 1, 2]),
-    socBeforeKWh: Float64Array.from([0, 0, 45]), socAfterKWh: Float64Array.from([0, 45, 0]), cashEur: Float64Array.from([0, -0.3875, 0.135]), oracleSocKWh: Float64Array.from([0, 45, 0]),
+    timesUtcMs: Float64Array.from({ length: n }, (_, i) => 1672531200000 + i * 3.6e6),
+    pricesEurPerMWh: Float64Array.from([1, -2.5, 3]),
+    actions: Int32Array.from([0, 1, 2]),
+    socBeforeKWh: Float64Array.from([0, 0, 45]),
+    socAfterKWh: Float64Array.from([0, 45, 0]),
+    cashEur: Float64Array.from([0, -0.3875, 0.135]),
+    oracleSocKWh: Float64Array.from([0, 45, 0]),
   };
-  return { ...(runFromResult(result, { id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'abcd1234-8760', seconds: 30 }) as CompleteRun), ...extra };
+  return {
+    ...(runFromResult(result, {
+      id,
+      createdAt,
+      name: `run ${id}`,
+      dataFile: 'be.csv',
+      dataFingerprint: 'abcd1234-8760',
+      seconds: 30,
+    }) as CompleteRun),
+    ...extra,
+  };
 }
 
 const a = record('0b8e0f4c-2d39-4bb4-9a4c-7d2e5f1a3b6c', 1700000010000, 0.9, { tags: ['baseline'] });
@@ -32,20 +65,45 @@ const EXP = experimentIdForName('PowerBidder');
 const text = (files: Record<string, Uint8Array>, p: string) => new TextDecoder().decode(files[p]);
 
 describe('runsToMlrunsZip(runs)', () => {
-  const files = unzipSync(runsToMlrunsZip([a, b, c], { nowMs: 1700000099000, charts: new Map([[a.id, [{ name: 'prices-and-soc.png', png: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) }]]]) }));
+  const files = unzipSync(
+    runsToMlrunsZip([a, b, c], {
+      nowMs: 1700000099000,
+      charts: new Map([[a.id, [{ name: 'prices-and-soc.png', png: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) }]]]),
+    }),
+  );
   const runA = `mlruns/${EXP}/0b8e0f4c2d394bb49a4c7d2e5f1a3b6c`;
 
   it('lays out mlruns/ with the Default and PowerBidder experiments and one folder per run', () => {
-    expect(parse(text(files, 'mlruns/0/meta.yaml'))).toMatchObject({ experiment_id: '0', name: 'Default', artifact_location: './mlruns/0' });
-    expect(parse(text(files, `mlruns/${EXP}/meta.yaml`))).toMatchObject({ experiment_id: EXP, name: 'PowerBidder', artifact_location: `./mlruns/${EXP}` });
-    const runDirs = new Set(Object.keys(files).filter((p) => p.startsWith(`mlruns/${EXP}/`) && p.split('/').length > 3).map((p) => p.split('/')[2]));
+    expect(parse(text(files, 'mlruns/0/meta.yaml'))).toMatchObject({
+      experiment_id: '0',
+      name: 'Default',
+      artifact_location: './mlruns/0',
+    });
+    expect(parse(text(files, `mlruns/${EXP}/meta.yaml`))).toMatchObject({
+      experiment_id: EXP,
+      name: 'PowerBidder',
+      artifact_location: `./mlruns/${EXP}`,
+    });
+    const runDirs = new Set(
+      Object.keys(files)
+        .filter((p) => p.startsWith(`mlruns/${EXP}/`) && p.split('/').length > 3)
+        .map((p) => p.split('/')[2]),
+    );
     expect([...runDirs].sort()).toEqual([runIdFor(a.id), runIdFor(b.id), runIdFor(c.id)].sort());
     for (const id of runDirs) expect(id).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('writes each run\'s meta, params, CleanRL metrics, tags and artifacts (model, trace, charts)', () => {
+  it("writes each run's meta, params, CleanRL metrics, tags and artifacts (model, trace, charts)", () => {
     const meta = parse(text(files, `${runA}/meta.yaml`));
-    expect(meta).toMatchObject({ run_id: '0b8e0f4c2d394bb49a4c7d2e5f1a3b6c', experiment_id: EXP, status: 3, run_name: `run ${a.id}`, start_time: 1700000007000, end_time: 1700000010000, user_id: 'unknown' });
+    expect(meta).toMatchObject({
+      run_id: '0b8e0f4c2d394bb49a4c7d2e5f1a3b6c',
+      experiment_id: EXP,
+      status: 3,
+      run_name: `run ${a.id}`,
+      start_time: 1700000007000,
+      end_time: 1700000010000,
+      user_id: 'unknown',
+    });
     expect(text(files, `${runA}/params/ppo.learningRate`)).toBe('0.00025');
     expect(text(files, `${runA}/params/data.fingerprint`)).toBe('abcd1234-8760');
     expect(text(files, `${runA}/metrics/charts/SPS`)).toBe('1700000009500 100.0 1\n');
@@ -53,14 +111,31 @@ describe('runsToMlrunsZip(runs)', () => {
     expect(text(files, `${runA}/tags/mlflow.source.name`)).toBe('PowerBidder (browser)');
     expect(text(files, `${runA}/tags/powerbidder.tags`)).toBe('baseline');
     expect(files[`${runA}/tags/mlflow.user`]).toBeUndefined();
-    expect(Object.keys(files).filter((p) => p.startsWith(`${runA}/artifacts/`)).sort()).toEqual([`${runA}/artifacts/backtest/trace.csv`, `${runA}/artifacts/charts/prices-and-soc.png`, `${runA}/artifacts/model/model.json`]);
+    expect(
+      Object.keys(files)
+        .filter((p) => p.startsWith(`${runA}/artifacts/`))
+        .sort(),
+    ).toEqual([
+      `${runA}/artifacts/backtest/trace.csv`,
+      `${runA}/artifacts/charts/prices-and-soc.png`,
+      `${runA}/artifacts/model/model.json`,
+    ]);
   });
 
   it('writes the registry for staged runs: unnamed ones under BatteryPPOModel, named ones under their name', () => {
     const v = parse(text(files, 'mlruns/models/BatteryPPOModel/version-1/meta.yaml'));
-    expect(v).toMatchObject({ version: 1, current_stage: 'Production', status: 'READY', run_id: runIdFor(b.id), source: `./mlruns/${EXP}/${runIdFor(b.id)}/artifacts/model` });
+    expect(v).toMatchObject({
+      version: 1,
+      current_stage: 'Production',
+      status: 'READY',
+      run_id: runIdFor(b.id),
+      source: `./mlruns/${EXP}/${runIdFor(b.id)}/artifacts/model`,
+    });
     expect(text(files, 'mlruns/models/BatteryPPOModel/aliases/production')).toBe('1');
-    expect(parse(text(files, 'mlruns/models/de-lu/version-1/meta.yaml'))).toMatchObject({ current_stage: 'Staging', run_id: runIdFor(c.id) });
+    expect(parse(text(files, 'mlruns/models/de-lu/version-1/meta.yaml'))).toMatchObject({
+      current_stage: 'Staging',
+      run_id: runIdFor(c.id),
+    });
     expect(Object.keys(files).some((p) => p.includes(`models/BatteryPPOModel/version-2`))).toBe(false);
   });
 });
@@ -72,11 +147,25 @@ describe('mlrunsZipToRuns(zip)', () => {
     const byId = new Map(runs.map((r) => [r.id, r]));
     for (const r of [a, b, c]) {
       const back = byId.get(r.id) as CompleteRun;
-      expect(back).toMatchObject({ id: r.id, createdAt: r.createdAt, name: r.name, tags: r.tags, modelName: r.stage === 'None' ? '' : r.modelName || 'BatteryPPOModel', stage: r.stage, dataFile: 'be.csv', dataFingerprint: r.dataFingerprint, backend: 'wasm', seconds: 30, stopReason: 'time-cap' });
+      expect(back).toMatchObject({
+        id: r.id,
+        createdAt: r.createdAt,
+        name: r.name,
+        tags: r.tags,
+        modelName: r.stage === 'None' ? '' : r.modelName || 'BatteryPPOModel',
+        stage: r.stage,
+        dataFile: 'be.csv',
+        dataFingerprint: r.dataFingerprint,
+        backend: 'wasm',
+        seconds: 30,
+        stopReason: 'time-cap',
+      });
       expect(back.evaluation).toEqual(r.evaluation);
       expect(back.model.weights[0].values).toEqual(r.model.weights[0].values);
       expect(back.backtest.trace).toEqual(r.backtest.trace);
-      expect(back.history.map((h) => [h.phase, h.elapsedS, h.shareOfOracle])).toEqual(r.history.map((h) => [h.phase, h.elapsedS, h.shareOfOracle]));
+      expect(back.history.map((h) => [h.phase, h.elapsedS, h.shareOfOracle])).toEqual(
+        r.history.map((h) => [h.phase, h.elapsedS, h.shareOfOracle]),
+      );
       expect(back.params).toMatchObject({ seed: 1, battery: { capacityKWh: 100 }, ppo: { learningRate: 0.00025 } });
     }
   });
@@ -92,15 +181,24 @@ describe('mlrunsZipToRuns(zip)', () => {
     };
     walk('');
     const { runs, skipped } = mlrunsZipToRuns(zipSync(tree), 'theirs.zip');
-    expect(runs.map((r) => [r.id, r.name, r.stage, r.modelName, r.dataFile])).toEqual([['5f3c9a2b7d1e4c6f8a0b2d4e6f8a1c3e', 'ppo-be-2023', 'Production', 'BatteryPPOModel', 'be-2023-hourly.csv']]);
-    expect(runs[0].evaluation).toEqual({ shareOfOracle: 0.9684, profitEur: 502.87, oracleProfitEur: 519.2743111111121, equivalentCycles: 91.85 });
+    expect(runs.map((r) => [r.id, r.name, r.stage, r.modelName, r.dataFile])).toEqual([
+      ['5f3c9a2b7d1e4c6f8a0b2d4e6f8a1c3e', 'ppo-be-2023', 'Production', 'BatteryPPOModel', 'be-2023-hourly.csv'],
+    ]);
+    expect(runs[0].evaluation).toEqual({
+      shareOfOracle: 0.9684,
+      profitEur: 502.87,
+      oracleProfitEur: 519.2743111111121,
+      equivalentCycles: 91.85,
+    });
     expect((runs[0] as CompleteRun).backtest.trace.actions).toEqual(Int32Array.from([1, 2, 0]));
-    expect(skipped).toEqual(expect.arrayContaining([
-      'mlruns/0/a1b2c3d4e5f60718293a4b5c6d7e8f90/ (elasticnet-sweep): no PowerBidder model (artifacts/model/model.json)',
-      'mlruns/412345678901234567/7a7a7a7a7a7a4b4b8c8c9d9d0e0e1f1f/ (aborted): the run is deleted',
-      'mlruns/0/datasets/: datasets logged with runs are not used',
-      'mlruns/.trash/598765432109876543/: deleted experiment (in .trash)',
-    ]));
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        'mlruns/0/a1b2c3d4e5f60718293a4b5c6d7e8f90/ (elasticnet-sweep): no PowerBidder model (artifacts/model/model.json)',
+        'mlruns/412345678901234567/7a7a7a7a7a7a4b4b8c8c9d9d0e0e1f1f/ (aborted): the run is deleted',
+        'mlruns/0/datasets/: datasets logged with runs are not used',
+        'mlruns/.trash/598765432109876543/: deleted experiment (in .trash)',
+      ]),
+    );
     expect(skipped.length).toBe(9);
   });
 
@@ -108,12 +206,25 @@ describe('mlrunsZipToRuns(zip)', () => {
     const good = unzipSync(runsToMlrunsZip([a], { nowMs: 1700000000000 }));
     const runMeta = `mlruns/${EXP}/${runIdFor(a.id)}/meta.yaml`;
     const damaged = { ...good, [runMeta]: strToU8('status: [') };
-    expect(() => mlrunsZipToRuns(zipSync(damaged), 'd.zip')).toThrow(new RunFileError(`d.zip: ${runMeta}: is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ])`));
-    const badModel = { ...good, [`mlruns/${EXP}/${runIdFor(a.id)}/artifacts/model/model.json`]: strToU8('{"weights": 3}') };
-    expect(() => mlrunsZipToRuns(zipSync(badModel), 'm.zip')).toThrow(/m.zip: mlruns\/\d+\/[0-9a-f]{32}\/artifacts\/model\/model.json: format unknown format/);
-    expect(() => mlrunsZipToRuns(zipSync({ 'holiday/cat.jpg': Uint8Array.from([1, 2]) }), 'cat.zip')).toThrow('cat.zip is not an MLflow store: no experiment (<id>/meta.yaml); first entry holiday/cat.jpg');
+    expect(() => mlrunsZipToRuns(zipSync(damaged), 'd.zip')).toThrow(
+      new RunFileError(
+        `d.zip: ${runMeta}: is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ])`,
+      ),
+    );
+    const badModel = {
+      ...good,
+      [`mlruns/${EXP}/${runIdFor(a.id)}/artifacts/model/model.json`]: strToU8('{"weights": 3}'),
+    };
+    expect(() => mlrunsZipToRuns(zipSync(badModel), 'm.zip')).toThrow(
+      /m.zip: mlruns\/\d+\/[0-9a-f]{32}\/artifacts\/model\/model.json: format unknown format/,
+    );
+    expect(() => mlrunsZipToRuns(zipSync({ 'holiday/cat.jpg': Uint8Array.from([1, 2]) }), 'cat.zip')).toThrow(
+      'cat.zip is not an MLflow store: no experiment (<id>/meta.yaml); first entry holiday/cat.jpg',
+    );
     const zip = runsToMlrunsZip([a], { nowMs: 1700000000000 });
-    expect(() => mlrunsZipToRuns(zip.subarray(0, zip.length - 30), 'cut.zip')).toThrow(/cut.zip is not a readable zip file/);
+    expect(() => mlrunsZipToRuns(zip.subarray(0, zip.length - 30), 'cut.zip')).toThrow(
+      /cut.zip is not a readable zip file/,
+    );
     expect(() => mlrunsZipToRuns(strToU8('PK not really'), 'fake.zip')).toThrow(RunFileError);
   });
 });

@@ -7,7 +7,14 @@
 
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import {
-  type FileEntry, type MlflowExperiment, type MlflowModelVersion, type MlflowRegisteredModel, type MlflowRun, experimentIdForName, runIdFor, storeFiles,
+  type FileEntry,
+  type MlflowExperiment,
+  type MlflowModelVersion,
+  type MlflowRegisteredModel,
+  type MlflowRun,
+  experimentIdForName,
+  runIdFor,
+  storeFiles,
 } from '../../core/mlflow/layout.ts';
 import { MlflowStoreError, readStore, stripStoreRoot } from '../../core/mlflow/read.ts';
 import { trainingFromMlflowRun, trainingToMlflowRun } from '../../core/mlflow/training.ts';
@@ -32,11 +39,21 @@ export function runsToMlflowFiles(all: RunRecord[], opts: MlflowExportOptions): 
   // An interrupted run has no evaluation (and maybe no model): MLflow gets finished runs; a run file keeps the rest.
   const records = all.filter((r): r is CompleteRun => r.status === 'complete');
   const experiment: MlflowExperiment = {
-    experimentId: experimentIdForName(BROWSER_EXPERIMENT), name: BROWSER_EXPERIMENT, artifactLocation: '', lifecycleStage: 'active',
-    creationTimeMs: Math.min(opts.nowMs, ...records.map((r) => r.createdAt)), lastUpdateTimeMs: opts.nowMs, tags: {},
+    experimentId: experimentIdForName(BROWSER_EXPERIMENT),
+    name: BROWSER_EXPERIMENT,
+    artifactLocation: '',
+    lifecycleStage: 'active',
+    creationTimeMs: Math.min(opts.nowMs, ...records.map((r) => r.createdAt)),
+    lastUpdateTimeMs: opts.nowMs,
+    tags: {},
   };
   experiment.artifactLocation = `./${ROOT}/${experiment.experimentId}`;
-  const defaultExperiment: MlflowExperiment = { ...experiment, experimentId: '0', name: 'Default', artifactLocation: `./${ROOT}/0` };
+  const defaultExperiment: MlflowExperiment = {
+    ...experiment,
+    experimentId: '0',
+    name: 'Default',
+    artifactLocation: `./${ROOT}/0`,
+  };
   const runs: MlflowRun[] = records.map((r) => {
     const elapsedMs = Math.round(1000 * (r.history.at(-1)?.elapsedS ?? 0));
     return trainingToMlflowRun({
@@ -48,7 +65,16 @@ export function runsToMlflowFiles(all: RunRecord[], opts: MlflowExportOptions): 
       startTimeMs: r.createdAt - elapsedMs,
       endTimeMs: r.createdAt,
       status: r.stopReason === 'diverged' ? 'FAILED' : 'FINISHED',
-      params: { backend: r.backend, seconds: r.seconds, ...r.params, data: { ...((r.params.data as Record<string, unknown>) ?? {}), file: r.dataFile, fingerprint: r.dataFingerprint } },
+      params: {
+        backend: r.backend,
+        seconds: r.seconds,
+        ...r.params,
+        data: {
+          ...((r.params.data as Record<string, unknown>) ?? {}),
+          file: r.dataFile,
+          fingerprint: r.dataFingerprint,
+        },
+      },
       history: r.history,
       evaluation: r.evaluation,
       labels: r.tags,
@@ -60,14 +86,39 @@ export function runsToMlflowFiles(all: RunRecord[], opts: MlflowExportOptions): 
   });
   // Registered runs, oldest first, are versions 1, 2, … of their model; an alias follows the newest active stage.
   const models = new Map<string, MlflowRegisteredModel>();
-  const registered = records.map((r, i) => ({ r, run: runs[i] })).filter(({ r }) => r.stage !== 'None' || r.modelName).sort((a, b) => a.r.createdAt - b.r.createdAt);
+  const registered = records
+    .map((r, i) => ({ r, run: runs[i] }))
+    .filter(({ r }) => r.stage !== 'None' || r.modelName)
+    .sort((a, b) => a.r.createdAt - b.r.createdAt);
   for (const { r, run } of registered) {
     const name = r.modelName || DEFAULT_MODEL_NAME;
     let m = models.get(name);
-    if (!m) models.set(name, (m = { name, creationTimestampMs: r.createdAt, lastUpdatedTimestampMs: r.createdAt, description: null, tags: {}, aliases: {}, versions: [] }));
+    if (!m)
+      models.set(
+        name,
+        (m = {
+          name,
+          creationTimestampMs: r.createdAt,
+          lastUpdatedTimestampMs: r.createdAt,
+          description: null,
+          tags: {},
+          aliases: {},
+          versions: [],
+        }),
+      );
     const v: MlflowModelVersion = {
-      name, version: m.versions.length + 1, creationTimestampMs: r.createdAt, lastUpdatedTimestampMs: opts.nowMs, currentStage: r.stage, source: `${run.artifactUri}/model`,
-      runId: run.runId, status: 'READY', description: null, userId: null, runLink: null, tags: {},
+      name,
+      version: m.versions.length + 1,
+      creationTimestampMs: r.createdAt,
+      lastUpdatedTimestampMs: opts.nowMs,
+      currentStage: r.stage,
+      source: `${run.artifactUri}/model`,
+      runId: run.runId,
+      status: 'READY',
+      description: null,
+      userId: null,
+      runLink: null,
+      tags: {},
     };
     m.versions.push(v);
     m.lastUpdatedTimestampMs = opts.nowMs;
@@ -80,7 +131,8 @@ export function runsToMlflowFiles(all: RunRecord[], opts: MlflowExportOptions): 
 export function runsToMlrunsZip(records: RunRecord[], opts: MlflowExportOptions): Uint8Array {
   const tree: Zippable = {};
   // PNGs are stored as they are (deflating them gains nothing); everything else is deflated.
-  for (const f of runsToMlflowFiles(records, opts)) tree[`${ROOT}/${f.path}`] = f.path.endsWith('.png') ? [f.bytes, { level: 0 }] : f.bytes;
+  for (const f of runsToMlflowFiles(records, opts))
+    tree[`${ROOT}/${f.path}`] = f.path.endsWith('.png') ? [f.bytes, { level: 0 }] : f.bytes;
   return zipSync(tree, { level: 6, mtime: new Date(opts.nowMs) });
 }
 
@@ -110,7 +162,9 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
   const { store, skipped } = read;
   if (!store.experiments.length) {
     const first = all.find((e) => !e.path.endsWith('/'))?.path;
-    throw new RunFileError(`${fileName} is not an MLflow store: no experiment (<id>/meta.yaml)${first ? `; first entry ${first}` : ' (the zip is empty)'}`);
+    throw new RunFileError(
+      `${fileName} is not an MLflow store: no experiment (<id>/meta.yaml)${first ? `; first entry ${first}` : ' (the zip is empty)'}`,
+    );
   }
   const notes = skipped.map((s) => `${root}${s.path}: ${s.reason}`);
   // The newest registered version of each run gives its model name and stage.
@@ -119,7 +173,12 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
     for (const v of m.versions) {
       if (!v.runId) continue;
       const had = registry.get(v.runId);
-      if (!had || v.version > had.version) registry.set(v.runId, { modelName: m.name, stage: STAGES.includes(v.currentStage) ? v.currentStage : 'None', version: v.version });
+      if (!had || v.version > had.version)
+        registry.set(v.runId, {
+          modelName: m.name,
+          stage: STAGES.includes(v.currentStage) ? v.currentStage : 'None',
+          version: v.version,
+        });
     }
   }
   const runs: RunRecord[] = [];
@@ -158,10 +217,19 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
       model,
       backtest: {
         ...t.evaluation,
-        trace: t.trace ?? { timesUtcMs: empty, pricesEurPerMWh: empty, actions: new Int32Array(0), socBeforeKWh: empty, socAfterKWh: empty, cashEur: empty, oracleSocKWh: empty },
+        trace: t.trace ?? {
+          timesUtcMs: empty,
+          pricesEurPerMWh: empty,
+          actions: new Int32Array(0),
+          socBeforeKWh: empty,
+          socAfterKWh: empty,
+          cashEur: empty,
+          oracleSocKWh: empty,
+        },
       },
     });
-    if (!t.trace) notes.push(`${where} (${run.runName}): no backtest trace (artifacts/backtest/trace.csv); imported without one`);
+    if (!t.trace)
+      notes.push(`${where} (${run.runName}): no backtest trace (artifacts/backtest/trace.csv); imported without one`);
   }
   return { runs, skipped: notes };
 }

@@ -3,7 +3,10 @@ import { RunRecorder } from './recorder.ts';
 import { partialRun, type RunRecord } from './store.ts';
 
 const meta = { id: 'r', createdAt: 1, name: 'Run 1', dataFile: 'x.csv', dataFingerprint: 'f', seconds: 5 };
-const at = (n: number) => partialRun(meta, { history: Array.from({ length: n }, (_, i) => ({ phase: 'ppo', iteration: i, elapsedS: i, metrics: {} })) });
+const at = (n: number) =>
+  partialRun(meta, {
+    history: Array.from({ length: n }, (_, i) => ({ phase: 'ppo', iteration: i, elapsedS: i, metrics: {} })),
+  });
 
 /** A store whose writes finish only when the test says so. */
 function slowStore() {
@@ -48,7 +51,10 @@ describe('RunRecorder', () => {
     await s.release();
     await done;
     await s.release();
-    expect(s.written.map((r) => [r.history.length, r.stopReason])).toEqual([[1, 'interrupted'], [3, 'abandoned']]);
+    expect(s.written.map((r) => [r.history.length, r.stopReason])).toEqual([
+      [1, 'interrupted'],
+      [3, 'abandoned'],
+    ]);
   });
 
   it('a failed write is reported and the next snapshot is still written (the run goes on)', async () => {

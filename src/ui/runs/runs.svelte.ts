@@ -1,7 +1,20 @@
 // The runs table's state: the stored runs, which are selected for comparison, and verbs to change them. What it
 // shows is what the store holds: after a failed write (storage full) the list is re-read and the failure is said.
 // Usage: const runs = new RunsState(); await runs.open(); const rec = runs.begin(meta); ...; await runs.finish(rec, result, meta);
-import { openRunStore, exportRunJson, importRunFile, importRunRecord, partialRun, runFromResult, type DamagedRecord, type RunMeta, type RunRecord, type RunStore, type RunSummary, type Stage } from './store.ts';
+import {
+  openRunStore,
+  exportRunJson,
+  importRunFile,
+  importRunRecord,
+  partialRun,
+  runFromResult,
+  type DamagedRecord,
+  type RunMeta,
+  type RunRecord,
+  type RunStore,
+  type RunSummary,
+  type Stage,
+} from './store.ts';
 import { RunRecorder } from './recorder.ts';
 import type { SavedModel, TrainProgress, TrainResult } from '../../../workers/trainer-api.ts';
 import type { MlflowExportOptions } from './mlflow-zip.ts';
@@ -57,7 +70,13 @@ export class RunsState {
   }
 
   /** Records the progress of a live run (its curve, backend and best policy so far). */
-  progress(rec: RunRecorder, meta: RunMeta, history: TrainProgress[], backend: string | null, model: SavedModel | null): void {
+  progress(
+    rec: RunRecorder,
+    meta: RunMeta,
+    history: TrainProgress[],
+    backend: string | null,
+    model: SavedModel | null,
+  ): void {
     rec.update(partialRun(meta, { history, backend: backend ?? undefined, model: model ?? undefined }));
   }
 
@@ -78,9 +97,18 @@ export class RunsState {
   }
 
   /** Closes a run that ended without a result (failed, abandoned): its partial record stays, marked why. */
-  async interrupt(rec: RunRecorder, meta: RunMeta, history: TrainProgress[], backend: string | null, model: SavedModel | null, reason: string): Promise<void> {
+  async interrupt(
+    rec: RunRecorder,
+    meta: RunMeta,
+    history: TrainProgress[],
+    backend: string | null,
+    model: SavedModel | null,
+    reason: string,
+  ): Promise<void> {
     try {
-      await rec.finish(partialRun(meta, { history, backend: backend ?? undefined, model: model ?? undefined, stopReason: reason }));
+      await rec.finish(
+        partialRun(meta, { history, backend: backend ?? undefined, model: model ?? undefined, stopReason: reason }),
+      );
     } catch (e) {
       this.error = `The partial run could not be saved: ${(e as Error).message}`;
     } finally {
@@ -136,7 +164,9 @@ export class RunsState {
   }
 
   setStage(id: string, stage: Stage, modelName?: string): Promise<boolean> {
-    return this.#change('Changing the stage', (s) => s.update(id, modelName === undefined ? { stage } : { stage, modelName }));
+    return this.#change('Changing the stage', (s) =>
+      s.update(id, modelName === undefined ? { stage } : { stage, modelName }),
+    );
   }
 
   toggle(id: string): void {
@@ -148,7 +178,10 @@ export class RunsState {
     try {
       const run = await this.#store?.get(id);
       if (!run) return null;
-      return { blob: new Blob([exportRunJson(run)], { type: 'application/json' }), fileName: `${run.name || run.id}.powerbidder-run.json` };
+      return {
+        blob: new Blob([exportRunJson(run)], { type: 'application/json' }),
+        fileName: `${run.name || run.id}.powerbidder-run.json`,
+      };
     } catch (e) {
       this.error = (e as Error).message;
       return null;
@@ -179,7 +212,10 @@ export class RunsState {
   mlflowNotes = $state.raw<string[]>([]);
 
   /** The runs with these ids (all when empty) as `mlruns.zip`, MLflow's file store. */
-  async exportMlflowZip(ids: string[], charts?: MlflowExportOptions['charts']): Promise<{ blob: Blob; fileName: string } | null> {
+  async exportMlflowZip(
+    ids: string[],
+    charts?: MlflowExportOptions['charts'],
+  ): Promise<{ blob: Blob; fileName: string } | null> {
     const all = ids.length ? ids : this.runs.map((r) => r.id);
     const records = (await Promise.all(all.map((id) => this.#store?.get(id)))).filter((r): r is RunRecord => !!r);
     if (!records.length) return null;
@@ -204,7 +240,11 @@ export class RunsState {
         if (copyOf) copies.push(`${copyOf} is already stored: imported as a copy, "${stored.name}"`);
       }
       this.error = null;
-      this.mlflowNotes = [`${file.name}: imported ${runs.length} run${runs.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length}:` : ''}`, ...skipped, ...copies];
+      this.mlflowNotes = [
+        `${file.name}: imported ${runs.length} run${runs.length === 1 ? '' : 's'}${skipped.length ? `, skipped ${skipped.length}:` : ''}`,
+        ...skipped,
+        ...copies,
+      ];
     } catch (e) {
       this.mlflowNotes = [];
       this.error = (e as Error).message;

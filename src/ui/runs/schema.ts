@@ -13,7 +13,9 @@ export const RUN_STATUSES = ['complete', 'interrupted'] as const;
 
 const received = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 /** Any JS number, NaN and ±Infinity included (losses and ratios can be non-finite), or null (JSON's NaN). */
-const anyNumber = z.custom<number>((v) => typeof v === 'number' || v === null, { error: (iss) => `expected number, received ${received(iss.input)}` });
+const anyNumber = z.custom<number>((v) => typeof v === 'number' || v === null, {
+  error: (iss) => `expected number, received ${received(iss.input)}`,
+});
 const finite = z.number();
 const count = z.number().int().nonnegative();
 
@@ -27,8 +29,15 @@ const progressSchema = z.looseObject({
 });
 
 const weightSchema = z
-  .looseObject({ name: z.string(), shape: z.array(count), values: z.instanceof(Float32Array, { message: 'expected a Float32Array' }) })
-  .refine((w) => w.values.length === w.shape.reduce((a, b) => a * b, 1), { message: 'the weight has as many values as its shape holds', path: ['values'] });
+  .looseObject({
+    name: z.string(),
+    shape: z.array(count),
+    values: z.instanceof(Float32Array, { message: 'expected a Float32Array' }),
+  })
+  .refine((w) => w.values.length === w.shape.reduce((a, b) => a * b, 1), {
+    message: 'the weight has as many values as its shape holds',
+    path: ['values'],
+  });
 
 export const savedModelSchema = z.looseObject({
   weights: z.array(weightSchema).min(1),
@@ -46,9 +55,15 @@ const traceSchema = z
     cashEur: f64,
     oracleSocKWh: f64,
   })
-  .refine((t) => [t.pricesEurPerMWh, t.actions, t.socBeforeKWh, t.socAfterKWh, t.cashEur, t.oracleSocKWh].every((a) => a.length === t.timesUtcMs.length), {
-    message: 'every trace array has one value per step',
-  });
+  .refine(
+    (t) =>
+      [t.pricesEurPerMWh, t.actions, t.socBeforeKWh, t.socAfterKWh, t.cashEur, t.oracleSocKWh].every(
+        (a) => a.length === t.timesUtcMs.length,
+      ),
+    {
+      message: 'every trace array has one value per step',
+    },
+  );
 
 const backtestSchema = z.looseObject({
   profitEur: anyNumber,
@@ -58,7 +73,12 @@ const backtestSchema = z.looseObject({
   trace: traceSchema,
 });
 
-const evaluationSchema = z.object({ profitEur: anyNumber, oracleProfitEur: anyNumber, shareOfOracle: anyNumber, equivalentCycles: anyNumber });
+const evaluationSchema = z.object({
+  profitEur: anyNumber,
+  oracleProfitEur: anyNumber,
+  shareOfOracle: anyNumber,
+  equivalentCycles: anyNumber,
+});
 
 /** What a run was started with: the data, split, battery and settings as they were when Train was clicked. */
 export const runInputsSchema = z.looseObject({
@@ -100,9 +120,19 @@ const base = {
 
 // Loose at the top too: a field added by a later version (an MLflow run id, say) survives a write by this one.
 /** A finished run: evaluated, with its model and backtest. */
-const completeSchema = z.looseObject({ ...base, status: z.literal('complete'), evaluation: evaluationSchema, model: savedModelSchema, backtest: backtestSchema });
+const completeSchema = z.looseObject({
+  ...base,
+  status: z.literal('complete'),
+  evaluation: evaluationSchema,
+  model: savedModelSchema,
+  backtest: backtestSchema,
+});
 /** A run that did not finish (a reload, a crash): its settings, curve so far and, when there was one, its best policy. */
-const interruptedSchema = z.looseObject({ ...base, status: z.literal('interrupted'), model: savedModelSchema.optional() });
+const interruptedSchema = z.looseObject({
+  ...base,
+  status: z.literal('interrupted'),
+  model: savedModelSchema.optional(),
+});
 
 export const runRecordSchema = z.discriminatedUnion('status', [completeSchema, interruptedSchema]);
 
@@ -186,9 +216,14 @@ export function describeIssues(error: z.ZodError, prefix: string, max = 3): stri
 }
 
 /** Validates a stored or imported run; a record without `status` (version 1) is a complete run. */
-export function parseRun(value: unknown, prefix = 'run'): { ok: true; run: RunRecord } | { ok: false; message: string } {
+export function parseRun(
+  value: unknown,
+  prefix = 'run',
+): { ok: true; run: RunRecord } | { ok: false; message: string } {
   const v = value && typeof value === 'object' && !('status' in value) ? { ...value, status: 'complete' } : value;
   const r = runRecordSchema.safeParse(v);
   // The schema admits null where JSON wrote NaN; otherwise its output is a RunRecord.
-  return r.success ? { ok: true, run: r.data as unknown as RunRecord } : { ok: false, message: describeIssues(r.error, prefix) };
+  return r.success
+    ? { ok: true, run: r.data as unknown as RunRecord }
+    : { ok: false, message: describeIssues(r.error, prefix) };
 }

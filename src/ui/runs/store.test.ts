@@ -3,12 +3,28 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { openDB } from 'idb';
 import {
-  dataFingerprint, exportRunJson, importRunFile, importRunJson, openRunStore, partialRun, RunFileError, runFromResult, RunStorageError,
-  type CompleteRun, type RunRecord,
+  dataFingerprint,
+  exportRunJson,
+  importRunFile,
+  importRunJson,
+  openRunStore,
+  partialRun,
+  RunFileError,
+  runFromResult,
+  RunStorageError,
+  type CompleteRun,
+  type RunRecord,
 } from './store.ts';
 import { fakeResult } from './test-factory.ts';
 
-const meta = (id: string, createdAt: number) => ({ id, createdAt, name: `run ${id}`, dataFile: 'be.csv', dataFingerprint: 'x', seconds: 30 });
+const meta = (id: string, createdAt: number) => ({
+  id,
+  createdAt,
+  name: `run ${id}`,
+  dataFile: 'be.csv',
+  dataFingerprint: 'x',
+  seconds: 30,
+});
 
 describe('run store', () => {
   it('put, list (newest first, without heavy fields), get, update and delete', async () => {
@@ -43,7 +59,12 @@ describe('run store', () => {
 
 describe('the kept policy', () => {
   it('is stored with the run, listed in its summary and survives export and import', async () => {
-    const kept = { source: 'ppo' as const, validationShare: 0.975, cloneValidationShare: 0.961, ppoValidationShare: 0.975 };
+    const kept = {
+      source: 'ppo' as const,
+      validationShare: 0.975,
+      cloneValidationShare: 0.961,
+      ppoValidationShare: 0.975,
+    };
     const store = await openRunStore(`test-${Math.random()}`);
     await store.put(runFromResult(fakeResult(0.96, { kept }), meta('k', 3)));
     expect((await store.list()).runs[0].kept).toEqual(kept);
@@ -74,7 +95,11 @@ describe('run files', () => {
     ['not JSON', '{oops', /is not JSON/],
     ['another format', '{"format":"mlflow","version":1}', /is not a PowerBidder run/],
     ['a newer version', '{"format":"powerbidder-run","version":9,"run":{}}', /version 9/],
-    ['a run without a model', '{"format":"powerbidder-run","version":1,"run":{"id":"x","createdAt":1,"params":{},"evaluation":{},"backtest":{}}}', /run\.model: expected object/],
+    [
+      'a run without a model',
+      '{"format":"powerbidder-run","version":1,"run":{"id":"x","createdAt":1,"params":{},"evaluation":{},"backtest":{}}}',
+      /run\.model: expected object/,
+    ],
   ])('importRunJson refuses %s with a clear message', (_what, text, message) => {
     expect(() => importRunJson(text, 'bad.json')).toThrow(RunFileError);
     expect(() => importRunJson(text, 'bad.json')).toThrow(message);
@@ -82,7 +107,9 @@ describe('run files', () => {
   it('importRunJson refuses a run whose model is damaged (a NaN weight, a zero price std), naming the field', () => {
     const nan = runFromResult(fakeResult(0.9), meta('n', 1));
     nan.model.weights[0].values[2] = Number.NaN;
-    expect(() => importRunJson(exportRunJson(nan), 'bad.json')).toThrow(/bad\.json: model: weights\[0\]\.values\[2\] is NaN/);
+    expect(() => importRunJson(exportRunJson(nan), 'bad.json')).toThrow(
+      /bad\.json: model: weights\[0\]\.values\[2\] is NaN/,
+    );
     const std = runFromResult(fakeResult(0.9), meta('s', 1));
     std.model.config.stats.priceStdEurPerMWh = 0;
     expect(() => importRunJson(exportRunJson(std), 'bad.json')).toThrow(/priceStdEurPerMWh must be > 0/);
@@ -108,7 +135,11 @@ describe('run files: the schema names the wrong field', () => {
     [['history'], {}, /run\.history: expected array/],
     [['history', 0, 'metrics'], 3, /run\.history\.0\.metrics/],
     [['model', 'weights'], [], /run\.model\.weights/],
-    [['model', 'weights', 0, 'shape'], [3, 3], /run\.model\.weights\.0\.values: the weight has as many values as its shape holds/],
+    [
+      ['model', 'weights', 0, 'shape'],
+      [3, 3],
+      /run\.model\.weights\.0\.values: the weight has as many values as its shape holds/,
+    ],
     [['backtest', 'trace', 'actions'], [1, 2], /run\.backtest\.trace\.actions: expected an Int32Array/],
     [['status'], 'paused', /run\.status/],
   ] as const)('a run whose %j is %j is refused', (path, value, message) => {
@@ -200,7 +231,9 @@ describe('run store: damaged records, copies, quota', () => {
     expect(err).toBeInstanceOf(RunStorageError);
     expect((err as RunStorageError).quota).toBe(true);
     expect((err as Error).message).toMatch(/storage is full: the change to run "run r" was not saved/);
-    await expect(store.put(runFromResult(fakeResult(0.9), meta('s', 2)))).rejects.toThrow(/storage is full: run "run s" was not saved/);
+    await expect(store.put(runFromResult(fakeResult(0.9), meta('s', 2)))).rejects.toThrow(
+      /storage is full: run "run s" was not saved/,
+    );
     vi.restoreAllMocks();
     expect((await store.get('r'))?.name).toBe('run r');
     expect((await store.list()).runs.map((r) => r.id)).toEqual(['r']);
@@ -209,40 +242,80 @@ describe('run store: damaged records, copies, quota', () => {
 
   // Damage of every kind a file or an older version could leave: a field deleted, replaced by a value of another
   // type, or the record not an object at all. Whatever the damage, the valid runs are all listed.
-  const junk = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
-  const FIELDS = ['createdAt', 'name', 'tags', 'modelName', 'stage', 'dataFile', 'dataFingerprint', 'backend', 'seconds', 'stopReason', 'params', 'history', 'evaluation', 'model', 'backtest', 'status', 'inputs'];
+  const junk = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 3 }),
+    fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }),
+  );
+  const FIELDS = [
+    'createdAt',
+    'name',
+    'tags',
+    'modelName',
+    'stage',
+    'dataFile',
+    'dataFingerprint',
+    'backend',
+    'seconds',
+    'stopReason',
+    'params',
+    'history',
+    'evaluation',
+    'model',
+    'backtest',
+    'status',
+    'inputs',
+  ];
   const damage = fc.oneof(
     fc.record({ kind: fc.constant('replace' as const), field: fc.constantFrom(...FIELDS), value: junk }),
-    fc.record({ kind: fc.constant('delete' as const), field: fc.constantFrom(...FIELDS.filter((f) => f !== 'inputs')) }),
-    fc.record({ kind: fc.constant('nested' as const), field: fc.constantFrom('evaluation', 'model', 'backtest'), value: junk }),
+    fc.record({
+      kind: fc.constant('delete' as const),
+      field: fc.constantFrom(...FIELDS.filter((f) => f !== 'inputs')),
+    }),
+    fc.record({
+      kind: fc.constant('nested' as const),
+      field: fc.constantFrom('evaluation', 'model', 'backtest'),
+      value: junk,
+    }),
     fc.record({ kind: fc.constant('whole' as const), value: junk }),
   );
 
   it('property: random damaged records never hide the valid stored runs', async () => {
     let round = 0;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.array(damage, { minLength: 1, maxLength: 4 }), async (nValid, damages) => {
-        const name = `prop-${round++}-${Math.random()}`;
-        const store = await openRunStore(name);
-        const valid = Array.from({ length: nValid }, (_, i) => runFromResult(fakeResult(0.5 + i / 10), meta(`ok${i}`, 100 + i)));
-        for (const r of valid) await store.put(r);
-        const raw = damages.map((d, i) => {
-          const r: Record<string, unknown> = { ...runFromResult(fakeResult(0.7), meta(`bad${i}`, i)) };
-          if (d.kind === 'replace') r[d.field] = d.value;
-          else if (d.kind === 'delete') delete r[d.field];
-          else if (d.kind === 'nested') r[d.field] = { ...(r[d.field] as object), shareOfOracle: d.value, weights: d.value, trace: d.value };
-          else return { id: `bad${i}`, junk: d.value };
-          return r;
-        });
-        await writeRaw(name, raw);
-        const { runs, damaged } = await store.list();
-        const ids = runs.map((r) => r.id);
-        for (const r of valid) expect(ids).toContain(r.id);
-        // Every record is either listed or reported, never silently dropped.
-        expect(runs.length + damaged.length).toBe(valid.length + raw.length);
-        for (const id of ids) await expect(store.get(id)).resolves.toBeDefined();
-        store.close();
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(damage, { minLength: 1, maxLength: 4 }),
+        async (nValid, damages) => {
+          const name = `prop-${round++}-${Math.random()}`;
+          const store = await openRunStore(name);
+          const valid = Array.from({ length: nValid }, (_, i) =>
+            runFromResult(fakeResult(0.5 + i / 10), meta(`ok${i}`, 100 + i)),
+          );
+          for (const r of valid) await store.put(r);
+          const raw = damages.map((d, i) => {
+            const r: Record<string, unknown> = { ...runFromResult(fakeResult(0.7), meta(`bad${i}`, i)) };
+            if (d.kind === 'replace') r[d.field] = d.value;
+            else if (d.kind === 'delete') delete r[d.field];
+            else if (d.kind === 'nested')
+              r[d.field] = { ...(r[d.field] as object), shareOfOracle: d.value, weights: d.value, trace: d.value };
+            else return { id: `bad${i}`, junk: d.value };
+            return r;
+          });
+          await writeRaw(name, raw);
+          const { runs, damaged } = await store.list();
+          const ids = runs.map((r) => r.id);
+          for (const r of valid) expect(ids).toContain(r.id);
+          // Every record is either listed or reported, never silently dropped.
+          expect(runs.length + damaged.length).toBe(valid.length + raw.length);
+          for (const id of ids) await expect(store.get(id)).resolves.toBeDefined();
+          store.close();
+        },
+      ),
       { numRuns: 60, seed: 17 },
     );
   });

@@ -8,10 +8,30 @@
 
 import { openDB, type IDBPDatabase } from 'idb';
 import type { KeptPolicy, TrainResult } from '../../../workers/trainer-api.ts';
-import { STAGES, parseRun, type RunBase, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage } from './schema.ts';
+import {
+  STAGES,
+  parseRun,
+  type RunBase,
+  type CompleteRun,
+  type Evaluation,
+  type InterruptedRun,
+  type RunInputs,
+  type RunRecord,
+  type RunStatus,
+  type Stage,
+} from './schema.ts';
 import { ModelFileError, checkSavedModel } from '../../core/rl/model.ts';
 
-export { STAGES, type CompleteRun, type Evaluation, type InterruptedRun, type RunInputs, type RunRecord, type RunStatus, type Stage };
+export {
+  STAGES,
+  type CompleteRun,
+  type Evaluation,
+  type InterruptedRun,
+  type RunInputs,
+  type RunRecord,
+  type RunStatus,
+  type Stage,
+};
 
 /** What the runs table lists: the record without its heavy fields (history, model, backtest). */
 export type RunSummary = Omit<RunBase, 'history'> & {
@@ -42,7 +62,10 @@ export class RunFileError extends Error {}
 
 /** Thrown when the browser refuses to store (quota exceeded, storage blocked); the message says what was lost. */
 export class RunStorageError extends Error {
-  constructor(message: string, readonly quota: boolean) {
+  constructor(
+    message: string,
+    readonly quota: boolean,
+  ) {
     super(message);
     this.name = 'RunStorageError';
   }
@@ -78,17 +101,44 @@ export interface RunMeta {
 export function runFromResult(result: TrainResult, meta: RunMeta): CompleteRun {
   const { profitEur, oracleProfitEur, shareOfOracle, equivalentCycles } = result.backtest;
   return {
-    ...meta, tags: [], modelName: '', stage: 'None', backend: result.backend, stopReason: result.stopReason, status: 'complete',
-    params: result.params, history: result.history, evaluation: { profitEur, oracleProfitEur, shareOfOracle, equivalentCycles },
-    model: result.model, backtest: result.backtest, kept: result.kept,
+    ...meta,
+    tags: [],
+    modelName: '',
+    stage: 'None',
+    backend: result.backend,
+    stopReason: result.stopReason,
+    status: 'complete',
+    params: result.params,
+    history: result.history,
+    evaluation: { profitEur, oracleProfitEur, shareOfOracle, equivalentCycles },
+    model: result.model,
+    backtest: result.backtest,
+    kept: result.kept,
   };
 }
 
 /** The record of a run still training (or cut short): its inputs, curve so far and best policy so far, if any. */
-export function partialRun(meta: RunMeta, progress: { history: TrainRecordProgress[]; backend?: string; model?: TrainResult['model']; stopReason?: string; params?: Record<string, unknown> }): InterruptedRun {
+export function partialRun(
+  meta: RunMeta,
+  progress: {
+    history: TrainRecordProgress[];
+    backend?: string;
+    model?: TrainResult['model'];
+    stopReason?: string;
+    params?: Record<string, unknown>;
+  },
+): InterruptedRun {
   return {
-    ...meta, tags: [], modelName: '', stage: 'None', backend: progress.backend ?? '', stopReason: progress.stopReason ?? 'interrupted', status: 'interrupted',
-    params: progress.params ?? {}, history: progress.history, ...(progress.model ? { model: progress.model } : {}),
+    ...meta,
+    tags: [],
+    modelName: '',
+    stage: 'None',
+    backend: progress.backend ?? '',
+    stopReason: progress.stopReason ?? 'interrupted',
+    status: 'interrupted',
+    params: progress.params ?? {},
+    history: progress.history,
+    ...(progress.model ? { model: progress.model } : {}),
   };
 }
 type TrainRecordProgress = TrainResult['history'][number];
@@ -103,10 +153,16 @@ export function storageError(e: unknown, what: string): Error {
   const name = (e as { name?: string } | null)?.name ?? '';
   const inner = (e as { inner?: { name?: string } } | null)?.inner?.name ?? '';
   if (name === 'QuotaExceededError' || inner === 'QuotaExceededError' || /quota/i.test(String((e as Error)?.message))) {
-    return new RunStorageError(`Browser storage is full: ${what} was not saved. Delete or export older runs to make room.`, true);
+    return new RunStorageError(
+      `Browser storage is full: ${what} was not saved. Delete or export older runs to make room.`,
+      true,
+    );
   }
   if (name === 'InvalidStateError' || name === 'UnknownError' || name === 'AbortError') {
-    return new RunStorageError(`The browser refused to store: ${what} was not saved (${(e as Error).message || name}).`, false);
+    return new RunStorageError(
+      `The browser refused to store: ${what} was not saved (${(e as Error).message || name}).`,
+      false,
+    );
   }
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -141,7 +197,8 @@ export interface RunStore {
 export async function openRunStore(dbName = DB_NAME): Promise<RunStore> {
   const db: IDBPDatabase = await openDB(dbName, 1, {
     upgrade(d) {
-      if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+      if (!d.objectStoreNames.contains(STORE))
+        d.createObjectStore(STORE, { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
     },
   });
   const write = async (run: RunRecord, what: string) => {
@@ -195,7 +252,8 @@ export async function openRunStore(dbName = DB_NAME): Promise<RunStore> {
     async update(id, patch) {
       const current = await store.get(id);
       if (!current) throw new Error(`no run ${id}`);
-      if (patch.stage !== undefined && !STAGES.includes(patch.stage)) throw new Error(`stage must be one of ${STAGES.join(', ')}`);
+      if (patch.stage !== undefined && !STAGES.includes(patch.stage))
+        throw new Error(`stage must be one of ${STAGES.join(', ')}`);
       const next = { ...current, ...patch } as RunRecord;
       await write(next, `the change to run "${current.name || id}"`);
       return next;
@@ -255,10 +313,14 @@ export function importRunJson(text: string, fileName = 'run file'): RunRecord {
           throw new RunFileError(`${fileName}: a ${v.$typed} is not valid base64`);
         }
         const size = (T as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-        if (bytes.byteLength % size !== 0) throw new RunFileError(`${fileName}: a ${v.$typed} holds ${bytes.byteLength} bytes, not a whole number of values`);
+        if (bytes.byteLength % size !== 0)
+          throw new RunFileError(
+            `${fileName}: a ${v.$typed} holds ${bytes.byteLength} bytes, not a whole number of values`,
+          );
         return new T(bytes);
       }
-      if (v && typeof v === 'object' && typeof v.$number === 'string' && v.$number in NON_FINITE) return NON_FINITE[v.$number];
+      if (v && typeof v === 'object' && typeof v.$number === 'string' && v.$number in NON_FINITE)
+        return NON_FINITE[v.$number];
       return v;
     });
   } catch (e) {
@@ -266,11 +328,29 @@ export function importRunJson(text: string, fileName = 'run file'): RunRecord {
     throw new RunFileError(`${fileName} is not JSON: ${(e as Error).message}`);
   }
   const d = doc as { format?: unknown; version?: unknown; run?: unknown } | null;
-  if (!d || typeof d !== 'object' || d.format !== RUN_FILE_FORMAT) throw new RunFileError(`${fileName} is not a PowerBidder run (format "${String(d?.format)}")`);
-  if (!READABLE_VERSIONS.includes(d.version as number)) throw new RunFileError(`${fileName} has run-file version ${String(d.version)}; this app reads versions ${READABLE_VERSIONS.join(' and ')}`);
+  if (!d || typeof d !== 'object' || d.format !== RUN_FILE_FORMAT)
+    throw new RunFileError(`${fileName} is not a PowerBidder run (format "${String(d?.format)}")`);
+  if (!READABLE_VERSIONS.includes(d.version as number))
+    throw new RunFileError(
+      `${fileName} has run-file version ${String(d.version)}; this app reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    );
   if (!d.run || typeof d.run !== 'object') throw new RunFileError(`${fileName}: the file holds no run`);
   // Version 1 files could omit the bookkeeping fields; defaults fill them before the schema checks the rest.
-  const defaults = d.version === 1 ? { name: '', tags: [], modelName: '', stage: 'None', dataFile: '', dataFingerprint: '', backend: '', seconds: 0, stopReason: '', history: [] } : {};
+  const defaults =
+    d.version === 1
+      ? {
+          name: '',
+          tags: [],
+          modelName: '',
+          stage: 'None',
+          dataFile: '',
+          dataFingerprint: '',
+          backend: '',
+          seconds: 0,
+          stopReason: '',
+          history: [],
+        }
+      : {};
   const r = parseRun({ ...defaults, ...(d.run as object) });
   if (!r.ok) throw new RunFileError(`${fileName} is not a valid run: ${r.message}`);
   // The one model loader (core/rl/model.ts): a NaN weight, a short array, a zero price std ... is refused here.
@@ -289,7 +369,11 @@ export function importRunJson(text: string, fileName = 'run file'): RunRecord {
  * Imports a run file into the store. A run whose id is already stored is imported as a copy (new id, name
  * "… (copy)"): an import never overwrites. Returns the stored run and, for a copy, the id it copies.
  */
-export async function importRunFile(store: RunStore, text: string, fileName: string): Promise<{ run: RunRecord; copyOf?: string }> {
+export async function importRunFile(
+  store: RunStore,
+  text: string,
+  fileName: string,
+): Promise<{ run: RunRecord; copyOf?: string }> {
   return importRunRecord(store, importRunJson(text, fileName));
 }
 

@@ -12,23 +12,50 @@ import { createRng } from '../../core/rl/rng.ts';
 export function validModel(): SavedModel {
   const env = resolveEnvConfig({ horizonHours: 2 });
   const weights = initPolicyWeights(obsLayout(horizonSteps(env, 1)).dim, 3, 4, createRng(1));
-  return toSavedModel(weights, { env, stats: { priceMeanEurPerMWh: 50, priceStdEurPerMWh: 20, rewardScaleEur: 1 }, dtHours: 1, battery: resolveBattery({}), hiddenSize: 4, validationShare: 0.9, backend: 'wasm' });
+  return toSavedModel(weights, {
+    env,
+    stats: { priceMeanEurPerMWh: 50, priceStdEurPerMWh: 20, rewardScaleEur: 1 },
+    dtHours: 1,
+    battery: resolveBattery({}),
+    hiddenSize: 4,
+    validationShare: 0.9,
+    backend: 'wasm',
+  });
 }
 
 /** A training result that reached `share` of the oracle; only the fields the run store reads are meaningful. */
-export function fakeResult(share: number, over: { params?: Record<string, unknown>; history?: TrainResult['history']; kept?: TrainResult['kept'] } = {}): TrainResult {
+export function fakeResult(
+  share: number,
+  over: { params?: Record<string, unknown>; history?: TrainResult['history']; kept?: TrainResult['kept'] } = {},
+): TrainResult {
   const n = 4;
   return {
-    backend: 'wasm', params: over.params ?? { seed: 1 }, stopReason: 'time-cap',
-    history: over.history ?? [{ phase: 'ppo', iteration: 1, elapsedS: 1, metrics: { 'charts/SPS': 100 }, shareOfOracle: share }],
+    backend: 'wasm',
+    params: over.params ?? { seed: 1 },
+    stopReason: 'time-cap',
+    history: over.history ?? [
+      { phase: 'ppo', iteration: 1, elapsedS: 1, metrics: { 'charts/SPS': 100 }, shareOfOracle: share },
+    ],
     model: validModel(),
-    kept: over.kept ?? { source: 'clone', validationShare: share, cloneValidationShare: share, ppoValidationShare: null },
+    kept: over.kept ?? {
+      source: 'clone',
+      validationShare: share,
+      cloneValidationShare: share,
+      ppoValidationShare: null,
+    },
     backtest: {
-      profitEur: 90 * share, oracleProfitEur: 90, shareOfOracle: share, equivalentCycles: 1.5,
+      profitEur: 90 * share,
+      oracleProfitEur: 90,
+      shareOfOracle: share,
+      equivalentCycles: 1.5,
       trace: {
-        timesUtcMs: Float64Array.from({ length: n }, (_, i) => i * 3.6e6), pricesEurPerMWh: Float64Array.from([1, -2.5, 3, 4]),
-        actions: Int32Array.from([0, 1, 2, 0]), socBeforeKWh: new Float64Array(n), socAfterKWh: new Float64Array(n),
-        cashEur: Float64Array.from([0, -1, 2, 0]), oracleSocKWh: new Float64Array(n),
+        timesUtcMs: Float64Array.from({ length: n }, (_, i) => i * 3.6e6),
+        pricesEurPerMWh: Float64Array.from([1, -2.5, 3, 4]),
+        actions: Int32Array.from([0, 1, 2, 0]),
+        socBeforeKWh: new Float64Array(n),
+        socAfterKWh: new Float64Array(n),
+        cashEur: Float64Array.from([0, -1, 2, 0]),
+        oracleSocKWh: new Float64Array(n),
       },
     },
   } as unknown as TrainResult;

@@ -27,7 +27,9 @@ describe('resolveSizingForm(form)', () => {
 
 describe('sizingFormFromJson(json)', () => {
   it('keeps saved fields of the right type and ignores the rest', () => {
-    expect(sizingFormFromJson(JSON.stringify({ capacityRange: '10:20:10', lifetimeYears: 'x', omEurPerYear: 12 }))).toEqual({ ...DEFAULT_SIZING_FORM, capacityRange: '10:20:10', omEurPerYear: 12 });
+    expect(
+      sizingFormFromJson(JSON.stringify({ capacityRange: '10:20:10', lifetimeYears: 'x', omEurPerYear: 12 })),
+    ).toEqual({ ...DEFAULT_SIZING_FORM, capacityRange: '10:20:10', omEurPerYear: 12 });
     expect(sizingFormFromJson('{broken')).toEqual(DEFAULT_SIZING_FORM);
   });
 });

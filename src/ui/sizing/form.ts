@@ -1,6 +1,12 @@
 // The sizing form's fields and their validation through core/sizing (parseRange, resolveEconomics).
 
-import { type Economics, DEFAULT_ECONOMICS, SizingParamError, parseRange, resolveEconomics } from '../../core/sizing/index.ts';
+import {
+  type Economics,
+  DEFAULT_ECONOMICS,
+  SizingParamError,
+  parseRange,
+  resolveEconomics,
+} from '../../core/sizing/index.ts';
 
 /** The editable fields, in the units their names say. */
 export interface SizingForm {
@@ -50,18 +56,32 @@ export function resolveSizingForm(f: SizingForm): ResolvedSizing {
     return { ok: false, field: 'powerRange', message: (e as Error).message };
   }
   if (capacitiesKWh.length * powersKW.length > MAX_PAGE_CELLS) {
-    return { ok: false, field: 'capacityRange', message: `${capacitiesKWh.length} × ${powersKW.length} cells is more than ${MAX_PAGE_CELLS.toLocaleString('en-GB')}; use larger steps` };
+    return {
+      ok: false,
+      field: 'capacityRange',
+      message: `${capacitiesKWh.length} × ${powersKW.length} cells is more than ${MAX_PAGE_CELLS.toLocaleString('en-GB')}; use larger steps`,
+    };
   }
   try {
     const economics = resolveEconomics({
-      capexEurPerKWh: f.capexEurPerKWh, capexEurPerKW: f.capexEurPerKW, omEurPerYear: f.omEurPerYear,
-      lifetimeYears: f.lifetimeYears, discountRate: f.discountRatePct / 100,
+      capexEurPerKWh: f.capexEurPerKWh,
+      capexEurPerKW: f.capexEurPerKW,
+      omEurPerYear: f.omEurPerYear,
+      lifetimeYears: f.lifetimeYears,
+      discountRate: f.discountRatePct / 100,
     });
     return { ok: true, capacitiesKWh, powersKW, economics };
   } catch (e) {
     if (e instanceof SizingParamError) {
       const field = FIELD_OF[e.field] ?? (e.field as keyof SizingForm);
-      return { ok: false, field, message: field === 'discountRatePct' ? `discount rate must be in [0, 100) %/year, got ${f.discountRatePct}` : e.message };
+      return {
+        ok: false,
+        field,
+        message:
+          field === 'discountRatePct'
+            ? `discount rate must be in [0, 100) %/year, got ${f.discountRatePct}`
+            : e.message,
+      };
     }
     throw e;
   }

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, cellAt, colorExtent, colorScale, contourPaths, curvePowers, finiteExtent, gridValues, metricValue } from './heatmap.ts';
+import {
+  METRICS,
+  cellAt,
+  colorExtent,
+  colorScale,
+  contourPaths,
+  curvePowers,
+  finiteExtent,
+  gridValues,
+  metricValue,
+} from './heatmap.ts';
 import type { CellResult } from '../../core/sizing/grid.ts';
 
 const cell = (index: number, npvEur: number, paybackYears: number | null): CellResult => ({
-  index, capacityKWh: 0, powerKW: 0, profitEur: 0, chargedKWh: 0, dischargedKWh: 0, equivalentCycles: 0,
-  annualProfitEur: 0, capexEur: 0, npvEur, paybackYears, discountedPaybackYears: null, annualProfitEurPerKWh: null,
+  index,
+  capacityKWh: 0,
+  powerKW: 0,
+  profitEur: 0,
+  chargedKWh: 0,
+  dischargedKWh: 0,
+  equivalentCycles: 0,
+  annualProfitEur: 0,
+  capexEur: 0,
+  npvEur,
+  paybackYears,
+  discountedPaybackYears: null,
+  annualProfitEurPerKWh: null,
 });
 
 describe('gridValues(cells, nx, ny, key)', () => {
@@ -22,7 +43,10 @@ describe('colorScale(metric, extent)', () => {
     const npv = colorScale(METRICS[0], [-100, 50]);
     expect(npv(0)).toBe('rgb(30, 41, 59)');
     expect(npv(-100)).toBe('rgb(127, 29, 29)');
-    const payback = colorScale(METRICS.find((m) => m.key === 'paybackYears')!, [5, 20]);
+    const payback = colorScale(
+      METRICS.find((m) => m.key === 'paybackYears')!,
+      [5, 20],
+    );
     expect(payback(5)).toBe('rgb(251, 191, 36)');
     expect(payback(Number.NaN)).toBe(payback(20));
   });
@@ -59,6 +83,11 @@ describe('colorExtent(metric, values)', () => {
   it('is the finite extent, but the 5th–95th percentile for payback', () => {
     const v = [Number.NaN, ...Array.from({ length: 100 }, (_, i) => i + 1)];
     expect(colorExtent(METRICS[0], v)).toEqual([1, 100]);
-    expect(colorExtent(METRICS.find((m) => m.key === 'paybackYears')!, v)).toEqual([5, 95]);
+    expect(
+      colorExtent(
+        METRICS.find((m) => m.key === 'paybackYears')!,
+        v,
+      ),
+    ).toEqual([5, 95]);
   });
 });

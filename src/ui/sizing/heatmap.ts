@@ -29,7 +29,12 @@ export function metricValue(cell: CellResult | null | undefined, key: MetricKey)
 }
 
 /** Values in d3-contour order (y-major) from cells indexed capacity-major (index = x × ny + y). */
-export function gridValues(cells: readonly (CellResult | null | undefined)[], nx: number, ny: number, key: MetricKey): Float64Array {
+export function gridValues(
+  cells: readonly (CellResult | null | undefined)[],
+  nx: number,
+  ny: number,
+  key: MetricKey,
+): Float64Array {
   const out = new Float64Array(nx * ny);
   for (let x = 0; x < nx; x++) for (let y = 0; y < ny; y++) out[y * nx + x] = metricValue(cells[x * ny + y], key);
   return out;
@@ -56,7 +61,9 @@ export function finiteExtent(values: ArrayLike<number>): [number, number] | null
 export function colorExtent(metric: Metric, values: ArrayLike<number>): [number, number] | null {
   const ext = finiteExtent(values);
   if (!ext || metric.key !== 'paybackYears') return ext;
-  const sorted = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const sorted = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
   return q(0.05) < q(0.95) ? [q(0.05), q(0.95)] : ext;
 }
@@ -76,14 +83,25 @@ export function colorScale(metric: Metric, extent: [number, number] | null): (v:
     const s = scaleLinear<string>().domain([-m, 0, m]).range([BAD, MID, GOOD]).clamp(true);
     return (v) => (Number.isFinite(v) ? s(v) : MID);
   }
-  const s = scaleLinear<string>().domain(metric.higherIsBetter ? [lo, hi] : [hi, lo]).range([LOW, HIGH]).clamp(true);
+  const s = scaleLinear<string>()
+    .domain(metric.higherIsBetter ? [lo, hi] : [hi, lo])
+    .range([LOW, HIGH])
+    .clamp(true);
   // A payback that never comes is the worst colour.
   const worst = s(metric.higherIsBetter ? lo : hi);
   return (v) => (Number.isFinite(v) ? s(v) : worst);
 }
 
 /** Contour lines as SVG path data in a plot of width × height (y up), `count` nice thresholds inside `within` (default the extent). */
-export function contourPaths(values: Float64Array, nx: number, ny: number, width: number, height: number, count = 6, within?: [number, number] | null): { value: number; d: string }[] {
+export function contourPaths(
+  values: Float64Array,
+  nx: number,
+  ny: number,
+  width: number,
+  height: number,
+  count = 6,
+  within?: [number, number] | null,
+): { value: number; d: string }[] {
   const all = finiteExtent(values);
   const ext = within ?? all;
   if (!ext || nx < 2 || ny < 2 || ext[0] === ext[1]) return [];
@@ -91,19 +109,41 @@ export function contourPaths(values: Float64Array, nx: number, ny: number, width
   // around them; the cap keeps marching squares' interpolation finite.
   const cap = (all ?? ext)[1] + (ext[1] - ext[0]);
   const filled = Float64Array.from(values, (v) => (Number.isFinite(v) ? v : cap));
-  const thresholds = scaleLinear().domain(ext).nice(count).ticks(count).filter((t) => t > ext[0] && t < ext[1]);
+  const thresholds = scaleLinear()
+    .domain(ext)
+    .nice(count)
+    .ticks(count)
+    .filter((t) => t > ext[0] && t < ext[1]);
   const sx = width / nx;
   const sy = height / ny;
   // d3-contour's grid coordinates put value i at [i, i + 1]; centre them on the cells.
   const gen = contours().size([nx, ny]).thresholds(thresholds);
-  return gen(Array.from(filled)).filter((c) => c.coordinates.length > 0).map((c) => ({
-    value: c.value,
-    d: c.coordinates.map((poly) => poly.map((ring) => 'M' + ring.map(([x, y]) => `${(x * sx).toFixed(1)},${(height - y * sy).toFixed(1)}`).join('L') + 'Z').join('')).join(''),
-  }));
+  return gen(Array.from(filled))
+    .filter((c) => c.coordinates.length > 0)
+    .map((c) => ({
+      value: c.value,
+      d: c.coordinates
+        .map((poly) =>
+          poly
+            .map(
+              (ring) =>
+                'M' + ring.map(([x, y]) => `${(x * sx).toFixed(1)},${(height - y * sy).toFixed(1)}`).join('L') + 'Z',
+            )
+            .join(''),
+        )
+        .join(''),
+    }));
 }
 
 /** The cell under a point of the plot (y up), or null outside. */
-export function cellAt(px: number, py: number, nx: number, ny: number, width: number, height: number): { x: number; y: number } | null {
+export function cellAt(
+  px: number,
+  py: number,
+  nx: number,
+  ny: number,
+  width: number,
+  height: number,
+): { x: number; y: number } | null {
   const x = Math.floor((px / width) * nx);
   const y = Math.floor(((height - py) / height) * ny);
   return x >= 0 && x < nx && y >= 0 && y < ny ? { x, y } : null;

@@ -5,7 +5,13 @@
 
 import type { SizingApi } from '../../../workers/sizing-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
-import { type CellResult, type CellRunner, type Economics, type SizingResult, sizeGrid } from '../../core/sizing/index.ts';
+import {
+  type CellResult,
+  type CellRunner,
+  type Economics,
+  type SizingResult,
+  sizeGrid,
+} from '../../core/sizing/index.ts';
 import { WorkerBox } from '../lib/worker-box.ts';
 
 /** Workers in the pool: one per logical core the browser reports (at least one, at most 16). */
@@ -39,7 +45,13 @@ export class SizingPool {
    */
   async run(req: PoolRun, onCells: (cells: CellResult[], done: number, total: number) => void): Promise<SizingResult> {
     const boxes = this.#pool();
-    await Promise.all(boxes.map((b) => b.call((w) => w.load({ pricesEurPerMWh: req.pricesEurPerMWh.slice(), dtHours: req.dtHours, battery: req.battery }))));
+    await Promise.all(
+      boxes.map((b) =>
+        b.call((w) =>
+          w.load({ pricesEurPerMWh: req.pricesEurPerMWh.slice(), dtHours: req.dtHours, battery: req.battery }),
+        ),
+      ),
+    );
     const runners: CellRunner[] = boxes.map((b) => (chunk) => b.call((w) => w.solve(chunk)));
     return sizeGrid(req, req.economics, { runners, nowMs: () => performance.now(), onCells });
   }
@@ -55,7 +67,12 @@ export class SizingPool {
 
   #pool(): WorkerBox<SizingApi>[] {
     while (this.#boxes.length < this.size) {
-      this.#boxes.push(new WorkerBox<SizingApi>(() => new Worker(new URL('../../../workers/sizing.worker.ts', import.meta.url), { type: 'module' }), this.#onCrash));
+      this.#boxes.push(
+        new WorkerBox<SizingApi>(
+          () => new Worker(new URL('../../../workers/sizing.worker.ts', import.meta.url), { type: 'module' }),
+          this.#onCrash,
+        ),
+      );
     }
     return this.#boxes;
   }

@@ -6,7 +6,13 @@ import type { PriceSeries } from '../../core/prices/types.ts';
 import { type CellResult, HOURS_PER_YEAR, SizingParamError, bestCell } from '../../core/sizing/index.ts';
 import { WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
-import { type ResolvedSizing, type SizingForm, DEFAULT_SIZING_FORM, resolveSizingForm, sizingFormFromJson } from './form.ts';
+import {
+  type ResolvedSizing,
+  type SizingForm,
+  DEFAULT_SIZING_FORM,
+  resolveSizingForm,
+  sizingFormFromJson,
+} from './form.ts';
 import type { MetricKey } from './heatmap.ts';
 import { SizingPool } from './pool.ts';
 
@@ -48,7 +54,11 @@ export class SizingState {
     if (this.running) this.cancel();
     const id = ++this.#run;
     const prices = series.pricesEurPerMWh;
-    const base: BatterySpec = { ...$state.snapshot(battery) as BatterySpec, capacityKWh: undefined, powerKW: undefined };
+    const base: BatterySpec = {
+      ...($state.snapshot(battery) as BatterySpec),
+      capacityKWh: undefined,
+      powerKW: undefined,
+    };
     this.error = null;
     this.status = null;
     this.capacitiesKWh = r.capacitiesKWh;
@@ -69,29 +79,47 @@ export class SizingState {
       cells = cells.slice();
       for (const c of pending) cells[c.index] = c;
       const b = bestCell(pending);
-      if (b && (!this.best || b.npvEur > this.best.npvEur || (b.npvEur === this.best.npvEur && b.index < this.best.index))) this.best = b;
+      if (
+        b &&
+        (!this.best || b.npvEur > this.best.npvEur || (b.npvEur === this.best.npvEur && b.index < this.best.index))
+      )
+        this.best = b;
       pending = [];
       this.cells = cells;
       this.done = done;
     };
     try {
-      const res = await this.#pool.run({ pricesEurPerMWh: prices, dtHours: series.dtHours, battery: base, capacitiesKWh: r.capacitiesKWh, powersKW: r.powersKW, economics: r.economics }, (valued, n) => {
-        pending.push(...valued);
-        done = n;
-        timer ??= setTimeout(flush, REDRAW_MS);
-      });
+      const res = await this.#pool.run(
+        {
+          pricesEurPerMWh: prices,
+          dtHours: series.dtHours,
+          battery: base,
+          capacitiesKWh: r.capacitiesKWh,
+          powersKW: r.powersKW,
+          economics: r.economics,
+        },
+        (valued, n) => {
+          pending.push(...valued);
+          done = n;
+          timer ??= setTimeout(flush, REDRAW_MS);
+        },
+      );
       if (id !== this.#run) return;
       if (timer) clearTimeout(timer);
       flush();
       this.best = res.best;
       const spanHours = prices.length * series.dtHours;
-      const scale = spanHours === HOURS_PER_YEAR ? 'a 365-day year as it is' : `profit × ${(HOURS_PER_YEAR / spanHours).toFixed(3)} to a 365-day year`;
+      const scale =
+        spanHours === HOURS_PER_YEAR
+          ? 'a 365-day year as it is'
+          : `profit × ${(HOURS_PER_YEAR / spanHours).toFixed(3)} to a 365-day year`;
       this.status = `${res.cells.length.toLocaleString('en-GB')} cells (${res.solves.toLocaleString('en-GB')} oracle solves) in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${this.workers} worker${this.workers > 1 ? 's' : ''} · ${series.source}, ${spanHours.toLocaleString('en-GB')} h: ${scale}`;
     } catch (e) {
       if (id !== this.#run) return;
       if (timer) clearTimeout(timer);
       flush();
-      if (e instanceof WorkerCallAborted && e.reason === 'cancelled') this.status = `Cancelled after ${this.done.toLocaleString('en-GB')} of ${this.total.toLocaleString('en-GB')} cells`;
+      if (e instanceof WorkerCallAborted && e.reason === 'cancelled')
+        this.status = `Cancelled after ${this.done.toLocaleString('en-GB')} of ${this.total.toLocaleString('en-GB')} cells`;
       else this.error = `Sizing: ${e instanceof SizingParamError ? e.message : (e as Error).message}`;
     } finally {
       if (id === this.#run) this.running = false;

@@ -2,7 +2,14 @@
 // chosen, and the value-of-information table computed in the forecast worker with progress and cancel.
 
 import * as Comlink from 'comlink';
-import type { CompareProgress, CompareReply, CompareRow, ExogenousReply, ForecastApi, MarketInput } from '../../../workers/forecast-api.ts';
+import type {
+  CompareProgress,
+  CompareReply,
+  CompareRow,
+  ExogenousReply,
+  ForecastApi,
+  MarketInput,
+} from '../../../workers/forecast-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
@@ -79,7 +86,15 @@ export class ForecastState {
     try {
       const reply = await this.#box.call<CompareReply>((w) =>
         w.compare(
-          { market: market(series), exogenous: useExo, trainShare, battery: $state.snapshot(battery) as BatterySpec, models, noiseEurPerMWh: this.noiseEurPerMWh, seed: 1 },
+          {
+            market: market(series),
+            exogenous: useExo,
+            trainShare,
+            battery: $state.snapshot(battery) as BatterySpec,
+            models,
+            noiseEurPerMWh: this.noiseEurPerMWh,
+            seed: 1,
+          },
           // A progress message already on its way when the run was cancelled must not bring the bar back.
           Comlink.proxy((p: CompareProgress) => {
             if (id === this.#run) this.progress = p;
@@ -95,7 +110,8 @@ export class ForecastState {
         this.error = reply.message;
       }
     } catch (e) {
-      if (id === this.#run && !(e instanceof WorkerCallAborted && e.reason === 'cancelled')) this.error = `Forecasts: ${(e as Error).message}`;
+      if (id === this.#run && !(e instanceof WorkerCallAborted && e.reason === 'cancelled'))
+        this.error = `Forecasts: ${(e as Error).message}`;
     } finally {
       if (id === this.#run) this.progress = null;
     }
@@ -110,5 +126,10 @@ export class ForecastState {
 }
 
 function market(s: PriceSeries): MarketInput {
-  return { timesUtcMs: s.timesUtcMs.slice(), pricesEurPerMWh: s.pricesEurPerMWh.slice(), dtHours: s.dtHours, source: s.source };
+  return {
+    timesUtcMs: s.timesUtcMs.slice(),
+    pricesEurPerMWh: s.pricesEurPerMWh.slice(),
+    dtHours: s.dtHours,
+    source: s.source,
+  };
 }

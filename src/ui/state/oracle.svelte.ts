@@ -44,7 +44,9 @@ export class OracleState {
   /** Solves once, now, outside the debounced stream (the training panel's test split). */
   solveOnce(prices: Float64Array, dtHours: number, battery: BatterySpec): Promise<OracleResult | null> {
     return this.#box
-      .call<OracleReply>((w) => w.solve({ pricesEurPerMWh: prices.slice(), dtHours, battery: $state.snapshot(battery) as BatterySpec }))
+      .call<OracleReply>((w) =>
+        w.solve({ pricesEurPerMWh: prices.slice(), dtHours, battery: $state.snapshot(battery) as BatterySpec }),
+      )
       .then((r) => (r.ok ? r.result : null))
       .catch(() => null);
   }
@@ -59,7 +61,9 @@ export class OracleState {
 
   async #solve(id: number, prices: Float64Array, dtHours: number, battery: BatterySpec): Promise<void> {
     try {
-      const reply = await this.#box.call<OracleReply>((w) => w.solve({ pricesEurPerMWh: prices.slice(), dtHours, battery: $state.snapshot(battery) as BatterySpec }));
+      const reply = await this.#box.call<OracleReply>((w) =>
+        w.solve({ pricesEurPerMWh: prices.slice(), dtHours, battery: $state.snapshot(battery) as BatterySpec }),
+      );
       if (id !== this.#latest) return;
       if (reply.ok) {
         this.result = reply.result;

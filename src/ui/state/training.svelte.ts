@@ -3,7 +3,14 @@
 
 import { fallbackBackend } from '../lib/backend-fallback.ts';
 import * as Comlink from 'comlink';
-import type { BackendName, SavedModel, TrainProgress, TrainRequest, TrainResult, TrainerApi } from '../../../workers/trainer-api.ts';
+import type {
+  BackendName,
+  SavedModel,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
+  TrainerApi,
+} from '../../../workers/trainer-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { actionLevels } from '../../core/env/config.ts';
@@ -67,7 +74,9 @@ export class TrainingState {
   resultSeries = $state.raw<PriceSeries | null>(null);
   resultSplit = $state.raw<Split | null>(null);
   settingsError: string | null = $derived(validateSettings(this.settings));
-  latestShare: number | undefined = $derived([...this.history].reverse().find((p) => p.shareOfOracle !== undefined)?.shareOfOracle);
+  latestShare: number | undefined = $derived(
+    [...this.history].reverse().find((p) => p.shareOfOracle !== undefined)?.shareOfOracle,
+  );
 
   #box = new WorkerBox<TrainerApi>(
     () => new Worker(new URL('../../../workers/trainer.worker.ts', import.meta.url), { type: 'module' }),
@@ -85,12 +94,26 @@ export class TrainingState {
   }
 
   /** Starts a run on the split's training window, backtested on the test window. Returns the result or null. */
-  async start(series: PriceSeries, split: Split, battery: BatterySpec, hooks: TrainHooks = {}): Promise<TrainResult | null> {
+  async start(
+    series: PriceSeries,
+    split: Split,
+    battery: BatterySpec,
+    hooks: TrainHooks = {},
+  ): Promise<TrainResult | null> {
     // One run at a time: a second click (or a retry still going) is refused.
     if (this.running || this.settingsError) return null;
     const s = $state.snapshot(this.settings) as TrainSettings;
     writeStorage(KEY, JSON.stringify(s));
-    if (this.result) this.previous = [...this.previous, { id: this.#runId, label: runLabel(this.#runId, this.result), points: this.history, shareOfOracle: this.result.backtest.shareOfOracle }];
+    if (this.result)
+      this.previous = [
+        ...this.previous,
+        {
+          id: this.#runId,
+          label: runLabel(this.#runId, this.result),
+          points: this.history,
+          shareOfOracle: this.result.backtest.shareOfOracle,
+        },
+      ];
     const id = ++this.#runId;
     this.running = true;
     this.stopping = false;
@@ -136,7 +159,10 @@ export class TrainingState {
         const crashed = e instanceof WorkerCallAborted && e.reason === 'crashed';
         const cancelled = e instanceof WorkerCallAborted && e.reason === 'cancelled';
         // A run being stopped is not retried: the user asked it to end.
-        const next = cancelled || this.stopping || id !== this.#runId ? null : fallbackBackend(this.backend ?? req.backend ?? 'auto', (e as Error).message, crashed);
+        const next =
+          cancelled || this.stopping || id !== this.#runId
+            ? null
+            : fallbackBackend(this.backend ?? req.backend ?? 'auto', (e as Error).message, crashed);
         if (!next) throw e;
         const failed = this.backend ?? req.backend;
         this.restart = `${crashed ? (e as Error).message : `The ${failed} backend failed (${(e as Error).message}).`} Training again from the start on ${next} (retry 1 of 1)…`;
@@ -148,10 +174,12 @@ export class TrainingState {
         try {
           result = await this.#box.call((w) => w.start({ ...req, backend: next }, onProgress, onCheckpoint));
         } catch (e2) {
-          if (id === this.#runId) this.restart = `${this.restart.replace(/…$/, '')}: the retry failed too (${(e2 as Error).message}).`;
+          if (id === this.#runId)
+            this.restart = `${this.restart.replace(/…$/, '')}: the retry failed too (${(e2 as Error).message}).`;
           throw e2;
         }
-        if (id === this.#runId) this.restart = `${this.restart.replace(/…$/, '')}: the retry on ${next} finished (${result.stopReason}).`;
+        if (id === this.#runId)
+          this.restart = `${this.restart.replace(/…$/, '')}: the retry on ${next} finished (${result.stopReason}).`;
       }
       if (id !== this.#runId) return null;
       this.result = result;
@@ -161,7 +189,8 @@ export class TrainingState {
       this.message = `Training ended: ${STOP_REASON_TEXT[result.stopReason]}; kept the ${result.kept.source === 'ppo' ? 'fine-tuned policy' : result.kept.source === 'clone' ? 'clone' : 'untrained policy'}.`;
       return result;
     } catch (e) {
-      if (id === this.#runId && !(e instanceof WorkerCallAborted && e.reason === 'cancelled')) this.error = `Training failed: ${(e as Error).message}`;
+      if (id === this.#runId && !(e instanceof WorkerCallAborted && e.reason === 'cancelled'))
+        this.error = `Training failed: ${(e as Error).message}`;
       return null;
     } finally {
       if (id === this.#runId) {
