@@ -29,7 +29,7 @@ describe('startSizeThreads(data, jobs)', () => {
   it('rejects a chunk whose solve fails in the thread, with its message', async () => {
     const threads = startSizeThreads({ pricesEurPerMWh: prices, dtHours: 1, battery: { initialSocKWh: 40 } }, 1);
     try {
-      await expect(threads.runners[0](gridCells([10], [5]))).rejects.toThrow(/initialSocKWh/);
+      await expect(threads.runners[0](gridCells([10], [5]))).rejects.toThrow(/initial SOC \(kWh\)/);
       // The thread is still alive and answers the next chunk.
       expect((await threads.runners[0](gridCells([50], [5])))[0].capacityKWh).toBe(50);
     } finally {

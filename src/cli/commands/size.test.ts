@@ -90,7 +90,7 @@ describe('bess size', () => {
     [['--capacity-kwh', '100', '--power-kw', '50', '--capex-per-kwh', '3'], /unknown flag --capex-per-kwh/],
     [
       ['--capacity-kwh', '50:100:50', '--power-kw', '50', '--initial-soc-kwh', '80'],
-      /cell 50 kWh × 50 kW: initialSocKWh/,
+      /cell 50 kWh × 50 kW: initial SOC \(kWh\)/,
     ],
     [
       ['--capacity-kwh', '100', '--power-kw', '50', '--csv', '/nonexistent-dir/grid.csv'],

@@ -190,7 +190,7 @@ describe('saved model loader', () => {
       (o: Record<string, any>) => {
         o.config.battery.chargeEfficiency = 1.5;
       },
-      /config\.battery: chargeEfficiency/,
+      /config\.battery: charge efficiency/,
     ],
     [
       'an unknown backend',

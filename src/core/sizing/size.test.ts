@@ -49,7 +49,7 @@ describe('cellBattery(base, cell)', () => {
 describe('validateGrid(base, cells)', () => {
   it('names the first cell the battery model rejects', () => {
     expect(() => validateGrid({ maxSocKWh: 150 }, gridCells([100, 200], [50]))).toThrow(
-      /cell 100 kWh × 50 kW: maxSocKWh/,
+      /cell 100 kWh × 50 kW: max SOC \(kWh\)/,
     );
     expect(() => validateGrid({}, [])).toThrow(SizingParamError);
   });
@@ -149,7 +149,7 @@ describe('sizeGrid(problem, economics)', () => {
         resolveEconomics({}),
         { runners: [runner] },
       ),
-    ).rejects.toThrow(/cell 50 kWh × 10 kW: initialSocKWh/);
+    ).rejects.toThrow(/cell 50 kWh × 10 kW: initial SOC \(kWh\)/);
     expect(ran).toBe(0);
   });
 

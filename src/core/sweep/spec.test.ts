@@ -104,7 +104,7 @@ describe('bad specs name the field path', () => {
     ],
     [
       { files: ['a'], seeds: [1], battery: { capacityKWh: [100, -5] } },
-      /bad.json: battery: \{"capacityKWh":-5\}: .*capacityKWh/,
+      /bad.json: battery: \{"capacityKWh":-5\}: .*capacity \(kWh\)/,
     ],
     [
       { files: ['a'], seeds: [1], env: { numActions: [4] } },
