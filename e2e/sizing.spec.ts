@@ -69,7 +69,7 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
   const readout = await panel.locator('.readout').textContent();
   const cellProfit = Number(
     (readout ?? '')
-      .match(/Profit ([\d,.−-]+)/)?.[1]
+      .match(/Profit\s+([\d,.−-]+)/)?.[1]
       .replace(/,/g, '')
       .replace('−', '-'),
   );
