@@ -1,6 +1,7 @@
 // `bess compare FILE --information perfect|known-24h|day-ahead [--forecast M] [--exogenous FILE] [--train-share S]
 // [battery flags]`: every baseline under that information over the test span, settled at actual prices, as a share
 // of the perfect-foresight optimum of the same span and battery.
+import { MS_PER_HOUR } from '../../core/units.ts';
 import { CliError } from '../args.ts';
 import { type BatteryParams } from '../../core/battery/index.ts';
 import { compareUnderInformation, type InformationMode } from '../../core/information/index.ts';
@@ -48,7 +49,7 @@ export async function compareWithInformation(
   const modelDir = values.model;
   if (modelDir) r.strategies.push(await agentScore(modelDir, mode, series, span, battery, r.strategies[0].profitEur));
   const start = new Date(series.timesUtcMs[span.from]).toISOString();
-  const end = new Date(series.timesUtcMs[span.to - 1] + series.dtHours * 3_600_000).toISOString();
+  const end = new Date(series.timesUtcMs[span.to - 1] + series.dtHours * MS_PER_HOUR).toISOString();
   const json = {
     information: r.information,
     forecast: r.forecast,

@@ -1,5 +1,6 @@
 // `bess forecast FILE [--model M] [--exogenous FILE] [--train-share 0.75] [--noise-eur-per-mwh S] [--out CSV]`:
 // issues the forecaster at every gate closure of the test span and scores D's part against the actual prices.
+import { MS_PER_HOUR } from '../../core/units.ts';
 import { writeFile } from 'node:fs/promises';
 import { defineCommand } from '../command.ts';
 import { FORECAST_MODELS } from '../../core/forecast/index.ts';
@@ -52,7 +53,7 @@ export const command = defineCommand({
       smape: m.smape,
       rmae: m.rmae,
       start: new Date(series.timesUtcMs[span.from]).toISOString(),
-      end: new Date(series.timesUtcMs[span.to - 1] + series.dtHours * 3_600_000).toISOString(),
+      end: new Date(series.timesUtcMs[span.to - 1] + series.dtHours * MS_PER_HOUR).toISOString(),
       issueMs,
     };
     const text = keyValueTable([

@@ -1,12 +1,13 @@
 // Times on the page in one of two clocks, by the user's choice: UTC (what files and the engine use) or the market's
 // delivery-day clock, Europe/Brussels (CET in winter, CEST in summer: the day-ahead auction's days are its days).
 // Only display changes: series stay in UTC epoch ms everywhere.
+import { MS_PER_HOUR } from '../../core/units.ts';
 
 /** The clocks the page can show. */
 export type ClockZone = 'UTC' | 'Europe/Brussels';
 export const CLOCK_ZONES: readonly ClockZone[] = ['UTC', 'Europe/Brussels'];
 
-const HOUR_MS = 3_600_000;
+const HOUR_MS = MS_PER_HOUR;
 const DAY_MS = 24 * HOUR_MS;
 const formatters = new Map<ClockZone, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, number>();

@@ -78,13 +78,8 @@ export const RUN_FILE_FORMAT = 'powerbidder-run';
 export const RUN_FILE_VERSION = 2;
 const READABLE_VERSIONS = [1, 2];
 
-/** FNV-1a over the bytes of the prices and the step length: the same data always gives the same fingerprint. */
-export function dataFingerprint(pricesEurPerMWh: Float64Array, dtHours: number): string {
-  const bytes = new Uint8Array(pricesEurPerMWh.buffer, pricesEurPerMWh.byteOffset, pricesEurPerMWh.byteLength);
-  let h = 0x811c9dc5 ^ Math.round(dtHours * 3600);
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return `${(h >>> 0).toString(16).padStart(8, '0')}-${pricesEurPerMWh.length}`;
-}
+/** The data fingerprint a run records (one definition, shared with the MLflow export). */
+export { dataFingerprint } from '../../core/mlflow/training.ts';
 
 /** Who and what a run record is about: set when the run starts, never from the page's state at its end. */
 export interface RunMeta {
