@@ -1,4 +1,5 @@
 import { type Page, expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { runFileText } from './run-file.ts';
 
 // Comparing runs as in MLflow: columns for the settings that differ, sorting and filtering, the diff of two runs,
@@ -123,6 +124,11 @@ test('the runs table shows the settings that differ, sorts and filters; two runs
   for (const key of ['losses/policy_loss', 'losses/value_loss', 'losses/approx_kl', 'losses/entropy', 'clone/loss'])
     await expect(metrics.locator(`figure[data-metric="${key}"]`)).toHaveAttribute('data-runs', '2');
   await expect(metrics.locator('figure[data-metric="losses/approx_kl"] path')).toHaveCount(2);
+
+  // The table, its sort buttons, the filter and the diff pass axe with runs in them.
+  const axe = await new AxeBuilder({ page }).include('section.runs').analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
   expect(errors).toEqual([]);
 });
 
