@@ -43,6 +43,17 @@ describe('runs comparison', () => {
     expect(runColumns([a, a], status).filter((k) => k.param)).toEqual([]);
   });
 
+  it('shows the information mode and forecaster when runs record different ones', () => {
+    const known = run('k', 0.9, base({ information: { mode: 'known-24h', forecast: null } }));
+    const ahead = run('d', 0.6, base({ information: { mode: 'day-ahead', forecast: 'lear' } }));
+    const cols = runColumns([known, ahead], status).filter((k) => k.param);
+    expect(cols.map((k) => [k.label, k.text(known), k.text(ahead)])).toEqual([
+      ['Information', 'known-24h', 'day-ahead'],
+      ['Forecast', 'none', 'lear'],
+    ]);
+    expect(filterRuns([known, ahead], cols, 'information=day-ahead').runs.map((r) => r.id)).toEqual(['d']);
+  });
+
   it('reads an interrupted run from its settings; keys it cannot know do not count as differences', () => {
     const partial = run('p', 0.5, {}, {
       status: 'interrupted',

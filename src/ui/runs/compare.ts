@@ -28,8 +28,6 @@ const SETTING_KEYS: Record<string, string> = {
   seed: 'seed',
   clone: 'clone',
   backend: 'backend',
-  information: 'env.information',
-  forecast: 'env.forecast',
 };
 
 /** Readable names for the parameters a researcher tunes; other keys show as recorded (`ppo.clipCoef`). */
@@ -46,10 +44,9 @@ const LABELS: Record<string, string> = {
   'ppo.gamma': 'Gamma',
   'env.numActions': 'Actions',
   'env.horizonHours': 'Horizon (h)',
-  'env.information': 'Information',
-  'env.forecast': 'Forecast',
-  information: 'Information',
-  forecast: 'Forecast',
+  // The trainer records `information: { mode, forecast }` (DESIGN.md "Information").
+  'information.mode': 'Information',
+  'information.forecast': 'Forecast',
   backend: 'Backend',
   'battery.capacityKWh': 'Capacity (kWh)',
   'battery.powerKW': 'Power (kW)',
@@ -65,10 +62,8 @@ const FIRST = [
   'ppo.totalTimesteps',
   'cloneConfig.epochs',
   'seconds',
-  'information',
-  'env.information',
-  'forecast',
-  'env.forecast',
+  'information.mode',
+  'information.forecast',
 ];
 
 /** Keys that are results or bookkeeping of the data, not settings: in the diff, never table columns. */
