@@ -104,6 +104,7 @@ export async function openDatasetStore(): Promise<DatasetStore> {
           dtHours: series.dtHours,
           source: series.source,
           warnings: series.warnings.map((w) => ({ ...w })),
+          ...(series.forecastColumn ? { forecastColumn: { ...series.forecastColumn } } : {}),
         },
       };
       try {
