@@ -77,4 +77,13 @@ test('nn: trains in the forecast worker on a tiny budget, with progress, and lan
   const nn = table.locator('tbody tr', { hasText: 'nn' });
   await expect(nn).toContainText('%', { timeout: 170_000 });
   await expect(nn.locator('td').nth(7)).toHaveText(/^\d\.\d\d$/);
+
+  // Cancel while nn trains (the worker is stopped mid-fit): the previous table stays.
+  await page.getByTestId('nn-epochs').fill('60');
+  await page.getByTestId('forecast-button').click();
+  await expect(page.locator('.actions .hint')).toContainText('nn: training', { timeout: 120_000 });
+  await page.getByTestId('forecast-cancel').click();
+  await expect(page.getByTestId('forecast-progress')).toHaveCount(0);
+  await expect(nn).toContainText('%');
+  await expect(page.getByTestId('forecast-button')).toBeEnabled();
 });

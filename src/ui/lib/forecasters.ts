@@ -6,4 +6,4 @@ export const NN_NOTE =
   'nn: a small tfjs network on lear’s inputs (the exogenous file too, when one is loaded), refitted weekly. ' +
   'It does not beat lear: on DE-LU 2023 with SMARD it earned 67.5% of the oracle (rMAE 0.51) where lear earned ' +
   '73.9% (0.48). Price-only it is on a par with ridge (rMAE 0.68–0.72 against 0.70–0.75 on three market-years) at ' +
-  'about 100 times ridge’s time: tens of seconds per year of forecasts. Offered for comparison, not as a default.';
+  'some 150 times ridge’s CPU time: 25–50 s per year of daily forecasts. Offered for comparison, not as a default.';
