@@ -72,7 +72,7 @@ test('nn: trains in the forecast worker on a tiny budget, with progress, and lan
   await page.getByTestId('nn-epochs').fill('2');
   await page.getByTestId('forecast-button').click();
   await expect(page.getByTestId('forecast-progress')).toBeVisible();
-  await expect(page.locator('.actions .hint')).toContainText('nn: training', { timeout: 120_000 });
+  await expect(page.locator('.actions .hint')).toContainText('nn (wasm): training', { timeout: 120_000 });
   const table = page.getByTestId('forecast-table');
   const nn = table.locator('tbody tr', { hasText: 'nn' });
   await expect(nn).toContainText('%', { timeout: 170_000 });
@@ -81,7 +81,7 @@ test('nn: trains in the forecast worker on a tiny budget, with progress, and lan
   // Cancel while nn trains (the worker is stopped mid-fit): the previous table stays.
   await page.getByTestId('nn-epochs').fill('60');
   await page.getByTestId('forecast-button').click();
-  await expect(page.locator('.actions .hint')).toContainText('nn: training', { timeout: 120_000 });
+  await expect(page.locator('.actions .hint')).toContainText('nn (wasm): training', { timeout: 120_000 });
   await page.getByTestId('forecast-cancel').click();
   await expect(page.getByTestId('forecast-progress')).toHaveCount(0);
   await expect(nn).toContainText('%');

@@ -85,7 +85,7 @@ describe('nn in the forecast worker', { timeout: 600_000 }, () => {
     expect(a.rows[2].forecast).toBe('nn');
     expect(a.rows[2].error).toBeUndefined();
     expect(a.rows[2].metrics!.rmae).toBeGreaterThan(0);
-    const training = progress.filter((p) => p.label.startsWith('day-ahead, nn: training'));
+    const training = progress.filter((p) => p.label.startsWith('day-ahead, nn (cpu): training'));
     expect(training.length).toBeGreaterThan(0);
     expect(training.every((p) => p.done >= 2 && p.done < 3)).toBe(true);
     expect(training[0].label).toMatch(/epoch \d+\/4$/);

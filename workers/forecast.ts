@@ -83,7 +83,7 @@ export const forecastWorker: ForecastApi = {
       const fromDay = calendar.days.findIndex((d) => d.start === span.from);
       const base = { series, spanFrom: span.from, spanTo: span.to, battery, nowMs: () => performance.now() };
       const models = req.models.filter((name) => name !== 'lear' || exo);
-      if (models.includes('nn')) await selectNnBackend();
+      const nnBackend = models.includes('nn') ? await selectNnBackend() : null;
       const total = 2 + models.length;
       const rows: CompareRow[] = [];
       for (const mode of ['perfect', 'known-24h'] as const) {
@@ -98,7 +98,7 @@ export const forecastWorker: ForecastApi = {
         });
       }
       for (const name of models) {
-        const label = `day-ahead, ${name}`;
+        const label = name === 'nn' ? `day-ahead, nn (${nnBackend})` : `day-ahead, ${name}`;
         const done = rows.length;
         onProgress?.({ done, total, label });
         try {
