@@ -3,7 +3,11 @@
 // under known-24h, and under day-ahead with each forecaster (plan-on-forecast and rolling-horizon), with the
 // forecast's accuracy on the same span and the time to issue a year of daily forecasts (measured over every
 // issuable day of the file, scaled to 365 issues; CPU time of this process and wall time, which on a loaded
-// machine is longer). lear only where an exogenous file exists (DE-LU 2023: SMARD).
+// machine is longer). lear only where an exogenous file exists (DE-LU 2023: SMARD). nn (a tfjs network, wasm
+// backend) on NN_FILES only, with SMARD and price-only on DE-LU 2023: a year of its issues costs minutes here, so
+// its time is that of the test span's run (fits included), scaled to 365 issues.
+import { configureNodeBackends } from '../src/cli/commands/rl-node.ts';
+import { selectNnBackend } from '../workers/forecast.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolveBattery } from '../src/core/battery/index.ts';
 import { loadPriceFile } from '../src/io/load.ts';
@@ -27,6 +31,8 @@ const DATA = new URL('../test-data/real/', import.meta.url).pathname;
 const EXO_DATA = new URL('../test-data/exogenous/', import.meta.url).pathname;
 const EXOGENOUS: Record<string, string> = { 'de-lu-2023-hourly.csv': 'de-lu-2023-generation-forecast-hourly.csv' };
 const NOISE_EUR_PER_MWH = 10;
+/** Market-years nn runs on: the one with an exogenous file and two price-only ones. */
+const NN_FILES = new Set(['de-lu-2023-hourly.csv', 'be-2023-hourly.csv', 'fr-2022-hourly.csv']);
 
 /** The DESIGN.md probe's "actuals with a daily commit": D's actual prices, D+1 set to D's profile (uses the truth). */
 function actualDRepeated(actual: Float64Array): Forecaster {
@@ -41,6 +47,8 @@ function actualDRepeated(actual: Float64Array): Forecaster {
 }
 
 export async function bench(opts: { quick: boolean }) {
+  configureNodeBackends();
+  const nnBackend = await selectNnBackend();
   const battery = resolveBattery({});
   const files = readdirSync(DATA)
     .filter((f) => f.endsWith('.csv'))
@@ -118,6 +126,12 @@ export async function bench(opts: { quick: boolean }) {
       ],
       ['actual D, D+1 = D', () => actualDRepeated(series.pricesEurPerMWh), false],
     ];
+    const nnModels: [string, () => Forecaster, boolean][] = NN_FILES.has(file)
+      ? [
+          ...(exo ? [['nn (SMARD)', () => createForecaster('nn'), true] as [string, () => Forecaster, boolean]] : []),
+          ['nn', () => createForecaster('nn'), false],
+        ]
+      : [];
     for (const [name, make, usesExo] of models) {
       const exogenous = usesExo && exo ? exo : [];
       const r = compareUnderInformation({ ...base, mode: 'day-ahead', forecaster: make(), exogenous });
@@ -132,9 +146,19 @@ export async function bench(opts: { quick: boolean }) {
       const year = { wallMs: (performance.now() - t0) * perYear, cpuMs: (process.cpuUsage(c0).user / 1000) * perYear };
       push('day-ahead', name, [r.strategies[1].shareOfOracle, r.strategies[2].shareOfOracle], m, year);
     }
+    for (const [name, make, usesExo] of nnModels) {
+      const exogenous = usesExo && exo ? exo : [];
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const r = compareUnderInformation({ ...base, mode: 'day-ahead', forecaster: make(), exogenous });
+      const perYear = 365 / (calendar.days.length - fromDay);
+      const year = { wallMs: (performance.now() - t0) * perYear, cpuMs: (process.cpuUsage(c0).user / 1000) * perYear };
+      const m = forecastMetrics(r.forecastEurPerMWh!, calendar, series.pricesEurPerMWh, fromDay, calendar.days.length);
+      push('day-ahead', name, [r.strategies[1].shareOfOracle, r.strategies[2].shareOfOracle], m, year);
+    }
   }
   return {
-    title: 'Value of information: share of the oracle on the test span (last 25%), default battery',
+    title: `Value of information: share of the oracle on the test span (last 25%), default battery (nn on tfjs ${nnBackend})`,
     columns: [
       'market-year',
       'information',

@@ -32,6 +32,10 @@ export interface CompareRequest {
   models: string[];
   noiseEurPerMWh: number;
   seed: number;
+  /** nn's training budget: epochs of its first fit (refits get a sixth); DEFAULT_NN's otherwise. */
+  nnEpochs?: number;
+  /** The forecast column of the price file (the `column` forecaster), aligned to its steps, and its name. */
+  column?: { name: string; valuesEurPerMWh: Float64Array } | null;
 }
 
 /** One row of the table: an information mode (and forecaster) with every baseline's score. */

@@ -7,6 +7,9 @@ import type { OptionSpecs } from '../command.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { type PriceSeries, PriceFileError } from '../../core/prices/types.ts';
 import { alignExogenous, parseExogenousCsv, type AlignedExogenous } from '../../core/exogenous/index.ts';
+import { FORECAST_COLUMN_NAME, readForecastColumn } from '../../core/forecast/column.ts';
+import { configureNodeBackends } from './rl-node.ts';
+import { selectNnBackend } from '../../../workers/forecast.ts';
 import { createForecaster, FORECAST_MODELS, ForecastError, type Forecaster } from '../../core/forecast/index.ts';
 import { testSpan } from '../../core/information/index.ts';
 
@@ -64,12 +67,13 @@ export async function loadForecastInputs(file: string, values: ForecastInputValu
   return { series, exogenous, span, trainShare };
 }
 
-/** The forecast column of a plain price file: the one column whose name says forecast (prognose, predicted). */
+/** The forecast column of a plain price file: the one column whose name says forecast (core/forecast/column.ts). */
 async function forecastColumn(path: string, series: PriceSeries): Promise<Float64Array> {
   const file = basename(path);
+  const text = await readText(path);
   let exo;
   try {
-    exo = parseExogenousCsv(await readText(path), file);
+    exo = parseExogenousCsv(text, file);
   } catch (e) {
     if (!(e instanceof PriceFileError)) throw e;
     throw new PriceFileError(
@@ -79,14 +83,14 @@ async function forecastColumn(path: string, series: PriceSeries): Promise<Float6
       e.column,
     );
   }
-  const j = exo.names.findIndex((n) => /forecast|prognos|predict/i.test(n));
-  if (j < 0)
+  const column = exo.names.some((n) => FORECAST_COLUMN_NAME.test(n)) ? readForecastColumn(text, file, series) : null;
+  if (!column)
     throw new PriceFileError(
       `${file}: row 1: no forecast column (a column named like "forecast_eur_mwh") for --forecast column`,
       file,
       1,
     );
-  return alignExogenous({ ...exo, names: [exo.names[j]], values: [exo.values[j]] }, series).values[0];
+  return column.valuesEurPerMWh;
 }
 
 /** A forecaster by name, with the inputs it needs; a ForecastError becomes a CLI error. */
@@ -102,6 +106,11 @@ export async function forecasterFor(
     throw new CliError('forecast model lear needs --exogenous FILE (day-ahead wind, solar, load forecasts)');
   const noise = values['noise-eur-per-mwh'];
   if (noise !== undefined && !(noise >= 0)) throw new CliError(`--noise-eur-per-mwh must be ≥ 0, got ${noise}`);
+  if (model === 'nn') {
+    // wasm with its binaries from node_modules, else cpu: the backends where a seed fixes nn's forecast.
+    configureNodeBackends();
+    await selectNnBackend();
+  }
   try {
     return createForecaster(model, {
       actualEurPerMWh: inputs.series.pricesEurPerMWh,

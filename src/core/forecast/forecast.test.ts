@@ -164,6 +164,7 @@ describe('given forecasts', () => {
   it('createForecaster knows every model name and rejects others', () => {
     expect(createForecaster('naive-d1').name).toBe('naive-d1');
     expect(createForecaster('lear').name).toBe('lear');
+    expect(createForecaster('nn').name).toBe('nn');
     expect(() => createForecaster('lstm')).toThrow(/unknown forecast model "lstm"/);
     expect(() => createForecaster('column')).toThrow(/column/);
   });

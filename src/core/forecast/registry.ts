@@ -3,9 +3,10 @@
 import { naiveD1, naiveD7 } from './naive.ts';
 import { ridgeForecaster } from './ridge.ts';
 import { columnForecaster, noisyTruthForecaster } from './given.ts';
+import { type NnConfig, type NnProgress, nnForecaster } from './nn.ts';
 import { type Forecaster, ForecastError } from './types.ts';
 
-export const FORECAST_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'noisy-truth', 'column'] as const;
+export const FORECAST_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'nn', 'noisy-truth', 'column'] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
 
 export interface ForecasterOptions {
@@ -13,7 +14,12 @@ export interface ForecasterOptions {
   actualEurPerMWh?: ArrayLike<number>;
   /** σ of noisy-truth's noise, EUR/MWh. */
   noiseEurPerMWh?: number;
+  /** Seed of noisy-truth's noise and of nn's initial weights and minibatch order. */
   seed?: number;
+  /** nn's settings (DEFAULT_NN otherwise; `seed` above wins over nn.seed). */
+  nn?: Partial<NnConfig>;
+  /** Hears how nn's fits progress. */
+  onNnProgress?: (p: NnProgress) => void;
   /** The forecast column of the user's file, aligned to its steps. */
   column?: Float64Array;
 }
@@ -29,6 +35,8 @@ export function createForecaster(model: string, o: ForecasterOptions = {}): Fore
       return ridgeForecaster();
     case 'lear':
       return ridgeForecaster({ exogenous: true });
+    case 'nn':
+      return nnForecaster({ ...o.nn, ...(o.seed !== undefined ? { seed: o.seed } : {}) }, o.onNnProgress);
     case 'noisy-truth':
       if (!o.actualEurPerMWh) throw new ForecastError('noisy-truth needs the actual prices');
       return noisyTruthForecaster(o.actualEurPerMWh, o.noiseEurPerMWh ?? 10, o.seed ?? 1);

@@ -1,4 +1,5 @@
 import { cleanMessage } from './text.ts';
+import type { ForecastColumn } from '../forecast/column.ts';
 
 /** Something the parser noticed and how it dealt with it; `row` is the 1-based line number in the file. */
 export interface ParseWarning {
@@ -24,6 +25,8 @@ export interface PriceSeries {
   /** Where it came from (file name), for messages. */
   source: string;
   warnings: ParseWarning[];
+  /** The file's forecast column, when its header names one (core/forecast/column.ts): the `column` forecaster. */
+  forecastColumn?: ForecastColumn;
 }
 
 /**

@@ -24,6 +24,15 @@ describe('openDatasetStore', () => {
     expect(kept?.series.warnings).toEqual(series().warnings);
     store.close();
   });
+  it('keeps a forecast column (the column forecaster) with the series; one of another length is dropped', async () => {
+    const store = await openDatasetStore();
+    const forecastColumn = { name: 'forecast_eur_mwh', valuesEurPerMWh: Float64Array.from([1, 2, 3]) };
+    await store.save({ ...series(), forecastColumn }, 1);
+    expect((await store.load())?.series.forecastColumn).toEqual(forecastColumn);
+    const bad = { ...series(), forecastColumn: { name: 'f', valuesEurPerMWh: Float64Array.from([1]) } };
+    expect(readKept({ version: KEPT_DATASET_VERSION, savedAt: 1, series: bad })?.series.forecastColumn).toBeUndefined();
+    store.close();
+  });
   it('a second save replaces the first; clear forgets it', async () => {
     const store = await openDatasetStore();
     await store.save(series(3, 'a.csv'), 1);

@@ -54,6 +54,13 @@ export function readKept(value: unknown): KeptDataset | null {
   if (s.timesUtcMs.length !== s.pricesEurPerMWh.length || s.timesUtcMs.length < 2) return null;
   if (typeof s.dtHours !== 'number' || !(s.dtHours > 0) || typeof s.source !== 'string') return null;
   const warnings: ParseWarning[] = Array.isArray(s.warnings) ? s.warnings : [];
+  const fc = s.forecastColumn;
+  const column =
+    fc && typeof fc.name === 'string' && (fc.valuesEurPerMWh instanceof Float64Array || typeof fc.error === 'string')
+      ? fc.valuesEurPerMWh && fc.valuesEurPerMWh.length !== s.timesUtcMs.length
+        ? null
+        : fc
+      : null;
   return {
     version: r.version,
     savedAt: r.savedAt,
@@ -63,6 +70,7 @@ export function readKept(value: unknown): KeptDataset | null {
       dtHours: s.dtHours,
       source: s.source,
       warnings,
+      ...(column ? { forecastColumn: column } : {}),
     },
   };
 }
@@ -96,6 +104,7 @@ export async function openDatasetStore(): Promise<DatasetStore> {
           dtHours: series.dtHours,
           source: series.source,
           warnings: series.warnings.map((w) => ({ ...w })),
+          ...(series.forecastColumn ? { forecastColumn: { ...series.forecastColumn } } : {}),
         },
       };
       try {

@@ -12,10 +12,11 @@ import type {
 } from '../../../workers/forecast-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
+import { DEFAULT_NN } from '../../core/forecast/nn-config.ts';
 import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 
-/** Forecasters the page offers (lear only with an exogenous file). */
-export const PAGE_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'noisy-truth'] as const;
+/** Forecasters the page offers (lear only with an exogenous file, column only when the price file has one). */
+export const PAGE_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'nn', 'noisy-truth', 'column'] as const;
 
 export class ForecastState {
   /** The exogenous file as read, and what the worker made of it against the current prices. */
@@ -26,6 +27,8 @@ export class ForecastState {
   checking = $state(false);
   models = $state<string[]>(['naive-d1', 'naive-d7', 'ridge', 'lear']);
   noiseEurPerMWh = $state(10);
+  /** nn's training budget: epochs of its first fit (each weekly refit gets a sixth). */
+  nnEpochs = $state(DEFAULT_NN.epochs);
   rows = $state.raw<CompareRow[] | null>(null);
   /** The series and span the rows are for (the chart's actual prices). */
   rowsSeries = $state.raw<PriceSeries | null>(null);
@@ -94,6 +97,8 @@ export class ForecastState {
             models,
             noiseEurPerMWh: this.noiseEurPerMWh,
             seed: 1,
+            nnEpochs: this.nnEpochs,
+            column: columnOf(series),
           },
           // A progress message already on its way when the run was cancelled must not bring the bar back.
           Comlink.proxy((p: CompareProgress) => {
@@ -123,6 +128,12 @@ export class ForecastState {
     this.#box.cancel();
     this.progress = null;
   }
+}
+
+/** The price file's forecast column for the worker, when it has a usable one. */
+function columnOf(s: PriceSeries): { name: string; valuesEurPerMWh: Float64Array } | null {
+  const c = s.forecastColumn;
+  return c?.valuesEurPerMWh ? { name: c.name, valuesEurPerMWh: c.valuesEurPerMWh.slice() } : null;
 }
 
 function market(s: PriceSeries): MarketInput {
