@@ -13,6 +13,7 @@ import { type MlflowRun } from '../../core/mlflow/layout.ts';
 import { dataFingerprint, flattenParams, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { serializeSavedModel } from '../../core/rl/model.ts';
 import {
+  SWEEP_TAGS,
   SweepSpecError,
   parseSweepSpec,
   sweepId,
@@ -36,14 +37,8 @@ export const INDEX_VARIABLES = [
   'AWS_BATCH_JOB_ARRAY_INDEX',
 ] as const;
 
-/** Tags every sweep run carries. */
-export const SWEEP_TAGS = {
-  sweep: 'powerbidder.sweep.id',
-  name: 'powerbidder.sweep.name',
-  task: 'powerbidder.sweep.task',
-  config: 'powerbidder.sweep.config',
-  index: 'powerbidder.sweep.index',
-} as const;
+/** Tags every sweep run carries (defined in core/sweep, where the report reads them). */
+export { SWEEP_TAGS };
 
 /** The MLflow experiment of a sweep. */
 export const experimentName = (spec: SweepSpec) => `sweep-${spec.name}`;
@@ -146,7 +141,7 @@ function dataPath(loaded: LoadedSpec, file: string): string {
 }
 
 /** The params a task's run carries from the start (RUNNING), so a crashed attempt says what it was. */
-function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unknown> {
+export function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unknown> {
   return {
     sweep: { name: spec.name, index: task.index, information: task.information, forecast: task.forecast },
     task: {
