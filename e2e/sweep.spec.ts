@@ -88,3 +88,29 @@ test('import a sweep’s mlruns zip and folder: table, chart, CSV; bad ones refu
   const axe = await new AxeBuilder({ page }).include('[data-testid="sweep-panel"]').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 });
+
+test('drop a sweep’s mlruns zip on the panel; a drop of something else says what to drop', async ({ page }) => {
+  await page.goto('/');
+  const panel = page.getByTestId('sweep-panel');
+  const zone = panel.getByRole('group', { name: /Import a sweep/ });
+  const drop = async (payload: { zipBase64?: string; text?: string }) => {
+    const dt = await page.evaluateHandle(({ zipBase64, text }) => {
+      const t = new DataTransfer();
+      if (zipBase64)
+        t.items.add(
+          new File([Uint8Array.from(atob(zipBase64), (c) => c.charCodeAt(0))], 'tiny-mlruns.zip', {
+            type: 'application/zip',
+          }),
+        );
+      if (text) t.setData('text/plain', text);
+      return t;
+    }, payload);
+    await zone.dispatchEvent('drop', { dataTransfer: dt });
+  };
+  await drop({ text: 'hello' });
+  await expect(panel.getByTestId('sweep-error')).toHaveText('Drop an mlruns zip or an mlruns folder here.');
+  await drop({ zipBase64: readFileSync(FIXTURE).toString('base64') });
+  await expect(panel.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(2);
+  await expect(panel.getByTestId('sweep-error')).toHaveCount(0);
+  await expect(panel.getByTestId('sweep-summary')).toContainText('tiny-mlruns.zip: 4 runs');
+});
