@@ -19,6 +19,8 @@ export class SweepState {
   imported = $state.raw<SweepImport | null>(decodeImport(readStorage(KEY)));
   error = $state<string | null>(null);
   busy = $state(false);
+  /** Set when the report shown could not be stored for the next visit. */
+  notice = $state<string | null>(null);
   /** The sweep shown when the store holds several ('' for all). */
   sweep = $state('');
   readonly rows = $derived(
@@ -44,6 +46,7 @@ export class SweepState {
   clear(): void {
     this.imported = null;
     this.error = null;
+    this.notice = null;
     this.sweep = '';
     writeStorage(KEY, '');
   }
@@ -55,7 +58,12 @@ export class SweepState {
       const x = await read();
       this.imported = x;
       this.sweep = '';
-      writeStorage(KEY, encodeImport(x));
+      const text = encodeImport(x);
+      writeStorage(KEY, text);
+      this.notice =
+        readStorage(KEY) === text
+          ? null
+          : 'This report is not kept across reloads (browser storage is full or blocked).';
     } catch (e) {
       this.error =
         e instanceof SweepImportError ? e.message : `The sweep could not be read: ${(e as Error).message ?? String(e)}`;
