@@ -1,7 +1,7 @@
 // How a configuration is named on the page: by the settings that differ between the report's configurations (the
 // rest is said once, above the table). The CLI prints every setting; the values are the same.
 
-import type { ConfigRow } from '../../core/sweep/index.ts';
+import type { ConfigRow } from '../../core/sweep/report.ts';
 
 /** Setting names as the CLI's table prints them (`task.battery.capacityKWh` → `battery.capacityKWh`). */
 export const settingLabel = (key: string) => key.replace(/^(task|sweep)\./, '');

@@ -8,7 +8,7 @@
 import { unzipSync } from 'fflate';
 import type { FileEntry } from '../../core/mlflow/layout.ts';
 import { MlflowStoreError, readStore, stripStoreRoot } from '../../core/mlflow/read.ts';
-import { sweepNames, sweepReport, type SweepReport } from '../../core/sweep/index.ts';
+import { sweepNames, sweepReport, type SweepReport } from '../../core/sweep/mlflow.ts';
 
 export class SweepImportError extends Error {
   override name = 'SweepImportError';
