@@ -31,8 +31,8 @@ export type InformationMode = (typeof INFORMATION_MODES)[number];
 /** What this build's trainer can run (bess train --information): the next 24 h of actual prices, or day-ahead. */
 export const RUNNABLE_INFORMATION: readonly InformationMode[] = ['known-24h', 'day-ahead'];
 
-/** Forecasters a sweep may train day-ahead agents on: those that need no file beyond the price file (lear needs
- * exogenous forecasts, which a spec does not name yet). */
+/** Forecasters a sweep may train day-ahead agents on (bess train --forecast): those that need no file beyond the
+ * price file (lear needs exogenous forecasts, which a spec does not name yet). */
 export const SWEEP_FORECASTS: readonly string[] = FORECAST_MODELS.filter((m) => m !== 'lear');
 
 /** The forecaster of a day-ahead task when the spec has no forecast axis (bess train's default without exogenous). */
