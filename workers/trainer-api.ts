@@ -4,11 +4,21 @@ import type { BatterySpec } from '../src/core/battery/index.ts';
 import type { SavedModel } from '../src/core/rl/model.ts';
 import type { PriceSlice, TrainRequest, TrainResult } from '../src/core/rl/run.ts';
 import type { Backtest, TrainProgress } from '../src/core/rl/types.ts';
+import type { DayAheadInputs } from '../src/core/rl/day-ahead.ts';
 
 export type { CloneConfig, PpoConfig, RunOptions } from '../src/core/rl/config.ts';
 export type { EnvConfig } from '../src/core/env/config.ts';
 export type { ModelConfig, SavedModel } from '../src/core/rl/model.ts';
-export type { KeptPolicy, PriceSlice, RunParams, RunWork, TrainRequest, TrainResult } from '../src/core/rl/run.ts';
+export type {
+  KeptPolicy,
+  PriceSlice,
+  RunParams,
+  RunWork,
+  TrainInformation,
+  TrainRequest,
+  TrainResult,
+} from '../src/core/rl/run.ts';
+export type { DayAheadInputs } from '../src/core/rl/day-ahead.ts';
 export type { Backtest, BacktestTrace, BackendName, StopReason, TrainProgress } from '../src/core/rl/types.ts';
 
 export interface TrainerApi {
@@ -24,5 +34,12 @@ export interface TrainerApi {
   /** Ends training early; start() still resolves, with the best model so far and its backtest. */
   stop(): Promise<void>;
   /** Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault. */
-  backtest(model: SavedModel, series: PriceSlice, dtHours: number, battery: BatterySpec): Promise<Backtest>;
+  backtest(
+    model: SavedModel,
+    series: PriceSlice,
+    dtHours: number,
+    battery: BatterySpec,
+    /** A day-ahead model's forecaster inputs (exogenous series, forecast column) and first step. */
+    inputs?: DayAheadInputs,
+  ): Promise<Backtest>;
 }

@@ -8,6 +8,7 @@ import { createObsContext } from '../src/core/env/index.ts';
 import { type OracleInput, type OracleResult } from '../src/core/oracle/types.ts';
 import { solveOracle } from '../src/core/oracle/oracle.ts';
 import { backtestWeights } from '../src/core/rl/backtest.ts';
+import { type DayAheadInputs, dayAheadModelContext } from '../src/core/rl/day-ahead.ts';
 import { checkSavedModel } from '../src/core/rl/model.ts';
 import { runTraining } from '../src/core/rl/run.ts';
 import { BACKEND_NAMES } from '../src/core/rl/types.ts';
@@ -150,6 +151,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
       series: PriceSlice,
       dtHours: number,
       batterySpec: BatterySpec,
+      inputs?: DayAheadInputs,
     ): Promise<Backtest> {
       const { model, weights } = checkSavedModel(saved);
       const { config } = model;
@@ -157,6 +159,15 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
         throw new Error(`model was trained on ${config.dtHours} h steps, the series has ${dtHours} h steps`);
       const battery = resolveBattery(batterySpec);
       const s = { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh, dtHours };
+      if (config.information?.mode === 'day-ahead') {
+        // Decisions start at the first delivery day the model's forecaster issues for; the oracle covers the same span.
+        const { ctx, from, to } = dayAheadModelContext(config, s, battery, inputs);
+        const span = {
+          timesUtcMs: series.timesUtcMs.subarray(from, to),
+          pricesEurPerMWh: series.pricesEurPerMWh.subarray(from, to),
+        };
+        return backtestWeights(weights, ctx, span, battery, config.env, deps.oracle);
+      }
       const ctx = createObsContext(s, battery, config.env, config.stats);
       return backtestWeights(weights, ctx, s, battery, config.env, deps.oracle);
     },

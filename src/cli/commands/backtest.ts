@@ -9,6 +9,8 @@ import { type BatterySpec } from '../../core/battery/index.ts';
 import { ModelFileError, parseSavedModel } from '../../core/rl/model.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import { loadPriceFile } from './rl-node.ts';
+import { dayAheadInputsFor } from './forecast-inputs.ts';
+import { ForecastError } from '../../core/forecast/index.ts';
 import { isModelUri, loadModelFromMlruns } from '../mlflow.ts';
 
 export const command = defineCommand({
@@ -22,6 +24,11 @@ export const command = defineCommand({
       help: 'a run folder written by bess train --out, or models:/NAME/STAGE, runs:/RUN_ID',
     },
     mlruns: { type: 'string', arg: 'DIR', help: 'the MLflow file store that models:/ and runs:/ URIs resolve in' },
+    exogenous: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'day-ahead exogenous forecasts, for a model trained with --information day-ahead --forecast lear',
+    },
     ...BATTERY_OPTIONS,
   },
   async run({ values, positionals: [file] }) {
@@ -49,6 +56,17 @@ export const command = defineCommand({
     const { terminalSocKWh, ...trained } = model.config.battery;
     const battery: BatterySpec = anyFlag ? flags : { ...trained, terminalSocKWh: terminalSocKWh ?? undefined };
     const series = await loadPriceFile(file);
+    const info = model.config.information;
+    if (!info && values.exogenous !== undefined)
+      throw new CliError('--exogenous: this model observes actual prices (known-24h), not a forecast');
+    const inputs = info
+      ? await dayAheadInputsFor(
+          [{ path: file, times: series.timesUtcMs }],
+          series.dtHours,
+          info.forecast,
+          values.exogenous,
+        )
+      : undefined;
     // The greedy backtest runs the plain-TypeScript forward pass: no tfjs backend is needed.
     const trainer = createTrainer();
     let bt;
@@ -58,8 +76,10 @@ export const command = defineCommand({
         { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh },
         series.dtHours,
         battery,
+        inputs,
       );
     } catch (err) {
+      if (err instanceof ForecastError) throw new CliError(`${file}: ${err.message}`);
       if (err instanceof Error && /^model /.test(err.message))
         throw new CliError(`${join(dir, 'model.json')}: ${err.message}`);
       throw err;
@@ -71,6 +91,8 @@ export const command = defineCommand({
       shareOfOracle: bt.shareOfOracle,
       equivalentCycles: bt.equivalentCycles,
       steps: actions.length,
+      information: info?.mode ?? 'known-24h',
+      forecast: info?.forecast ?? null,
       finalSocKWh: bt.trace.socAfterKWh[actions.length - 1] ?? 0,
       file,
       model: dir,

@@ -8,9 +8,16 @@ import { compareUnderInformation, type InformationMode } from '../../core/inform
 import { table } from '../format.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelFileError, parseSavedModel } from '../../core/rl/model.ts';
+import { ModelFileError, type SavedModel, parseSavedModel } from '../../core/rl/model.ts';
+import { ForecastError } from '../../core/forecast/index.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
-import { type ForecastInputValues, asCliError, forecasterFor, loadForecastInputs } from './forecast-inputs.ts';
+import {
+  type ForecastInputValues,
+  asCliError,
+  forecastColumn,
+  forecasterFor,
+  loadForecastInputs,
+} from './forecast-inputs.ts';
 
 /** What `bess compare --information` reads of its parsed flags. */
 export interface InformationCompareValues extends ForecastInputValues {
@@ -26,9 +33,23 @@ export async function compareWithInformation(
 ): Promise<{ json: unknown; text: string }> {
   const mode = values.information;
   const inputs = await loadForecastInputs(file, values);
-  const model = values.forecast;
+  let model = values.forecast;
   if (model && mode !== 'day-ahead')
     throw new CliError(`--forecast applies to --information day-ahead only (got ${mode})`);
+  // A day-ahead agent brings its forecaster: the baselines are scored with the same one on the same span.
+  const agent = values.model ? await loadModel(values.model) : null;
+  const agentForecast = agent?.config.information?.forecast;
+  if (agent && mode === 'day-ahead') {
+    if (!agentForecast)
+      throw new CliError(
+        `--model: ${values.model} observes the next 24 h of actual prices (trained under known-24h); compare it under --information known-24h`,
+      );
+    if (model && model !== agentForecast)
+      throw new CliError(
+        `--forecast ${model}: the model in ${values.model} was trained on forecaster ${agentForecast}; compare it with --forecast ${agentForecast}`,
+      );
+    model = agentForecast;
+  }
   const forecaster =
     mode === 'day-ahead'
       ? await forecasterFor(file, values, model ?? (inputs.exogenous ? 'lear' : 'ridge'), inputs)
@@ -46,8 +67,18 @@ export async function compareWithInformation(
       nowMs: () => performance.now(),
     }),
   );
-  const modelDir = values.model;
-  if (modelDir) r.strategies.push(await agentScore(modelDir, mode, series, span, battery, r.strategies[0].profitEur));
+  if (agent && values.model) {
+    const extra =
+      mode === 'day-ahead'
+        ? {
+            exogenous: inputs.exogenous?.values,
+            column: model === 'column' ? await forecastColumn(file, series) : undefined,
+          }
+        : null;
+    r.strategies.push(
+      await agentScore(values.model, agent, mode, series, span, battery, r.strategies[0].profitEur, extra),
+    );
+  }
   const start = new Date(series.timesUtcMs[span.from]).toISOString();
   const end = new Date(series.timesUtcMs[span.to - 1] + series.dtHours * MS_PER_HOUR).toISOString();
   const json = {
@@ -67,50 +98,83 @@ export async function compareWithInformation(
   return { json, text };
 }
 
-/**
- * The trained agent (bess train --out DIR) greedily on the span. Today's agent observes the next 24 h of actual
- * prices, so it is scored under known-24h only; under another mode it would see more (perfect: no) or other inputs
- * (day-ahead: forecasts) than it was trained on, and the command says so instead of scoring it.
- */
-async function agentScore(
-  dir: string,
-  mode: string,
-  series: { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array; dtHours: number },
-  span: { from: number; to: number },
-  battery: BatteryParams,
-  oracleEur: number,
-) {
-  if (mode !== 'known-24h')
-    throw new CliError(
-      `--model: the agent observes the next 24 h of actual prices, so it is compared under --information known-24h only (got ${mode})`,
-    );
+async function loadModel(dir: string): Promise<SavedModel> {
   let text: string;
   try {
     text = await readFile(join(dir, 'model.json'), 'utf8');
   } catch {
     throw new CliError(`${dir}: no model.json (train one with bess train --out ${dir})`);
   }
-  let model;
   try {
-    model = parseSavedModel(text, join(dir, 'model.json')).model;
+    return parseSavedModel(text, join(dir, 'model.json')).model;
   } catch (err) {
     if (err instanceof ModelFileError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/**
+ * The trained agent (bess train --out DIR) greedily on the span, under the information it was trained on: a
+ * known-24h agent observes the next 24 h of actual prices, so it is scored under known-24h only; a day-ahead agent
+ * observes its forecaster's issues (the same forecaster and span as the baselines), under day-ahead only.
+ */
+async function agentScore(
+  dir: string,
+  model: SavedModel,
+  mode: string,
+  series: { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array; dtHours: number },
+  span: { from: number; to: number },
+  battery: BatteryParams,
+  oracleEur: number,
+  dayAheadInputs: { exogenous?: Float64Array[]; column?: Float64Array } | null,
+) {
+  const trained = model.config.information?.mode ?? 'known-24h';
+  if (mode !== trained)
+    throw new CliError(
+      trained === 'day-ahead'
+        ? `--model: ${dir} was trained under day-ahead information (forecaster ${model.config.information?.forecast}); compare it under --information day-ahead`
+        : `--model: the agent observes the next 24 h of actual prices, so it is compared under --information known-24h only (got ${mode})`,
+    );
   const t0 = performance.now();
-  const bt = await createTrainer().backtest(
-    model,
-    {
-      timesUtcMs: series.timesUtcMs.subarray(span.from, span.to),
-      pricesEurPerMWh: series.pricesEurPerMWh.subarray(span.from, span.to),
-    },
-    series.dtHours,
-    { ...battery, terminalSocKWh: battery.terminalSocKWh ?? undefined },
-  );
+  const spec = { ...battery, terminalSocKWh: battery.terminalSocKWh ?? undefined };
+  const bt = dayAheadInputs
+    ? // The whole series up to the span's end: the forecaster issues from the span's first day on what came before.
+      await asCliErrorAsync(() =>
+        createTrainer().backtest(
+          model,
+          {
+            timesUtcMs: series.timesUtcMs.subarray(0, span.to),
+            pricesEurPerMWh: series.pricesEurPerMWh.subarray(0, span.to),
+          },
+          series.dtHours,
+          spec,
+          { ...dayAheadInputs, fromStep: span.from },
+        ),
+      )
+    : await createTrainer().backtest(
+        model,
+        {
+          timesUtcMs: series.timesUtcMs.subarray(span.from, span.to),
+          pricesEurPerMWh: series.pricesEurPerMWh.subarray(span.from, span.to),
+        },
+        series.dtHours,
+        spec,
+      );
+  if (bt.trace.actions.length !== span.to - span.from)
+    throw new CliError(`--model: the agent's forecaster could not issue for the whole test span`);
   return {
     name: 'agent',
     profitEur: bt.profitEur,
     shareOfOracle: oracleEur !== 0 ? bt.profitEur / oracleEur : 0,
     ms: performance.now() - t0,
   };
+}
+
+async function asCliErrorAsync<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ForecastError) throw new CliError(e.message);
+    throw e;
+  }
 }

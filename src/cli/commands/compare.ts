@@ -30,7 +30,7 @@ const OPTIONS = {
   model: {
     type: 'string',
     arg: 'DIR',
-    help: 'add the trained agent (bess train --out DIR); with --information known-24h',
+    help: 'add the trained agent (bess train --out DIR), under the information it was trained on',
   },
   ...FORECAST_INPUT_OPTIONS,
   ...BATTERY_OPTIONS,

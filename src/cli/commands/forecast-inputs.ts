@@ -68,7 +68,10 @@ export async function loadForecastInputs(file: string, values: ForecastInputValu
 }
 
 /** The forecast column of a plain price file: the one column whose name says forecast (core/forecast/column.ts). */
-async function forecastColumn(path: string, series: PriceSeries): Promise<Float64Array> {
+export async function forecastColumn(
+  path: string,
+  series: Pick<PriceSeries, 'timesUtcMs' | 'dtHours'>,
+): Promise<Float64Array> {
   const file = basename(path);
   const text = await readText(path);
   let exo;
@@ -132,4 +135,40 @@ export function asCliError<T>(f: () => T): T {
     if (e instanceof ForecastError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/**
+ * What a day-ahead agent's forecaster reads besides the prices, for consecutive parts of the data (train, then test;
+ * or one file): the exogenous file aligned to each part's steps and concatenated, and the forecast column for
+ * `--forecast column`. lear without --exogenous is a CLI error naming the flag.
+ */
+export async function dayAheadInputsFor(
+  parts: { path: string; times: Float64Array }[],
+  dtHours: number,
+  forecast: string,
+  exogenousPath: string | undefined,
+): Promise<{ exogenous?: Float64Array[]; column?: Float64Array }> {
+  if (forecast === 'lear' && !exogenousPath)
+    throw new CliError('forecast model lear needs --exogenous FILE (day-ahead wind, solar, load forecasts)');
+  const join = (arrays: Float64Array[]) => {
+    const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+    let k = 0;
+    for (const a of arrays) {
+      out.set(a, k);
+      k += a.length;
+    }
+    return out;
+  };
+  const out: { exogenous?: Float64Array[]; column?: Float64Array } = {};
+  if (exogenousPath) {
+    const exo = parseExogenousCsv(await readText(exogenousPath), basename(exogenousPath));
+    const aligned = parts.map((p) => alignExogenous(exo, { timesUtcMs: p.times, dtHours }).values);
+    out.exogenous = aligned[0].map((_, j) => join(aligned.map((a) => a[j])));
+  }
+  if (forecast === 'column') {
+    const cols = [];
+    for (const p of parts) cols.push(await forecastColumn(p.path, { timesUtcMs: p.times, dtHours }));
+    out.column = join(cols);
+  }
+  return out;
 }

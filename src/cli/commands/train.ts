@@ -14,6 +14,10 @@ import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
 import { MLFLOW_TRAIN_OPTIONS, logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
+import { CLONE_TEACHERS } from '../../core/rl/config.ts';
+import { FORECAST_MODELS } from '../../core/forecast/index.ts';
+import { testSpan } from '../../core/information/index.ts';
+import { dayAheadInputsFor } from './forecast-inputs.ts';
 
 /** Share of a file's rows used for training when no --test file is given (the rest is the test split). */
 const TRAIN_SHARE = 0.75;
@@ -52,6 +56,30 @@ export const command = defineCommand({
       help: 'tfjs backend (auto: the faster by measurement)',
     },
     quiet: { type: 'boolean', help: 'no progress lines on stderr' },
+    information: {
+      type: 'string',
+      choices: ['known-24h', 'day-ahead'],
+      default: 'known-24h',
+      arg: 'MODE',
+      help: 'what the agent observes: the next 24 h of actual prices, or the forecast issued at gate closure',
+    },
+    forecast: {
+      type: 'string',
+      choices: FORECAST_MODELS,
+      arg: 'M',
+      help: 'the day-ahead forecaster (default: lear with --exogenous, else ridge)',
+    },
+    exogenous: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'day-ahead exogenous forecasts for lear (SMARD export or timestamp,<name>,… CSV)',
+    },
+    teacher: {
+      type: 'string',
+      choices: CLONE_TEACHERS,
+      arg: 'T',
+      help: 'whom cloning imitates: hindsight (optimum on actual prices), planner (DP on the forecast; day-ahead), auto',
+    },
     ...MLFLOW_TRAIN_OPTIONS,
     ...BATTERY_OPTIONS,
   },
@@ -65,6 +93,11 @@ export const command = defineCommand({
     if (totalTimesteps !== undefined && totalTimesteps < 0)
       throw new CliError('--total-timesteps must be a whole number ≥ 0');
     const battery = batterySpec(values);
+    const dayAhead = values.information === 'day-ahead';
+    if (!dayAhead && (values.forecast !== undefined || values.exogenous !== undefined))
+      throw new CliError(`--${values.forecast !== undefined ? 'forecast' : 'exogenous'} needs --information day-ahead`);
+    if (!dayAhead && values.teacher === 'planner')
+      throw new CliError('--teacher planner needs --information day-ahead (the planner plans on the forecast)');
 
     const trainFile = await loadPriceFile(trainPath);
     let train = { timesUtcMs: trainFile.timesUtcMs, pricesEurPerMWh: trainFile.pricesEurPerMWh };
@@ -76,7 +109,11 @@ export const command = defineCommand({
       test = { timesUtcMs: testFile.timesUtcMs, pricesEurPerMWh: testFile.pricesEurPerMWh };
     } else {
       const n = trainFile.pricesEurPerMWh.length;
-      const cut = Math.floor(n * TRAIN_SHARE);
+      // Day-ahead decisions are per delivery day: the test split starts at the first day start after the share, as
+      // `bess compare --information day-ahead` scores its baselines on.
+      const cut = dayAhead
+        ? testSpan(trainFile.timesUtcMs, trainFile.dtHours, TRAIN_SHARE).from
+        : Math.floor(n * TRAIN_SHARE);
       test = { timesUtcMs: train.timesUtcMs.slice(cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(cut) };
       train = { timesUtcMs: train.timesUtcMs.slice(0, cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(0, cut) };
     }
@@ -85,6 +122,25 @@ export const command = defineCommand({
       throw new CliError(
         `${trainPath}: too short to train (needs at least 48 hours of training data and a test split)`,
       );
+
+    const forecast = values.forecast ?? (values.exogenous ? 'lear' : 'ridge');
+    const information = dayAhead
+      ? {
+          mode: 'day-ahead' as const,
+          forecast,
+          ...(await dayAheadInputsFor(
+            [
+              { path: trainPath, times: train.timesUtcMs },
+              ...(testPath
+                ? [{ path: testPath, times: test.timesUtcMs }]
+                : [{ path: trainPath, times: test.timesUtcMs }]),
+            ],
+            trainFile.dtHours,
+            forecast,
+            values.exogenous,
+          )),
+        }
+      : undefined;
 
     const prepared = outDir ? await prepareOutDir(outDir, { force: values.force }) : null;
     const quiet = values.quiet || values.json;
@@ -110,7 +166,11 @@ export const command = defineCommand({
           seed,
           backend,
           clone: !values['no-clone'],
-          cloneOptions: cloneEpochs === undefined ? {} : { epochs: cloneEpochs },
+          cloneOptions: {
+            ...(cloneEpochs === undefined ? {} : { epochs: cloneEpochs }),
+            ...(values.teacher === undefined ? {} : { teacher: values.teacher }),
+          },
+          ...(information ? { information } : {}),
           ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
         },
         onProgress,
@@ -139,6 +199,8 @@ export const command = defineCommand({
       budgetCloneEpochs: result.params.cloneConfig.epochs,
       budgetTotalTimesteps: result.params.ppo.totalTimesteps,
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
+      information: result.params.information.mode,
+      forecast: result.params.information.forecast,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
       out: outDir ?? null,

@@ -7,12 +7,17 @@ import { userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { CliError } from '../args.ts';
 import { STRATEGIES } from '../commands/compare.ts';
+import { compareWithInformation } from '../commands/compare-information.ts';
+import { dayAheadInputsFor } from '../commands/forecast-inputs.ts';
+import { testSpan } from '../../core/information/index.ts';
+import type { TrainInformation } from '../../core/rl/run.ts';
 import { loadPriceFile, selectNodeBackend } from '../commands/rl-node.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 import { type MlflowRun } from '../../core/mlflow/layout.ts';
 import { dataFingerprint, flattenParams, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { serializeSavedModel } from '../../core/rl/model.ts';
 import {
+  SWEEP_TAGS,
   SweepSpecError,
   parseSweepSpec,
   sweepId,
@@ -36,14 +41,8 @@ export const INDEX_VARIABLES = [
   'AWS_BATCH_JOB_ARRAY_INDEX',
 ] as const;
 
-/** Tags every sweep run carries. */
-export const SWEEP_TAGS = {
-  sweep: 'powerbidder.sweep.id',
-  name: 'powerbidder.sweep.name',
-  task: 'powerbidder.sweep.task',
-  config: 'powerbidder.sweep.config',
-  index: 'powerbidder.sweep.index',
-} as const;
+/** Tags every sweep run carries (defined in core/sweep, where the report reads them). */
+export { SWEEP_TAGS };
 
 /** The MLflow experiment of a sweep. */
 export const experimentName = (spec: SweepSpec) => `sweep-${spec.name}`;
@@ -146,7 +145,7 @@ function dataPath(loaded: LoadedSpec, file: string): string {
 }
 
 /** The params a task's run carries from the start (RUNNING), so a crashed attempt says what it was. */
-function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unknown> {
+export function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unknown> {
   return {
     sweep: { name: spec.name, index: task.index, information: task.information, forecast: task.forecast },
     task: {
@@ -230,7 +229,10 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     const file = dataPath(o.loaded, task.file);
     const series = await loadPriceFile(file);
     const n = series.pricesEurPerMWh.length;
-    const cut = Math.floor(n * TRAIN_SHARE);
+    // Day-ahead decisions are per delivery day: the test split starts at the first day start after the share, as
+    // `bess train --information day-ahead` and `bess compare --information day-ahead` cut it.
+    const dayAhead = task.information === 'day-ahead';
+    const cut = dayAhead ? testSpan(series.timesUtcMs, series.dtHours, TRAIN_SHARE).from : Math.floor(n * TRAIN_SHARE);
     const train = {
       timesUtcMs: series.timesUtcMs.slice(0, cut),
       pricesEurPerMWh: series.pricesEurPerMWh.slice(0, cut),
@@ -240,6 +242,22 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
       throw new CliError(
         `${task.file}: too short to train (needs at least 48 hours of training data and a test split)`,
       );
+
+    const information: TrainInformation | undefined = dayAhead
+      ? {
+          mode: 'day-ahead',
+          forecast: task.forecast!,
+          ...(await dayAheadInputsFor(
+            [
+              { path: file, times: train.timesUtcMs },
+              { path: file, times: test.timesUtcMs },
+            ],
+            series.dtHours,
+            task.forecast!,
+            undefined,
+          )),
+        }
+      : undefined;
 
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const result: TrainResult = await trainer.start(
@@ -255,27 +273,44 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
         seconds: task.seconds ?? undefined,
         seed: task.seed,
         backend: o.backend,
+        ...(information ? { information } : {}),
       },
       (p) => {
         if (p.message) o.log(`task ${task.index}: ${p.phase} ${p.message}`);
       },
     );
 
-    // The strategies of `bess compare` on the same test split and battery (the oracle first: the yardstick).
+    // The strategies of `bess compare` on the same test split and battery (the oracle first: the yardstick); under
+    // day-ahead those of `bess compare --information day-ahead` with the task's forecaster, which know what the
+    // agent knew.
     const battery = resolveBattery(task.battery);
     const testSeries = { ...series, timesUtcMs: test.timesUtcMs, pricesEurPerMWh: test.pricesEurPerMWh, warnings: [] };
     const compare: Record<string, number> = {};
+    const slugOf = (name: string) =>
+      name
+        .split(' (')[0]
+        .replace(/[^\w]+/g, '_')
+        .replace(/^_|_$/g, '');
     let oracleEur = Number.NaN;
-    for (const s of STRATEGIES) {
+    if (dayAhead) {
+      const { json } = await compareWithInformation(
+        file,
+        { information: 'day-ahead', forecast: task.forecast!, 'train-share': TRAIN_SHARE },
+        battery,
+      );
+      for (const r of (json as { strategies: { name: string; profitEur: number; shareOfOracle: number }[] })
+        .strategies) {
+        compare[`compare/${slugOf(r.name)}/profit_eur`] = r.profitEur;
+        compare[`compare/${slugOf(r.name)}/share_of_oracle`] = r.shareOfOracle;
+      }
+    }
+    for (const s of dayAhead ? [] : STRATEGIES) {
       if (s.note) continue; // an estimate (the original heuristic), not a replayed schedule: no share to report
       const ctx = { series: testSeries, battery, values: {} as never };
       if (s.applies && !s.applies(ctx)) continue;
       const eur = await s.profitEur(ctx);
       if (Number.isNaN(oracleEur)) oracleEur = eur;
-      const slug = s.name
-        .split(' (')[0]
-        .replace(/[^\w]+/g, '_')
-        .replace(/^_|_$/g, '');
+      const slug = slugOf(s.name);
       compare[`compare/${slug}/profit_eur`] = eur;
       compare[`compare/${slug}/share_of_oracle`] = oracleEur !== 0 ? eur / oracleEur : eur === 0 ? 1 : 0;
     }

@@ -286,6 +286,53 @@ describe('a killed bess sweep-task', () => {
   }, 300_000);
 });
 
+describe('a day-ahead sweep task', () => {
+  it('trains the agent on the task’s forecaster and compares it with the day-ahead baselines on the same span', async () => {
+    const spec = join(dir, 'day-ahead.json');
+    await writeFile(
+      spec,
+      JSON.stringify({
+        name: 'day-ahead',
+        files: [join(process.cwd(), 'test-data/cli/be-2023-10days.csv')],
+        seeds: [1],
+        information: ['day-ahead'],
+        forecast: ['naive-d1'],
+        ppo: { totalTimesteps: [256] },
+        clone: { epochs: [1] },
+      }),
+    );
+    const mlruns = join(dir, 'day-ahead-mlruns');
+    const out: string[] = [];
+    const io = { stdout: async (t: string) => void out.push(t), stderr: () => {}, nowMs: () => 0 };
+    expect(await runCli(['sweep-task', spec, '--index', '0', '--mlruns', mlruns, '--json'], io)).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ status: 'finished' });
+    const { store } = await readStoreDir(mlruns);
+    const run = store.runs.find((r) => r.tags['powerbidder.sweep.name'] === 'day-ahead')!;
+    expect(run.status).toBe('FINISHED');
+    expect(run.params['sweep.information']).toBe('day-ahead');
+    expect(run.params['sweep.forecast']).toBe('naive-d1');
+    // The model records what it observed, so backtest/compare --model apply the same information.
+    const model = JSON.parse(
+      new TextDecoder().decode(run.artifacts.find((a) => a.path === 'model/model.json')!.bytes),
+    ) as { config: { information?: { mode: string; forecast: string } } };
+    expect(model.config.information).toEqual({ mode: 'day-ahead', forecast: 'naive-d1' });
+    // The baselines are bess compare --information day-ahead's, on the agent's test span: the same oracle.
+    const compared = Object.keys(run.metrics)
+      .filter((k) => k.endsWith('/share_of_oracle') && k.startsWith('compare/'))
+      .sort();
+    expect(compared).toEqual([
+      'compare/hold/share_of_oracle',
+      'compare/oracle/share_of_oracle',
+      'compare/plan_on_forecast/share_of_oracle',
+      'compare/rolling_horizon/share_of_oracle',
+      'compare/threshold/share_of_oracle',
+    ]);
+    const lastOf = (k: string) => run.metrics[k].at(-1)!.value;
+    expect(lastOf('compare/oracle/profit_eur')).toBeCloseTo(lastOf('eval/oracle_profit_eur'), 9);
+    expect(lastOf('compare/oracle/profit_eur')).toBeGreaterThan(0);
+  }, 300_000);
+});
+
 describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
   it('marks its run KILLED; the retry reports it and leaves one FINISHED run', async () => {
     const mlruns = join(dir, 'terminated');

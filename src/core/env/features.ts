@@ -53,7 +53,32 @@ export const OBS_FEATURES = [
   },
 ] as const satisfies readonly { name: string; width: number | 'horizon'; doc: string }[];
 
-export type ObsFeatureName = (typeof OBS_FEATURES)[number]['name'];
+/**
+ * Features a day-ahead observation adds after OBS_FEATURES (there every price feature above reads the forecast
+ * issued at the delivery day's gate closure, never an actual price of the day).
+ */
+export const DAY_AHEAD_FEATURES = [
+  {
+    name: 'plannerAction',
+    width: 1,
+    doc: "power fraction the planner on the forecast (the action-set DP over the issue for D and D+1) chooses now at the agent's SOC",
+  },
+  {
+    name: 'forecastMae',
+    width: 1,
+    doc: "the forecast's mean absolute error over the last 7 days before D (actual prices known at gate closure), over the window spread",
+  },
+  {
+    name: 'forecastBias',
+    width: 1,
+    doc: 'mean actual − forecast over the last 7 days before D, over the window spread',
+  },
+] as const satisfies readonly { name: string; width: number; doc: string }[];
+
+export type ObsFeatureName = (typeof OBS_FEATURES)[number]['name'] | (typeof DAY_AHEAD_FEATURES)[number]['name'];
+
+/** What the agent observes: known-24h (the next H actual prices) or day-ahead (the forecast issued at gate closure). */
+export type ObsMode = 'known-24h' | 'day-ahead';
 
 /** One feature's place in the observation vector. */
 export interface ObsSlot {
@@ -62,19 +87,22 @@ export interface ObsSlot {
   width: number;
 }
 
-/** The observation layout for a horizon: slots in order, offsets by name, and the total width. */
+/** The observation layout for a horizon: slots in order, offsets by name (−1: not in this layout), total width. */
 export interface ObsLayout {
   readonly slots: readonly ObsSlot[];
   readonly at: Readonly<Record<ObsFeatureName, number>>;
   readonly dim: number;
 }
 
-/** Offsets and widths of every feature for `horizon` look-ahead steps. */
-export function obsLayout(horizon: number): ObsLayout {
+/** Offsets and widths of every feature for `horizon` look-ahead steps; day-ahead appends DAY_AHEAD_FEATURES. */
+export function obsLayout(horizon: number, mode: ObsMode = 'known-24h'): ObsLayout {
   const slots: ObsSlot[] = [];
   const at = {} as Record<ObsFeatureName, number>;
+  for (const f of DAY_AHEAD_FEATURES) at[f.name] = -1;
   let offset = 0;
-  for (const f of OBS_FEATURES) {
+  const features: readonly { name: ObsFeatureName; width: number | 'horizon' }[] =
+    mode === 'day-ahead' ? [...OBS_FEATURES, ...DAY_AHEAD_FEATURES] : OBS_FEATURES;
+  for (const f of features) {
     const width = f.width === 'horizon' ? horizon : f.width;
     slots.push({ name: f.name, offset, width });
     at[f.name] = offset;
@@ -147,6 +175,23 @@ export interface ObsContext {
   readonly socMinKWh: number;
   readonly socRangeKWh: number;
   readonly stats: NormStats;
+  /** Day-ahead only (null under known-24h): what the agent sees instead of the next H actual prices. */
+  readonly dayAhead: DayAheadObs | null;
+}
+
+/** The day-ahead part of an observation context (env/day-ahead.ts builds it). */
+export interface DayAheadObs {
+  /** Per step t, the H + 1 prices the agent sees, EUR/MWh: the forecast for t … t+H issued at t's gate closure. */
+  readonly windowPrices: Float64Array;
+  /** The planner's action index per (step, lattice level): plannerAction[t · S + s]. */
+  readonly plannerAction: Int32Array;
+  /** SOC levels of the planner's lattice, kWh, sorted. */
+  readonly latticeSocKWh: Float64Array;
+  /** Power fraction per action index. */
+  readonly levels: readonly number[];
+  /** Recent forecast MAE and bias (actual − forecast) per step, EUR/MWh, from days before the step's day. */
+  readonly recentMaeEurPerMWh: Float64Array;
+  readonly recentBiasEurPerMWh: Float64Array;
 }
 
 /** Precomputes normalised prices, time features and forecast averages of a series. */
@@ -240,7 +285,27 @@ export function createObsContext(
     socMinKWh: battery.minSocKWh,
     socRangeKWh: range > 0 ? range : 1,
     stats,
+    dayAhead: null,
   };
+}
+
+/** Index of the nearest value in a sorted array. */
+function nearestSorted(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(sorted[lo - 1] - x) <= Math.abs(sorted[lo] - x)) return lo - 1;
+  return lo;
+}
+
+/** The planner's action index at step t and SOC (the nearest lattice level). */
+export function plannerActionAt(da: DayAheadObs, t: number, socKWh: number): number {
+  const S = da.latticeSocKWh.length;
+  return da.plannerAction[t * S + nearestSorted(da.latticeSocKWh, socKWh)];
 }
 
 /** Writes the observation of step `t` at SOC `socKWh` into `out` at `offset`, slot by slot of `ctx.layout`. */
@@ -255,7 +320,23 @@ export function writeObservation(ctx: ObsContext, t: number, socKWh: number, out
   out[offset + at.dayPhase + 1] = ctx.time[4 * t + 1];
   out[offset + at.weekPhase] = ctx.time[4 * t + 2];
   out[offset + at.weekPhase + 1] = ctx.time[4 * t + 3];
-  if (ctx.windowNormalisation) {
+  const da = ctx.dayAhead;
+  if (da) {
+    const W = h + 1;
+    const win = da.windowPrices;
+    const b = t * W;
+    const st = ctx.stats;
+    if (ctx.windowNormalisation) {
+      out[offset + at.price] = (win[b] - avg) / spread;
+      for (let k = 0; k < h; k++) out[next + k] = (win[b + 1 + k] - avg) / spread;
+    } else {
+      out[offset + at.price] = (win[b] - st.priceMeanEurPerMWh) / st.priceStdEurPerMWh;
+      for (let k = 0; k < h; k++) out[next + k] = (win[b + 1 + k] - st.priceMeanEurPerMWh) / st.priceStdEurPerMWh;
+    }
+    out[offset + at.plannerAction] = da.levels[plannerActionAt(da, t, socKWh)];
+    out[offset + at.forecastMae] = da.recentMaeEurPerMWh[t] / spread;
+    out[offset + at.forecastBias] = da.recentBiasEurPerMWh[t] / spread;
+  } else if (ctx.windowNormalisation) {
     const raw = ctx.rawPrices;
     out[offset + at.price] = (raw[t] - avg) / spread;
     for (let k = 0; k < h; k++) out[next + k] = (raw[t + 1 + k] - avg) / spread;

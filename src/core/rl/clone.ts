@@ -7,8 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BatteryParams } from '../battery/index.ts';
 import { type EnvConfig, actionLevels } from '../env/config.ts';
-import { type ObsContext, writeObservation } from '../env/features.ts';
-import { buildActionLattice, reachableSocLevels, teacherActionsOnLattice } from '../oracle/action-dp.ts';
+import { type ObsContext, plannerActionAt, writeObservation } from '../env/features.ts';
+import {
+  backwardDp,
+  buildActionLattice,
+  latticeIndex,
+  reachableSocLevels,
+  teacherActionsOnLattice,
+} from '../oracle/action-dp.ts';
+import { stepCashEur } from '../battery/index.ts';
 
 /** What the teacher is asked, per dataset. */
 export interface TeacherInput {
@@ -42,6 +49,21 @@ export const ACTION_DP_TEACHER: Teacher = {
     return (start, horizon) => teacherActionsOnLattice(lattice, input, start, horizon, socs);
   },
 };
+
+/**
+ * The planner on the forecast as a teacher (day-ahead contexts only): the action the action-set DP on the forecast
+ * issued at gate closure takes at each step and SOC level (the observation's plannerAction feature). Cloning it
+ * starts the agent at the plan-on-forecast baseline.
+ */
+export function plannerTeacher(ctx: ObsContext): Teacher {
+  const da = ctx.dayAhead;
+  if (!da) throw new RangeError("the 'planner' teacher needs a day-ahead observation context");
+  return {
+    reachableSocLevels,
+    prepare: (_input, socs) => (start) => Int32Array.from(socs, (s) => plannerActionAt(da, start, s)),
+  };
+}
+
 import { REACHABLE_CAP } from './budget.ts';
 import { type CloneConfig } from './config.ts';
 import { type Rng, shuffleInPlace } from './rng.ts';
@@ -84,6 +106,71 @@ export interface CloneDataset {
   count: number;
   obsDim: number;
   socLevels: Float64Array;
+  /**
+   * With the 'expected' teacher: per sample and action, the hindsight advantage (Q(a) − max Q) / reward scale, where
+   * Q is the action's cash now plus the optimum over the next H actual prices after it. The actor then maximises
+   * the expected advantage of its action distribution instead of imitating one label, so over samples that look
+   * alike it learns the action best in expectation given what it sees.
+   */
+  advantages?: Float32Array;
+}
+
+/**
+ * The hindsight-advantage dataset (CloneDataset.advantages) over the steps of `ctx` (all, or those listed) and the
+ * reachable SOC levels; actions holds the hindsight best action of each sample.
+ */
+export function buildHindsightAdvantageDataset(
+  ctx: ObsContext,
+  battery: BatteryParams,
+  env: EnvConfig,
+  maxSocLevels: number,
+  stepIndices: ArrayLike<number> | null = null,
+): CloneDataset {
+  const steps = stepIndices ? stepIndices.length : ctx.length;
+  const levels = actionLevels(env.numActions);
+  const socLevels = spreadLevels(
+    reachableSocLevels(battery, levels, ctx.dtHours, battery.initialSocKWh, REACHABLE_CAP),
+    maxSocLevels,
+  );
+  const lattice = buildActionLattice(battery, levels, ctx.dtHours, [battery.initialSocKWh, ...socLevels]);
+  const S = lattice.socKWh.length;
+  const A = levels.length;
+  const L = socLevels.length;
+  const count = steps * L;
+  const obs = new Float32Array(count * ctx.obsDim);
+  const actions = new Int32Array(count);
+  const advantages = new Float32Array(count * A);
+  const value = new Float64Array(S);
+  const scratch = new Float64Array(S);
+  const prices = ctx.pricesEurPerMWh;
+  const n = prices.length;
+  const scale = ctx.stats.rewardScaleEur;
+  const q = new Float64Array(A);
+  for (let i = 0; i < steps; i++) {
+    const t = stepIndices ? stepIndices[i] : i;
+    // Value after step t over the next H actual prices (zero terminal value), as the hindsight teacher solves.
+    value.fill(0);
+    backwardDp(lattice, battery, prices, t + 1, Math.min(n, t + 1 + ctx.horizon), value, scratch);
+    for (let l = 0; l < L; l++) {
+      const s = latticeIndex(lattice, socLevels[l]);
+      let best = -Infinity;
+      let bestA = 0;
+      for (let a = 0; a < A; a++) {
+        const j = s * A + a;
+        q[a] =
+          stepCashEur(battery, prices[t], lattice.chargedKWh[j], lattice.dischargedKWh[j]) + value[lattice.next[j]];
+        if (q[a] > best) {
+          best = q[a];
+          bestA = a;
+        }
+      }
+      const k = i * L + l;
+      writeObservation(ctx, t, socLevels[l], obs, k * ctx.obsDim);
+      actions[k] = bestA;
+      for (let a = 0; a < A; a++) advantages[k * A + a] = (q[a] - best) / scale;
+    }
+  }
+  return { obs, actions, count, obsDim: ctx.obsDim, socLevels, advantages };
 }
 
 /** Builds the teacher dataset over the steps of `ctx` (all, or those listed) and every reachable SOC level. */
@@ -127,13 +214,16 @@ export function concatDatasets(parts: CloneDataset[]): CloneDataset {
   const obsDim = parts[0].obsDim;
   const obs = new Float32Array(count * obsDim);
   const actions = new Int32Array(count);
+  const A = parts[0].advantages ? parts[0].advantages.length / Math.max(1, parts[0].count) : 0;
+  const advantages = A > 0 ? new Float32Array(count * A) : undefined;
   let k = 0;
   for (const p of parts) {
     obs.set(p.obs.subarray(0, p.count * obsDim), k * obsDim);
     actions.set(p.actions.subarray(0, p.count), k);
+    if (advantages && p.advantages) advantages.set(p.advantages.subarray(0, p.count * A), k * A);
     k += p.count;
   }
-  return { obs, actions, count, obsDim, socLevels: parts[0].socLevels };
+  return { obs, actions, count, obsDim, socLevels: parts[0].socLevels, ...(advantages ? { advantages } : {}) };
 }
 
 // How often, in minibatches, the stop button and the time cap are checked inside an epoch (every minibatch on GPU
@@ -169,6 +259,8 @@ export async function trainClone(
   const bs = Math.min(config.batchSize, data.count);
   const mbObs = new Float32Array(bs * data.obsDim);
   const mbAct = new Int32Array(bs);
+  const adv = data.advantages;
+  const mbAdv = adv ? new Float32Array(bs * numActions) : null;
   const vars = policy.actorVars();
   const queued = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
   const checkEvery = queued ? 1 : CHECK_EVERY_MINIBATCHES;
@@ -199,6 +291,7 @@ export async function trainClone(
           const i = idx[start + k];
           mbObs.set(data.obs.subarray(i * data.obsDim, (i + 1) * data.obsDim), k * data.obsDim);
           mbAct[k] = data.actions[i];
+          if (mbAdv && adv) mbAdv.set(adv.subarray(i * numActions, (i + 1) * numActions), k * numActions);
         }
         const next = tf.tidy(() => {
           const x = tf.tensor2d(mbObs, [bs, data.obsDim]);
@@ -207,6 +300,11 @@ export async function trainClone(
           const { value, grads } = tf.variableGrads(() => {
             const logits = logitsOf(policy, x);
             held.correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
+            if (mbAdv) {
+              // Maximise the expected hindsight advantage of the action distribution (a loss ≥ 0, 0 when perfect).
+              const a = tf.tensor2d(mbAdv, [bs, numActions]);
+              return tf.neg(tf.mean(tf.sum(tf.mul(tf.softmax(logits), a), 1))) as tf.Scalar;
+            }
             return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
           }, vars);
           optimizer.applyGradients(grads as never);

@@ -112,7 +112,23 @@ export interface CloneConfig {
    * steps, so more copies add variety, not memory or time per epoch.
    */
   augmentSamples: number;
+  /**
+   * Whom the warm start clones. 'hindsight': the action-set optimum over the next H ACTUAL prices (under known-24h
+   * that is what the agent sees; under day-ahead it is a privileged teacher, cloned from the forecast-only
+   * observation, so the actor learns the best action in expectation given what it sees). 'planner': the action-set
+   * DP on the forecast issued at gate closure (day-ahead only; the agent starts at the plan-on-forecast baseline).
+   * 'expected': the hindsight teacher's action values instead of its one action (clone.ts
+   * buildHindsightAdvantageDataset): the actor maximises the expected hindsight advantage given what it sees.
+   * 'auto': hindsight under known-24h, DAY_AHEAD_DEFAULT_TEACHER under day-ahead.
+   */
+  teacher: string;
 }
+
+/** The teachers CloneConfig.teacher names. */
+export const CLONE_TEACHERS = ['auto', 'hindsight', 'planner', 'expected'] as const;
+export type CloneTeacher = (typeof CLONE_TEACHERS)[number];
+/** The day-ahead warm start 'auto' picks (measured: bench uncertain). */
+export const DAY_AHEAD_DEFAULT_TEACHER: Exclude<CloneTeacher, 'auto'> = 'planner';
 
 export const DEFAULT_CLONE_CONFIG: Readonly<CloneConfig> = Object.freeze({
   epochs: 12,
@@ -124,6 +140,7 @@ export const DEFAULT_CLONE_CONFIG: Readonly<CloneConfig> = Object.freeze({
   augmentScalesPerSide: 3,
   augmentShiftStd: 1,
   augmentSamples: 2,
+  teacher: 'auto',
 });
 
 /** Options of a run beyond env, PPO and cloning. */
@@ -199,6 +216,8 @@ export function resolveCloneConfig(partial: Partial<CloneConfig> = {}): CloneCon
   if (!(c.learningRate > 0)) throw new RangeError('clone.learningRate must be > 0');
   if (!(c.augmentPriceScale >= 0 && c.augmentShiftStd >= 0 && c.augmentSamples >= 0))
     throw new RangeError('clone.augmentPriceScale, augmentShiftStd and augmentSamples must be ≥ 0');
+  if (!(CLONE_TEACHERS as readonly string[]).includes(c.teacher))
+    throw new RangeError(`clone.teacher must be one of ${CLONE_TEACHERS.join(', ')} (got "${c.teacher}")`);
   return c;
 }
 

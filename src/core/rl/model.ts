@@ -29,6 +29,19 @@ export interface ModelConfig {
   backend: BackendName;
   /** The observation layout the weights were trained on (features.ts obsLayout). */
   layout: ObsSlot[];
+  /**
+   * What the agent observed, when not known-24h (absent in older models = known-24h): day-ahead with the forecaster
+   * it was trained on; backtest and compare issue that forecaster at every gate closure and build the same
+   * observation.
+   */
+  information?: ModelInformation;
+}
+
+/** The information a day-ahead model observed under. */
+export interface ModelInformation {
+  mode: 'day-ahead';
+  /** The forecaster (forecast/registry.ts FORECAST_MODELS). */
+  forecast: string;
 }
 
 /** One named weight array, in layer order (mlp.ts flattenWeights). */
@@ -50,11 +63,19 @@ export class ModelFileError extends Error {}
 
 /** Packs weights and config. */
 export function toSavedModel(weights: PolicyWeights, config: Omit<ModelConfig, 'layout'>): SavedModel {
-  const layout = obsLayout(horizonSteps(config.env, config.dtHours)).slots.map((s) => ({ ...s }));
+  const mode = config.information?.mode ?? 'known-24h';
+  const layout = obsLayout(horizonSteps(config.env, config.dtHours), mode).slots.map((s) => ({ ...s }));
   return {
     format: MODEL_FORMAT,
     weights: flattenWeights(weights).map((w) => ({ name: w.name, shape: [...w.shape], values: w.values.slice() })),
-    config: { ...config, env: { ...config.env }, stats: { ...config.stats }, battery: { ...config.battery }, layout },
+    config: {
+      ...config,
+      env: { ...config.env },
+      stats: { ...config.stats },
+      battery: { ...config.battery },
+      layout,
+      ...(config.information ? { information: { ...config.information } } : {}),
+    },
   };
 }
 
@@ -114,6 +135,7 @@ export const savedModelSchema = z.object({
         z.object({ name: z.string(), offset: z.number().int().nonnegative(), width: z.number().int().nonnegative() }),
       )
       .optional(),
+    information: z.object({ mode: z.literal('day-ahead'), forecast: z.string().min(1) }).optional(),
   }),
 });
 
@@ -153,7 +175,7 @@ export function checkSavedModel(raw: unknown, source = 'model'): { model: SavedM
   } catch (e) {
     return fail(`config.battery: ${e instanceof BatteryParamError ? e.message : String(e)}`);
   }
-  const layout = obsLayout(horizonSteps(env, m.config.dtHours));
+  const layout = obsLayout(horizonSteps(env, m.config.dtHours), m.config.information?.mode ?? 'known-24h');
   const saved = m.config.layout;
   if (saved === undefined && m.format !== MODEL_FORMAT_V1) fail('config.layout is missing');
   if (saved !== undefined) {

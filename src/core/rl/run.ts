@@ -8,16 +8,36 @@
 // place that decides why a run ended.
 
 import { type BatteryParams, type BatterySpec, resolveBattery } from '../battery/index.ts';
-import { type EnvConfig, computeNormStats, createObsContext, resolveEnvConfig, VecEnv } from '../env/index.ts';
-import { type EnvSeries } from '../env/features.ts';
+import {
+  type EnvConfig,
+  type DayAheadForecast,
+  type PriceTransform,
+  computeNormStats,
+  createDayAheadObsContext,
+  createObsContext,
+  issueDayAhead,
+  resolveEnvConfig,
+  VecEnv,
+} from '../env/index.ts';
+import { type EnvSeries, type ObsContext } from '../env/features.ts';
+import { createForecaster } from '../forecast/registry.ts';
+import { deliveryDays } from '../information/calendar.ts';
 import { type OracleInput, type OracleResult } from '../oracle/types.ts';
 import { backtestWeights } from './backtest.ts';
 import { type BudgetWork, budgetWork, estimateSeconds } from './budget.ts';
-import { augmentVariants, buildCloneDataset, concatDatasets, trainClone } from './clone.ts';
+import {
+  augmentVariants,
+  buildCloneDataset,
+  buildHindsightAdvantageDataset,
+  concatDatasets,
+  plannerTeacher,
+  trainClone,
+} from './clone.ts';
 import {
   type CloneConfig,
   type PpoConfig,
   type RunOptions,
+  DAY_AHEAD_DEFAULT_TEACHER,
   resolveCloneConfig,
   resolvePpoConfig,
   resolveRunOptions,
@@ -34,6 +54,21 @@ import { type Backtest, type BackendName, type StopReason, type TrainProgress } 
 export interface PriceSlice {
   timesUtcMs: Float64Array;
   pricesEurPerMWh: Float64Array;
+}
+
+/**
+ * What the agent observes (DESIGN.md "Information"). known-24h (the default): the next H actual prices. day-ahead:
+ * for each delivery day the forecast issued at its gate closure for D and D+1, forecast-derived features, SOC and
+ * calendar; the test split must then follow the training split directly and start a delivery day.
+ */
+export interface TrainInformation {
+  mode: 'known-24h' | 'day-ahead';
+  /** day-ahead: the forecaster (forecast/registry.ts FORECAST_MODELS). */
+  forecast?: string;
+  /** day-ahead: exogenous day-ahead series (lear) aligned to the training split followed by the test split. */
+  exogenous?: Float64Array[];
+  /** day-ahead with forecast 'column': the file's forecast column, aligned like `exogenous`. */
+  column?: Float64Array;
 }
 
 /** What a run is asked: data, battery, the configs (unset fields take their defaults), seed, cap, backend. */
@@ -56,6 +91,8 @@ export interface TrainRequest {
   seed: number;
   /** 'auto' measures the available backends and picks the fastest. */
   backend?: BackendName | 'auto';
+  /** What the agent observes; unset = known-24h. */
+  information?: TrainInformation;
 }
 
 /** Which policy a run kept, and the validation numbers that decided it. */
@@ -86,6 +123,8 @@ export type RunParams = {
   clone: boolean;
   cloneConfig: CloneConfig;
   run: RunOptions;
+  /** The information mode and forecaster the agent observed under (forecast null under known-24h). */
+  information: { mode: 'known-24h' | 'day-ahead'; forecast: string | null };
   seed: number;
   /** The seconds cap, or null for none. */
   seconds: number | null;
@@ -168,6 +207,29 @@ function slice(s: PriceSlice, from: number, to: number, dtHours: number): EnvSer
   };
 }
 
+function concat(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** A forecaster by name for day-ahead runs, with the inputs it reads. */
+export function forecasterForRun(info: TrainInformation, full: PriceSlice) {
+  if (!info.forecast) throw new RangeError('information day-ahead needs a forecast model');
+  return createForecaster(info.forecast, { actualEurPerMWh: full.pricesEurPerMWh, column: info.column });
+}
+
+/** The observation contexts of a run: fit, validation, test, and a maker of augmented fit copies. */
+interface RunContexts {
+  fit: EnvSeries & PriceSlice;
+  fitCtx: ObsContext;
+  valCtx: ObsContext;
+  testCtx: ObsContext;
+  /** The fit context with prices (and forecasts) transformed, for cloning's augmented copies. */
+  fitCopy: (t: PriceTransform) => ObsContext;
+}
+
 /** Trains, keeps the best policy by validation, and backtests it on the test split. */
 export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<TrainResult> {
   const battery = resolveBattery(req.battery);
@@ -206,13 +268,78 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
 
   // Splits: the training split's tail validates (keep-best); statistics come from the whole training split.
   const nVal = Math.min(nTrain - 1, Math.max(1, Math.round(nTrain * runOpts.validationFraction)));
-  const fit = slice(req.train, 0, nTrain - nVal, dt);
+  const info = req.information ?? { mode: 'known-24h' };
+  const dayAhead = info.mode === 'day-ahead';
   const val = slice(req.train, nTrain - nVal, nTrain, dt);
   const test = slice(req.test, 0, req.test.pricesEurPerMWh.length, dt);
   const stats = computeNormStats({ ...req.train, dtHours: dt }, battery, env);
-  const fitCtx = createObsContext(fit, battery, env, stats);
-  const valCtx = createObsContext(val, battery, env, stats);
-  const testCtx = createObsContext(test, battery, env, stats);
+  const contexts = (): RunContexts => {
+    if (!dayAhead) {
+      const fit = slice(req.train, 0, nTrain - nVal, dt);
+      return {
+        fit,
+        fitCtx: createObsContext(fit, battery, env, stats),
+        valCtx: createObsContext(val, battery, env, stats),
+        testCtx: createObsContext(test, battery, env, stats),
+        fitCopy: (t) =>
+          createObsContext(
+            { ...fit, pricesEurPerMWh: fit.pricesEurPerMWh.map((p) => p * t.scale + t.shiftEurPerMWh) },
+            battery,
+            env,
+            stats,
+          ),
+      };
+    }
+    if (info.mode !== 'day-ahead') throw new RangeError(`unknown information mode "${String(info.mode)}"`);
+    const full: PriceSlice = {
+      timesUtcMs: concat(req.train.timesUtcMs, req.test.timesUtcMs),
+      pricesEurPerMWh: concat(req.train.pricesEurPerMWh, req.test.pricesEurPerMWh),
+    };
+    const gap = req.test.timesUtcMs[0] - req.train.timesUtcMs[nTrain - 1];
+    if (Math.abs(gap - dt * 3_600_000) > 1)
+      throw new RangeError('information day-ahead: the test split must follow the training split directly');
+    const fullSeries = { ...full, dtHours: dt };
+    if (!deliveryDays(full.timesUtcMs, dt).some((d) => d.start === nTrain))
+      throw new RangeError("information day-ahead: the test split must start at a delivery day's first step");
+    const exo = info.exogenous ?? [];
+    // Training issues one forecaster through the training split; the test split a fresh one from its first day,
+    // as `bess compare --information day-ahead` issues its baselines' forecasts over the same span.
+    const fcTrain: DayAheadForecast = issueDayAhead(fullSeries, forecasterForRun(info, full), exo, 0, nTrain);
+    const fcTest = issueDayAhead(fullSeries, forecasterForRun(info, full), exo, nTrain);
+    const fitFrom = fcTrain.firstStep;
+    const fitTo = nTrain - nVal;
+    const minFit = Math.ceil(48 / dt);
+    if (fitTo - fitFrom < minFit)
+      throw new RangeError(
+        `information day-ahead: forecaster ${info.forecast} first issues at step ${fitFrom}, which leaves ${Math.max(0, fitTo - fitFrom)} training steps before the validation slice (needs ${minFit}); use more data or a forecaster that needs less history`,
+      );
+    if (fcTest.firstStep !== nTrain)
+      throw new RangeError(
+        `information day-ahead: forecaster ${info.forecast} cannot issue for the test split's first day`,
+      );
+    const fit = slice(full, fitFrom, fitTo, dt);
+    return {
+      fit,
+      fitCtx: createDayAheadObsContext(fullSeries, fcTrain, fitFrom, fitTo, battery, env, stats),
+      valCtx: createDayAheadObsContext(fullSeries, fcTrain, fitTo, nTrain, battery, env, stats),
+      testCtx: createDayAheadObsContext(fullSeries, fcTest, nTrain, full.pricesEurPerMWh.length, battery, env, stats),
+      fitCopy: (t) => createDayAheadObsContext(fullSeries, fcTrain, fitFrom, fitTo, battery, env, stats, t),
+    };
+  };
+  const { fit, fitCtx, valCtx, testCtx, fitCopy } = contexts();
+  const teacherName =
+    cloneCfg.teacher === 'auto' ? (dayAhead ? DAY_AHEAD_DEFAULT_TEACHER : 'hindsight') : cloneCfg.teacher;
+  if (teacherName === 'planner' && !dayAhead)
+    throw new RangeError("clone.teacher 'planner' needs information day-ahead (under known-24h use 'hindsight')");
+  const teacherFor = (ctx: ObsContext) => (teacherName === 'planner' ? plannerTeacher(ctx) : undefined);
+  const dataset = (ctx: ObsContext, steps: ArrayLike<number> | null) =>
+    teacherName === 'expected'
+      ? buildHindsightAdvantageDataset(ctx, battery, env, cloneCfg.maxSocLevels, steps)
+      : buildCloneDataset(ctx, battery, env, cloneCfg.maxSocLevels, steps, teacherFor(ctx));
+  const information = { mode: info.mode, forecast: dayAhead ? (info.forecast ?? null) : null };
+  const modelInformation = dayAhead
+    ? { information: { mode: 'day-ahead' as const, forecast: info.forecast ?? '' } }
+    : {};
   const valOracle = deps.oracle({ pricesEurPerMWh: val.pricesEurPerMWh, dtHours: dt, battery }).profitEur;
   const evaluate = (w: PolicyWeights) => {
     const p = greedyRollout(w, valCtx, battery, env).profitEur;
@@ -247,28 +374,20 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
         hiddenSize: ppo.hiddenSize,
         validationShare: score,
         backend: deps.backend,
+        ...modelInformation,
       }),
     );
   try {
     // Warm start: clone the rolling-horizon teacher, for the budget's epochs.
     if (clone && cloneCfg.epochs > 0 && control.check() === null) {
-      const parts = [buildCloneDataset(fitCtx, battery, env, cloneCfg.maxSocLevels)];
+      const parts = [dataset(fitCtx, null)];
       const variants = augmentVariants(cloneCfg, stats.priceStdEurPerMWh);
       const perCopy = Math.min(
         fit.pricesEurPerMWh.length,
         Math.round((cloneCfg.augmentSamples / Math.max(1, variants.length)) * fit.pricesEurPerMWh.length),
       );
-      for (const { scale, shiftEurPerMWh } of perCopy > 0 ? variants : []) {
-        const moved = { ...fit, pricesEurPerMWh: fit.pricesEurPerMWh.map((p) => p * scale + shiftEurPerMWh) };
-        parts.push(
-          buildCloneDataset(
-            createObsContext(moved, battery, env, stats),
-            battery,
-            env,
-            cloneCfg.maxSocLevels,
-            sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng),
-          ),
-        );
+      for (const variant of perCopy > 0 ? variants : []) {
+        parts.push(dataset(fitCopy(variant), sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng)));
       }
       const data = parts.length > 1 ? concatDatasets(parts) : parts[0];
       emit({
@@ -405,6 +524,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     clone,
     cloneConfig: cloneCfg,
     run: runOpts,
+    information,
     seed: req.seed,
     seconds: capS,
     backend: deps.backend,
@@ -425,6 +545,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     hiddenSize: ppo.hiddenSize,
     validationShare: bestScore,
     backend: deps.backend,
+    ...modelInformation,
   });
   return { backend: deps.backend, params, history, stopReason, work, kept, model, backtest };
 }

@@ -120,12 +120,24 @@ describe('bad specs name the field path', () => {
       /information\[0\]: must be one of perfect, known-24h, day-ahead/,
     ],
     [
-      { files: ['a'], seeds: [1], information: ['day-ahead'] },
-      /information\[0\]: "day-ahead": this build's trainer runs known-24h only/,
+      { files: ['a'], seeds: [1], information: ['perfect'] },
+      /information\[0\]: "perfect": this build's trainer runs known-24h, day-ahead only/,
     ],
     [
       { files: ['a'], seeds: [1], forecast: ['ridge'] },
-      /forecast\[0\]: "ridge": forecasts apply to information day-ahead/,
+      /forecast: applies to information day-ahead only, but information\[0\] is "known-24h"/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['day-ahead', 'known-24h'], forecast: ['ridge'] },
+      /forecast: applies to information day-ahead only, but information\[1\] is "known-24h"/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['day-ahead'], forecast: ['lear'] },
+      /forecast\[0\]: "lear" needs exogenous day-ahead forecasts/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['day-ahead'], forecast: ['ridge', 'arima'] },
+      /forecast\[1\]: must be one of naive-d1, naive-d7, ridge, (.+, )?noisy-truth, column, got "arima"/,
     ],
     [{ files: ['a'], seeds: [1], site: { pvScale: [1] } }, /site.pvScale: this build's trainer has no site model/],
     [{ files: ['a'], seeds: [1], name: 'a b' }, /name: must be 1–100 letters/],
@@ -133,6 +145,51 @@ describe('bad specs name the field path', () => {
   ])('%j', (spec, message) => {
     expect(bad(spec)).toThrow(SweepSpecError);
     expect(bad(spec)).toThrow(message);
+  });
+});
+
+describe('information and forecast axes', () => {
+  it('day-ahead × forecasters expand in the contract order (information, then forecast, before battery)', () => {
+    const spec = parseSweepSpec(
+      {
+        files: ['a.csv'],
+        seeds: [1, 2],
+        information: ['day-ahead'],
+        forecast: ['naive-d7', 'ridge'],
+        battery: { capacityKWh: [100, 200] },
+      },
+      'x.json',
+    );
+    expect(taskCount(spec)).toBe(8);
+    const tasks = sweepTasks(spec);
+    expect(tasks.map((t) => `${t.forecast}/${t.battery.capacityKWh}/${t.seed}`)).toEqual([
+      'naive-d7/100/1',
+      'naive-d7/100/2',
+      'naive-d7/200/1',
+      'naive-d7/200/2',
+      'ridge/100/1',
+      'ridge/100/2',
+      'ridge/200/1',
+      'ridge/200/2',
+    ]);
+    expect(tasks.every((t) => t.information === 'day-ahead')).toBe(true);
+    // A forecaster is part of the configuration: the two forecasters' tasks are different configurations.
+    expect(tasks[0].configId).toBe(tasks[1].configId);
+    expect(tasks[0].configId).not.toBe(tasks[4].configId);
+  });
+
+  it('day-ahead without a forecast axis trains on ridge; known-24h tasks keep forecast null and their ids', () => {
+    const da = sweepTask(parseSweepSpec({ files: ['a.csv'], seeds: [1], information: ['day-ahead'] }), 0);
+    expect(da.forecast).toBe('ridge');
+    const both = sweepTasks(parseSweepSpec({ files: ['a.csv'], seeds: [1], information: ['known-24h', 'day-ahead'] }));
+    expect(both.map((t) => [t.information, t.forecast])).toEqual([
+      ['known-24h', null],
+      ['day-ahead', 'ridge'],
+    ]);
+    // Adding the day-ahead mode does not change the known-24h task's id (its finished run is recognised).
+    const alone = sweepTask(parseSweepSpec({ files: ['a.csv'], seeds: [1] }), 0);
+    expect(both[0].taskId).toBe(alone.taskId);
+    expect(both[1].taskId).not.toBe(alone.taskId);
   });
 });
 

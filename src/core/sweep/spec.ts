@@ -21,14 +21,22 @@ import {
   type CloneConfig,
   type PpoConfig,
 } from '../rl/config.ts';
+import { FORECAST_MODELS } from '../forecast/registry.ts';
 import { hash128, stableJson } from './hash.ts';
 
 /** DESIGN.md "Information". */
 export const INFORMATION_MODES = ['perfect', 'known-24h', 'day-ahead'] as const;
 export type InformationMode = (typeof INFORMATION_MODES)[number];
 
-/** What this build's trainer can run: the agent sees the next 24 h of actual prices (bess train today). */
-export const RUNNABLE_INFORMATION: readonly InformationMode[] = ['known-24h'];
+/** What this build's trainer can run (bess train --information): the next 24 h of actual prices, or day-ahead. */
+export const RUNNABLE_INFORMATION: readonly InformationMode[] = ['known-24h', 'day-ahead'];
+
+/** Forecasters a sweep may train day-ahead agents on (bess train --forecast): those that need no file beyond the
+ * price file (lear needs exogenous forecasts, which a spec does not name yet). */
+export const SWEEP_FORECASTS: readonly string[] = FORECAST_MODELS.filter((m) => m !== 'lear');
+
+/** The forecaster of a day-ahead task when the spec has no forecast axis (bess train's default without exogenous). */
+export const DEFAULT_SWEEP_FORECAST = 'ridge';
 
 /** Battery fields a sweep may vary (BatterySpec, without the derived powerKW alias' twins resolved). */
 const BATTERY_FIELDS = [
@@ -167,18 +175,30 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
     if (!RUNNABLE_INFORMATION.includes(m as InformationMode))
       fail(
         `information[${i}]`,
-        `${show(m)}: this build's trainer runs ${RUNNABLE_INFORMATION.join(', ')} only (bess train has no --information yet)`,
+        `${show(m)}: this build's trainer runs ${RUNNABLE_INFORMATION.join(', ')} only (bess train --information)`,
       );
     return m as InformationMode;
   });
 
   const forecast = list('forecast', spec.forecast, false).map((f, i) => {
     if (typeof f !== 'string') fail(`forecast[${i}]`, `must be a forecast model name, got ${show(f)}`);
-    return fail(
-      `forecast[${i}]`,
-      `${show(f)}: forecasts apply to information day-ahead, which this build's trainer does not run yet`,
-    );
+    if (f === 'lear')
+      fail(
+        `forecast[${i}]`,
+        '"lear" needs exogenous day-ahead forecasts (bess train --exogenous), which a sweep spec cannot name yet',
+      );
+    if (!SWEEP_FORECASTS.includes(f as string))
+      fail(`forecast[${i}]`, `must be one of ${SWEEP_FORECASTS.join(', ')}, got ${show(f)}`);
+    return f as string;
   });
+  // A forecast axis multiplies every information mode; under known-24h it would repeat the same training.
+  const notDayAhead = information.findIndex((m) => m !== 'day-ahead');
+  if (forecast.length && notDayAhead >= 0)
+    fail(
+      'forecast',
+      `applies to information day-ahead only, but information[${notDayAhead}] is ${show(information[notDayAhead])} ` +
+        '(sweep known-24h in a spec of its own)',
+    );
 
   const group = (
     field: string,
@@ -301,10 +321,15 @@ export function sweepTask(spec: SweepSpec, index: number): SweepTask {
   if (!Number.isInteger(index) || index < 0 || index >= n)
     throw new RangeError(`task index ${index} is out of range: this sweep has ${n} tasks (0–${n - 1})`);
   const chosen = pick(spec, index);
-  const forecast = spec.forecast.length ? (chosen.get('forecast') as string) : null;
+  const information = chosen.get('information') as InformationMode;
+  const forecast = spec.forecast.length
+    ? (chosen.get('forecast') as string)
+    : information === 'day-ahead'
+      ? DEFAULT_SWEEP_FORECAST
+      : null;
   const config = {
     file: chosen.get('files') as string,
-    information: chosen.get('information') as InformationMode,
+    information,
     forecast,
     battery: groupOf(chosen, 'battery') as BatterySpec,
     site: groupOf(chosen, 'site'),
