@@ -58,37 +58,73 @@ export function initPolicyWeights(obsDim: number, numActions: number, hidden: nu
   };
 }
 
-/** Largest layer width, for scratch buffers. */
-function maxWidth(layers: Dense[]): number {
-  return Math.max(...layers.map((l) => Math.max(l.inDim, l.outDim)));
+/**
+ * One dense layer for a batch, out[n][o] = bias[o] + Σ_i x[n][i] · kernel[i][o], summed in i order and rounded to
+ * float32 after every addition (the order and rounding of a Float32Array accumulator, so the result is the same
+ * as the simple loop's bit for bit), eight outputs at a time: eight accumulators in registers read each input
+ * once per block, about four times the speed of accumulating into the array (bench `rl`, README "PPO throughput").
+ */
+function denseRows(x: Float32Array, batch: number, layer: Dense, out: Float32Array, tanh: boolean): void {
+  const { inDim: I, outDim: O, kernel: k, bias } = layer;
+  const f = Math.fround;
+  const O8 = O - (O % 8);
+  for (let n = 0; n < batch; n++) {
+    const xr = n * I;
+    const yr = n * O;
+    for (let o = 0; o < O8; o += 8) {
+      let s0 = bias[o],
+        s1 = bias[o + 1],
+        s2 = bias[o + 2],
+        s3 = bias[o + 3],
+        s4 = bias[o + 4],
+        s5 = bias[o + 5],
+        s6 = bias[o + 6],
+        s7 = bias[o + 7];
+      for (let i = 0, r = o; i < I; i++, r += O) {
+        const a = x[xr + i];
+        s0 = f(s0 + a * k[r]);
+        s1 = f(s1 + a * k[r + 1]);
+        s2 = f(s2 + a * k[r + 2]);
+        s3 = f(s3 + a * k[r + 3]);
+        s4 = f(s4 + a * k[r + 4]);
+        s5 = f(s5 + a * k[r + 5]);
+        s6 = f(s6 + a * k[r + 6]);
+        s7 = f(s7 + a * k[r + 7]);
+      }
+      const y = yr + o;
+      out[y] = s0;
+      out[y + 1] = s1;
+      out[y + 2] = s2;
+      out[y + 3] = s3;
+      out[y + 4] = s4;
+      out[y + 5] = s5;
+      out[y + 6] = s6;
+      out[y + 7] = s7;
+    }
+    for (let o = O8; o < O; o++) {
+      let s = bias[o];
+      for (let i = 0, r = o; i < I; i++, r += O) s = f(s + x[xr + i] * k[r]);
+      out[yr + o] = s;
+    }
+    if (tanh) for (let o = 0; o < O; o++) out[yr + o] = Math.tanh(out[yr + o]);
+  }
 }
 
 /** Forward pass of one stack for a batch: x is [batch][inDim], returns out [batch][outDim of the last layer]. */
 export function forwardStack(layers: Dense[], x: Float32Array, batch: number, out: Float32Array): Float32Array {
-  const w = maxWidth(layers);
-  let a = new Float32Array(w);
-  let b = new Float32Array(w);
+  const w = Math.max(...layers.map((l) => l.outDim));
+  // Activations ping-pong between two batch-sized buffers, a layer at a time.
+  let a = new Float32Array(batch * w);
+  let b = new Float32Array(batch * w);
   const last = layers.length - 1;
-  for (let n = 0; n < batch; n++) {
-    // Input row copied once; activations ping-pong between two small buffers.
-    const inDim = layers[0].inDim;
-    for (let i = 0; i < inDim; i++) a[i] = x[n * inDim + i];
-    for (let l = 0; l <= last; l++) {
-      const { inDim: di, outDim: dO, kernel, bias } = layers[l];
-      for (let o = 0; o < dO; o++) b[o] = bias[o];
-      for (let i = 0; i < di; i++) {
-        const ai = a[i];
-        if (ai === 0) continue;
-        const row = i * dO;
-        for (let o = 0; o < dO; o++) b[o] += ai * kernel[row + o];
-      }
-      if (l < last) for (let o = 0; o < dO; o++) b[o] = Math.tanh(b[o]);
-      const t = a;
-      a = b;
-      b = t;
-    }
-    const dOut = layers[last].outDim;
-    for (let o = 0; o < dOut; o++) out[n * dOut + o] = a[o];
+  let src = x;
+  for (let l = 0; l <= last; l++) {
+    const dst = l === last ? out : a;
+    denseRows(src, batch, layers[l], dst, l < last);
+    src = dst;
+    const t = a;
+    a = b;
+    b = t;
   }
   return out;
 }
