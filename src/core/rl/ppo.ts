@@ -107,6 +107,9 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
   let message: string | undefined;
   const numIterations = ppoIterations(c);
   const t0 = run.nowMs();
+  const now = run.nowMs;
+  // Where the time goes, ms since the start (clock metrics: measured, never read by the loop's decisions).
+  const spent = { env: 0, policy: 0, gae: 0, update: 0, read_back: 0, evaluate: 0, host: 0 };
 
   try {
     while (iteration < numIterations) {
@@ -123,6 +126,7 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
       const criticOnly = run.warmStarted && iteration <= c.criticWarmupIterations;
 
       // 2. Rollout: one batched forward pass per step for all envs.
+      let tA = now();
       for (let step = 0; step < T; step++) {
         const base = step * N;
         obsBuf.set(vec.obs, base * obsDim);
@@ -134,6 +138,8 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
           logpBuf[base + e] = stepLogp[e];
           valBuf[base + e] = values[e];
         }
+        const tB = now();
+        spent.policy += tB - tA;
         const out = vec.step(actions);
         let anyTruncated = false;
         for (let e = 0; e < N; e++) {
@@ -145,12 +151,16 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
           forwardStack(weights.critic, out.finalObs, N, finalValues);
           for (let e = 0; e < N; e++) if (out.truncated[e]) rewBuf[base + e] += c.gamma * finalValues[e];
         }
+        tA = now();
+        spent.env += tA - tB;
       }
       globalStep += B;
 
       // 3. GAE, bootstrapped from the value of the observation after the rollout.
       forwardStack(weights.critic, vec.obs, N, values);
       const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, values, T, N, c.gamma, c.gaeLambda);
+      let tC = now();
+      spent.gae += tC - tA;
 
       // 4–5. Epochs × minibatches (the buffers are already flat: index = step × N + env).
       for (let i = 0; i < B; i++) idx[i] = i;
@@ -231,7 +241,11 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
         }
         if (c.targetKl > 0 && stats[3] > c.targetKl) klStopped = true;
       }
+      let tD = now();
+      spent.update += tD - tC;
       weights = await policy.read();
+      tC = now();
+      spent.read_back += tC - tD;
       if (!weightsFinite(weights))
         throw new DivergedError(
           `PPO diverged at iteration ${iteration}: non-finite weights; keeping the best policy so far`,
@@ -247,7 +261,8 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
         yPred += (returns[i] - valBuf[i]) ** 2;
       }
       const eps = vec.drainEpisodes();
-      const elapsedS = (run.nowMs() - t0) / 1000;
+      tD = now();
+      const elapsedS = (tD - t0) / 1000;
       const metrics: Record<string, number> = {
         'charts/learning_rate': lr.learningRate,
         'losses/policy_loss': stats[0],
@@ -269,15 +284,20 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
       // 8. Greedy validation; keep the best.
       let score: number | undefined;
       if (iteration % c.evalEveryIterations === 0 && !criticOnly) {
+        tD = now();
         score = run.evaluate(weights);
+        spent.evaluate += now() - tD;
         metrics['charts/validation_share'] = score;
         if (score > bestScore) {
           bestScore = score;
           best = cloneWeights(weights);
         }
       }
+      for (const [k, ms] of Object.entries(spent)) metrics[`time/${k}_s`] = ms / 1000;
+      tD = now();
       run.onIteration(iteration, metrics, score, weights);
       await run.yieldToEvents();
+      spent.host += now() - tD;
     }
     if (iteration > 0 && !(run.warmStarted && iteration <= c.criticWarmupIterations)) {
       const score = run.evaluate(weights);
