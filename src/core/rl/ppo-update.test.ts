@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type PpoConfig, resolvePpoConfig } from './config.ts';
 import { type PolicyWeights, flattenWeights, forwardStack, initPolicyWeights } from './mlp.ts';
 import { ppoLossTf } from './ppo.ts';
-import { PpoLearner, type RolloutBuffers, gemm } from './ppo-update.ts';
+import { PpoLearner, type RolloutBuffers, gemm, tanhFloat32 } from './ppo-update.ts';
 import { createRng } from './rng.ts';
 import { TfPolicy, clipByGlobalNorm } from './tf-policy.ts';
 
@@ -117,10 +117,22 @@ describe('gemm', () => {
         for (let n = 0; n < N; n++) {
           let s = bias[1 + n];
           for (let k = 0; k < K; k++) s += A[2 + m * K + k] * B[3 + k * N + n];
-          expect(C[4 + m * N + n]).toBeCloseTo(Math.tanh(s), 12);
+          expect(C[4 + m * N + n]).toBeCloseTo(tanhFloat32(s), 12);
         }
       expect(Array.from(C.subarray(0, 4))).toEqual([0, 0, 0, 0]);
     }
+  });
+});
+
+describe('tanhFloat32', () => {
+  it('is within 3e-7 of Math.tanh everywhere, odd, and exactly ±1 far out', () => {
+    for (let k = -20000; k <= 20000; k++) {
+      const x = k / 1000;
+      expect(Math.abs(tanhFloat32(x) - Math.tanh(x))).toBeLessThan(3e-7);
+      expect(tanhFloat32(-x)).toBe(-tanhFloat32(x));
+    }
+    expect(Math.abs(tanhFloat32(1e-9) - 1e-9)).toBeLessThan(1e-15);
+    expect(Math.abs(tanhFloat32(50))).toBeLessThanOrEqual(1);
   });
 });
 
