@@ -1,6 +1,7 @@
 // The policy network in plain TypeScript: actor (logits) and critic (value), each a 2×64 tanh MLP as in CleanRL's
 // ppo.py. Rollouts and greedy inference run this forward pass on Float32Arrays (a tfjs `predict` per step costs far
-// more than its arithmetic, DESIGN.md "RL"); tfjs only does the updates, and its weights are copied here after each.
+// more than its arithmetic, DESIGN.md "RL"). Cloning's updates run in tfjs, whose weights are copied here after
+// each epoch; PPO's run in plain TypeScript too by default (ppo-update.ts, `PpoConfig.updateEngine`).
 
 import { type Rng } from './rng.ts';
 
