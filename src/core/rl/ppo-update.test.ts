@@ -213,8 +213,8 @@ describe('PpoLearner', () => {
 function readSync(p: TfPolicy): PolicyWeights {
   const rd = (ls: TfPolicy['actor']) =>
     ls.map((l) => ({
-      inDim: l.kernel.shape[0],
-      outDim: l.kernel.shape[1],
+      inDim: l.kernel.shape[0] as number,
+      outDim: l.kernel.shape[1] as number,
       kernel: l.kernel.dataSync() as Float32Array,
       bias: l.bias.dataSync() as Float32Array,
     }));
