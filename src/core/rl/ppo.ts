@@ -1,7 +1,8 @@
 // Proximal Policy Optimisation as CleanRL's ppo.py does it (Huang et al., "The 37 implementation details of PPO"),
 // for the discrete battery env. Reads top to bottom in execution order: (1) anneal LR, (2) rollout with the
 // plain-TypeScript forward pass across vectorised envs, (3) GAE, (4) flatten, (5) epochs × minibatches of clipped
-// surrogate + clipped value loss − entropy bonus with global gradient clipping, (6) optional KL stop, (7) metrics,
+// surrogate + clipped value loss − entropy bonus with global gradient clipping (in plain TypeScript, ppo-update.ts,
+// or in tfjs: PpoConfig.updateEngine), (6) optional KL stop, (7) metrics (with time/*, where the time went),
 // (8) greedy validation and keep-best. Differences from ppo.py, on purpose: truncation is not folded into `done`
 // (γ·V(final state) is added to the truncated step's reward), and the best policy by a validation score is kept so
 // a run never ends worse than it started.
