@@ -49,6 +49,9 @@ function plan(quick: boolean): Planned[] {
         { backend: 'webgpu', clone: true, files: be, seconds: 60, graceS: 600 },
         { backend: 'webgpu', clone: false, files: HOURLY.slice(0, 2), seconds: 60, graceS: 300 },
       ];
+  // BENCH_RL_BROWSER_PPO_ONLY=1: wasm runs without cloning (PPO from scratch for the whole budget: its SPS).
+  if (process.env.BENCH_RL_BROWSER_PPO_ONLY === '1')
+    return [{ backend: 'wasm', clone: false, files: quick ? be : HOURLY, seconds: quick ? 30 : 120, graceS: 180 }];
   // BENCH_RL_BROWSER_BACKENDS=webgpu (comma-separated) keeps only those backends' runs.
   const only = process.env.BENCH_RL_BROWSER_BACKENDS?.split(',').map((b) => b.trim());
   return only ? all.filter((p) => only.includes(p.backend)) : all;

@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forwardStack, initPolicyWeights, orthogonal, sampleRow, unflattenWeights, flattenWeights } from './mlp.ts';
+import {
+  type Dense,
+  forwardStack,
+  initPolicyWeights,
+  orthogonal,
+  sampleRow,
+  unflattenWeights,
+  flattenWeights,
+} from './mlp.ts';
 import { createRng } from './rng.ts';
 import { TfPolicy, logitsOf, valuesOf } from './tf-policy.ts';
 
@@ -46,6 +54,43 @@ describe('mlp', () => {
     p.dispose();
     for (let k = 0; k < 15; k++) expect(logits[k]).toBeCloseTo(tl[k], 5);
     for (let k = 0; k < 5; k++) expect(values[k]).toBeCloseTo(tv[k], 5);
+  });
+
+  it('forwardStack equals, bit for bit, a float32 accumulator summed in input order (the rollout is unchanged)', () => {
+    // The reference: one Float32Array accumulator per output, bias first, then inputs in order.
+    const reference = (layers: Dense[], x: Float32Array, batch: number): Float32Array => {
+      let rows = x;
+      layers.forEach((l, li) => {
+        const next = new Float32Array(batch * l.outDim);
+        for (let n = 0; n < batch; n++) {
+          const acc = new Float32Array(l.bias);
+          for (let i = 0; i < l.inDim; i++)
+            for (let o = 0; o < l.outDim; o++) acc[o] += rows[n * l.inDim + i] * l.kernel[i * l.outDim + o];
+          if (li < layers.length - 1) for (let o = 0; o < l.outDim; o++) acc[o] = Math.tanh(acc[o]);
+          next.set(acc, n * l.outDim);
+        }
+        rows = next;
+      });
+      return rows;
+    };
+    const rng = createRng(7);
+    for (const [obsDim, nA, hidden, batch] of [
+      [31, 3, 64, 8],
+      [9, 5, 13, 1],
+      [4, 2, 8, 3],
+    ]) {
+      const w = initPolicyWeights(obsDim, nA, hidden, rng);
+      for (const l of [...w.actor, ...w.critic]) {
+        for (let k = 0; k < l.kernel.length; k++) l.kernel[k] = rng.normal();
+        for (let k = 0; k < l.bias.length; k++) l.bias[k] = rng.normal();
+      }
+      // Exact zeros in the input too (a simple loop may skip them).
+      const x = Float32Array.from({ length: batch * obsDim }, (_, k) => (k % 5 === 0 ? 0 : rng.normal()));
+      const logits = forwardStack(w.actor, x, batch, new Float32Array(batch * nA));
+      const values = forwardStack(w.critic, x, batch, new Float32Array(batch));
+      expect(Array.from(logits)).toEqual(Array.from(reference(w.actor, x, batch)));
+      expect(Array.from(values)).toEqual(Array.from(reference(w.critic, x, batch)));
+    }
   });
 
   it('sampleRow draws actions with softmax frequencies and returns their log-probability', () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveBattery } from '../battery/index.ts';
 import { BatteryEnv, VecEnv, computeNormStats, createObsContext, resolveEnvConfig } from '../env/index.ts';
 import { greedyRollout } from './evaluate.ts';
-import { initPolicyWeights } from './mlp.ts';
+import { type PolicyWeights, flattenWeights, initPolicyWeights } from './mlp.ts';
 import { solveActionDp } from '../oracle/action-dp.ts';
 import { actionLevels } from '../env/config.ts';
 import { ppoIterations } from './config.ts';
@@ -44,48 +44,50 @@ beforeAll(async () => {
 
 // The generous timeout is for a machine shared with busy processes; nothing here reads the clock.
 describe('trainPpo', { timeout: 600_000 }, () => {
-  it('leaves tf.memory().numTensors unchanged across updates (every op tidied or disposed)', async () => {
-    const battery = resolveBattery({});
-    const env = resolveEnvConfig({ horizonHours: 6, episodeHours: 24 });
-    const train = sineSeries(5, 4);
-    const ctx = createObsContext(train, battery, env, computeNormStats(train, battery, env));
-    // A budget of three iterations.
-    const config = resolvePpoConfig({
-      totalTimesteps: 3 * 2 * 16,
-      numEnvs: 2,
-      numSteps: 16,
-      numMinibatches: 2,
-      updateEpochs: 2,
-      criticWarmupIterations: 1,
-      evalEveryIterations: 1,
-    });
-    const rng = createRng(5);
-    const weights = initPolicyWeights(ctx.obsDim, 3, 8, rng);
-    const policy = new TfPolicy(weights);
-    const run = async () =>
-      trainPpo({
-        config,
-        vec: new VecEnv(ctx, battery, env, 2, rng),
-        policy,
-        weights,
-        rng,
-        warmStarted: true,
-        evaluate: (w) => greedyRollout(w, ctx, battery, env).profitEur,
-        shouldStop: () => null,
-        onIteration: () => {},
-        yieldToEvents: async () => {},
-        nowMs: () => 0,
+  for (const updateEngine of ['tfjs', 'ts'] as const)
+    it(`leaves tf.memory().numTensors unchanged across updates (every op tidied or disposed), update engine ${updateEngine}`, async () => {
+      const battery = resolveBattery({});
+      const env = resolveEnvConfig({ horizonHours: 6, episodeHours: 24 });
+      const train = sineSeries(5, 4);
+      const ctx = createObsContext(train, battery, env, computeNormStats(train, battery, env));
+      // A budget of three iterations.
+      const config = resolvePpoConfig({
+        totalTimesteps: 3 * 2 * 16,
+        numEnvs: 2,
+        numSteps: 16,
+        numMinibatches: 2,
+        updateEpochs: 2,
+        criticWarmupIterations: 1,
+        evalEveryIterations: 1,
+        updateEngine,
       });
-    const before = tf.memory().numTensors;
-    const out = await run();
-    expect(out.iterations).toBe(3);
-    expect(out.stopReason).toBe('budget');
-    expect(out.globalStep).toBe(config.totalTimesteps);
-    expect(tf.memory().numTensors).toBe(before);
-    await run();
-    expect(tf.memory().numTensors).toBe(before);
-    policy.dispose();
-  });
+      const rng = createRng(5);
+      const weights = initPolicyWeights(ctx.obsDim, 3, 8, rng);
+      const policy = new TfPolicy(weights);
+      const run = async () =>
+        trainPpo({
+          config,
+          vec: new VecEnv(ctx, battery, env, 2, rng),
+          policy,
+          weights,
+          rng,
+          warmStarted: true,
+          evaluate: (w) => greedyRollout(w, ctx, battery, env).profitEur,
+          shouldStop: () => null,
+          onIteration: () => {},
+          yieldToEvents: async () => {},
+          nowMs: () => 0,
+        });
+      const before = tf.memory().numTensors;
+      const out = await run();
+      expect(out.iterations).toBe(3);
+      expect(out.stopReason).toBe('budget');
+      expect(out.globalStep).toBe(config.totalTimesteps);
+      expect(tf.memory().numTensors).toBe(before);
+      await run();
+      expect(tf.memory().numTensors).toBe(before);
+      policy.dispose();
+    });
 
   it('stops with a message and keeps the best policy when the loss diverges', async () => {
     const battery = resolveBattery({});
@@ -114,6 +116,57 @@ describe('trainPpo', { timeout: 600_000 }, () => {
     expect(out.stopReason).toBe('diverged');
     expect(out.message).toMatch(/diverged at iteration 1/);
     expect(out.best).toEqual(weights);
+  });
+
+  it("one iteration's update gives the same weights, to float32 precision, with the TypeScript and the tfjs engine", async () => {
+    const battery = resolveBattery({});
+    const env = resolveEnvConfig({ horizonHours: 6, episodeHours: 24 });
+    const train = sineSeries(5, 4);
+    const ctx = createObsContext(train, battery, env, computeNormStats(train, battery, env));
+    const after = async (updateEngine: 'ts' | 'tfjs') => {
+      // The same seed gives the same rollout; only the update's arithmetic differs (float64 against float32).
+      const config = resolvePpoConfig({
+        totalTimesteps: 4 * 32,
+        numEnvs: 4,
+        numSteps: 32,
+        numMinibatches: 2,
+        updateEpochs: 2,
+        learningRate: 1e-3,
+        updateEngine,
+      });
+      const rng = createRng(8);
+      const weights = initPolicyWeights(ctx.obsDim, 3, 16, rng);
+      const policy = new TfPolicy(weights);
+      let last: PolicyWeights = weights;
+      await trainPpo({
+        config,
+        vec: new VecEnv(ctx, battery, env, 4, rng),
+        policy,
+        weights,
+        rng,
+        warmStarted: false,
+        evaluate: () => 0,
+        shouldStop: () => null,
+        onIteration: (_i, _m, _s, w) => {
+          last = w;
+        },
+        yieldToEvents: async () => {},
+        nowMs: () => 0,
+      });
+      policy.dispose();
+      return { start: flattenWeights(weights), end: flattenWeights(last) };
+    };
+    const ts = await after('ts');
+    const tfjs = await after('tfjs');
+    let moved = 0;
+    ts.end.forEach((t, k) => {
+      for (let i = 0; i < t.values.length; i++) {
+        moved = Math.max(moved, Math.abs(t.values[i] - ts.start[k].values[i]));
+        expect(Math.abs(t.values[i] - tfjs.end[k].values[i])).toBeLessThan(2e-5);
+      }
+    });
+    // The update did move the weights (by far more than the engines differ).
+    expect(moved).toBeGreaterThan(1e-3);
   });
 
   it('shouldStop ends the loop before the budget with its reason', async () => {

@@ -1,7 +1,8 @@
 // Proximal Policy Optimisation as CleanRL's ppo.py does it (Huang et al., "The 37 implementation details of PPO"),
 // for the discrete battery env. Reads top to bottom in execution order: (1) anneal LR, (2) rollout with the
 // plain-TypeScript forward pass across vectorised envs, (3) GAE, (4) flatten, (5) epochs × minibatches of clipped
-// surrogate + clipped value loss − entropy bonus with global gradient clipping, (6) optional KL stop, (7) metrics,
+// surrogate + clipped value loss − entropy bonus with global gradient clipping (in plain TypeScript, ppo-update.ts,
+// or in tfjs: PpoConfig.updateEngine), (6) optional KL stop, (7) metrics (with time/*, where the time went),
 // (8) greedy validation and keep-best. Differences from ppo.py, on purpose: truncation is not folded into `done`
 // (γ·V(final state) is added to the truncated step's reward), and the best policy by a validation score is kept so
 // a run never ends worse than it started.
@@ -14,6 +15,7 @@ import { type PpoConfig, ppoIterations } from './config.ts';
 import { type Rng, shuffleInPlace } from './rng.ts';
 import { type TfPolicy, clipByGlobalNorm, logitsOf, valuesOf } from './tf-policy.ts';
 import { type StopReason } from './types.ts';
+import { PpoLearner } from './ppo-update.ts';
 
 export { type PpoConfig, DEFAULT_PPO_CONFIG, resolvePpoConfig } from './config.ts';
 
@@ -69,6 +71,54 @@ function gather(src: Float32Array | Int32Array, idx: Int32Array, from: number, c
   return out;
 }
 
+/** A minibatch's tensors for the tfjs loss (adv already normalised when normAdv). */
+export interface TfMinibatch {
+  obs: tf.Tensor2D;
+  /** One-hot actions [batch][numActions], float. */
+  act: tf.Tensor;
+  oldLogp: tf.Tensor;
+  ret: tf.Tensor;
+  oldV: tf.Tensor;
+  adv: tf.Tensor;
+}
+
+/** PPO's loss in tfjs ops and its statistics [pgLoss, vLoss, entropy, approxKl, clipFrac, loss]; inside a tidy. */
+export function ppoLossTf(
+  policy: TfPolicy,
+  mb: TfMinibatch,
+  c: PpoConfig,
+  criticOnly: boolean,
+): { loss: tf.Scalar; stats: tf.Tensor } {
+  const { obs, act, oldLogp, ret, oldV, adv } = mb;
+  const logp = tf.logSoftmax(logitsOf(policy, obs));
+  const newLogp = tf.sum(tf.mul(logp, act), 1);
+  const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
+  const logRatio = tf.sub(newLogp, oldLogp);
+  const ratio = tf.exp(logRatio);
+  const pg1 = tf.mul(tf.neg(adv), ratio);
+  const pg2 = tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef));
+  const pgLoss = tf.mean(tf.maximum(pg1, pg2));
+  const newV = valuesOf(policy, obs);
+  const vUnclipped = tf.square(tf.sub(newV, ret));
+  const vLoss = c.clipVloss
+    ? tf.mul(
+        0.5,
+        tf.mean(
+          tf.maximum(
+            vUnclipped,
+            tf.square(tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -c.clipCoef, c.clipCoef)), ret)),
+          ),
+        ),
+      )
+    : tf.mul(0.5, tf.mean(vUnclipped));
+  const loss = criticOnly
+    ? tf.mul(c.vfCoef, vLoss)
+    : tf.add(tf.sub(pgLoss, tf.mul(c.entCoef, entropy)), tf.mul(c.vfCoef, vLoss));
+  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+  const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), 'float32'));
+  return { loss: loss as tf.Scalar, stats: tf.stack([pgLoss, vLoss, entropy, approxKl, clipFrac, loss]) };
+}
+
 /** Trains for the budget's iterations (ppoIterations(config)) or until `shouldStop`; returns the best policy by validation score. */
 export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
   const { config: c, vec, policy, rng } = run;
@@ -85,6 +135,10 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
   const criticOptimizer = tf.train.adam(c.learningRate, 0.9, 0.999, c.adamEps);
   // tfjs reads `learningRate` at every applyGradients, so annealing sets it (the field is protected in the typings).
   const lr = optimizer as unknown as { learningRate: number };
+  let lrNow = c.learningRate;
+  // The plain-TypeScript update (default), from the run's starting weights; tfjs's optimisers then stay unused.
+  const learner = c.updateEngine === 'ts' ? new PpoLearner(run.weights, c) : null;
+  const learnerStats = new Float64Array(7);
   const obsBuf = new Float32Array(B * obsDim);
   const actBuf = new Int32Array(B);
   const logpBuf = new Float32Array(B);
@@ -107,6 +161,9 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
   let message: string | undefined;
   const numIterations = ppoIterations(c);
   const t0 = run.nowMs();
+  const now = run.nowMs;
+  // Where the time goes, ms since the start (clock metrics: measured, never read by the loop's decisions).
+  const spent = { env: 0, policy: 0, gae: 0, update: 0, read_back: 0, evaluate: 0, host: 0 };
 
   try {
     while (iteration < numIterations) {
@@ -118,11 +175,14 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
       iteration++;
       // 1. Anneal the learning rate by the share of the budget done, as CleanRL (never by time).
       if (c.annealLr)
-        lr.learningRate = (criticOptimizer as unknown as { learningRate: number }).learningRate =
-          c.learningRate * (1 - (iteration - 1) / numIterations);
+        lrNow =
+          lr.learningRate =
+          (criticOptimizer as unknown as { learningRate: number }).learningRate =
+            c.learningRate * (1 - (iteration - 1) / numIterations);
       const criticOnly = run.warmStarted && iteration <= c.criticWarmupIterations;
 
       // 2. Rollout: one batched forward pass per step for all envs.
+      let tA = now();
       for (let step = 0; step < T; step++) {
         const base = step * N;
         obsBuf.set(vec.obs, base * obsDim);
@@ -134,6 +194,8 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
           logpBuf[base + e] = stepLogp[e];
           valBuf[base + e] = values[e];
         }
+        const tB = now();
+        spent.policy += tB - tA;
         const out = vec.step(actions);
         let anyTruncated = false;
         for (let e = 0; e < N; e++) {
@@ -145,22 +207,40 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
           forwardStack(weights.critic, out.finalObs, N, finalValues);
           for (let e = 0; e < N; e++) if (out.truncated[e]) rewBuf[base + e] += c.gamma * finalValues[e];
         }
+        tA = now();
+        spent.env += tA - tB;
       }
       globalStep += B;
 
       // 3. GAE, bootstrapped from the value of the observation after the rollout.
       forwardStack(weights.critic, vec.obs, N, values);
       const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, values, T, N, c.gamma, c.gaeLambda);
+      let tC = now();
+      spent.gae += tC - tA;
 
       // 4–5. Epochs × minibatches (the buffers are already flat: index = step × N + env).
       for (let i = 0; i < B; i++) idx[i] = i;
       const vars = criticOnly ? policy.criticVars() : [...policy.actorVars(), ...policy.criticVars()];
-      let stats: Float32Array = new Float32Array(7);
+      let stats: ArrayLike<number> = new Float32Array(7);
+      const rollout = {
+        obs: obsBuf,
+        obsDim,
+        actions: actBuf,
+        logp: logpBuf,
+        values: valBuf,
+        advantages,
+        returns,
+      };
       let klStopped = false;
       for (let epoch = 0; epoch < c.updateEpochs && !klStopped; epoch++) {
         shuffleInPlace(idx, rng);
         let kept: tf.Tensor | null = null;
-        for (let start = 0; start < B; start += mbSize) {
+        if (learner) {
+          for (let start = 0; start < B; start += mbSize)
+            learner.step(rollout, idx, start, mbSize, criticOnly, lrNow, start + mbSize >= B ? learnerStats : null);
+          stats = learnerStats;
+        }
+        for (let start = 0; start < B && !learner; start += mbSize) {
           const mbObs = gatherRows(obsBuf, idx, start, mbSize, obsDim);
           const mbAct = gather(actBuf, idx, start, mbSize);
           const mbLogp = gather(logpBuf, idx, start, mbSize);
@@ -180,37 +260,10 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
             }
             const held: { stats?: tf.Tensor } = {};
             const { grads } = tf.variableGrads(() => {
-              const logp = tf.logSoftmax(logitsOf(policy, obs));
-              const newLogp = tf.sum(tf.mul(logp, act), 1);
-              const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
-              const logRatio = tf.sub(newLogp, oldLogp);
-              const ratio = tf.exp(logRatio);
-              const pg1 = tf.mul(tf.neg(adv), ratio);
-              const pg2 = tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef));
-              const pgLoss = tf.mean(tf.maximum(pg1, pg2));
-              const newV = valuesOf(policy, obs);
-              const vUnclipped = tf.square(tf.sub(newV, ret));
-              const vLoss = c.clipVloss
-                ? tf.mul(
-                    0.5,
-                    tf.mean(
-                      tf.maximum(
-                        vUnclipped,
-                        tf.square(
-                          tf.sub(tf.add(oldV, tf.clipByValue(tf.sub(newV, oldV), -c.clipCoef, c.clipCoef)), ret),
-                        ),
-                      ),
-                    ),
-                  )
-                : tf.mul(0.5, tf.mean(vUnclipped));
-              const loss = criticOnly
-                ? tf.mul(c.vfCoef, vLoss)
-                : tf.add(tf.sub(pgLoss, tf.mul(c.entCoef, entropy)), tf.mul(c.vfCoef, vLoss));
-              const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-              const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), 'float32'));
+              const out = ppoLossTf(policy, { obs, act, oldLogp, ret, oldV, adv }, c, criticOnly);
               // Kept past variableGrads' own scope; disposed right after use below.
-              held.stats = tf.keep(tf.stack([pgLoss, vLoss, entropy, approxKl, clipFrac, loss]));
-              return loss as tf.Scalar;
+              held.stats = tf.keep(out.stats);
+              return out.loss;
             }, vars);
             const clipped = clipByGlobalNorm(grads, c.maxGradNorm);
             (criticOnly ? criticOptimizer : optimizer).applyGradients(clipped.grads as tf.NamedTensorMap as never);
@@ -222,8 +275,10 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
           kept = metrics;
         }
         // 6. Metrics of the epoch's last minibatch (as CleanRL logs), KL early stop, divergence check.
-        stats = (await kept!.data()) as Float32Array;
-        kept!.dispose();
+        if (!learner) {
+          stats = (await kept!.data()) as Float32Array;
+          kept!.dispose();
+        }
         if (!Number.isFinite(stats[5]) || Math.abs(stats[5]) > c.divergenceLoss) {
           throw new DivergedError(
             `PPO diverged at iteration ${iteration}: loss ${stats[5]}; keeping the best policy so far`,
@@ -231,7 +286,11 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
         }
         if (c.targetKl > 0 && stats[3] > c.targetKl) klStopped = true;
       }
-      weights = await policy.read();
+      let tD = now();
+      spent.update += tD - tC;
+      weights = learner ? learner.weights() : await policy.read();
+      tC = now();
+      spent.read_back += tC - tD;
       if (!weightsFinite(weights))
         throw new DivergedError(
           `PPO diverged at iteration ${iteration}: non-finite weights; keeping the best policy so far`,
@@ -247,9 +306,10 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
         yPred += (returns[i] - valBuf[i]) ** 2;
       }
       const eps = vec.drainEpisodes();
-      const elapsedS = (run.nowMs() - t0) / 1000;
+      tD = now();
+      const elapsedS = (tD - t0) / 1000;
       const metrics: Record<string, number> = {
-        'charts/learning_rate': lr.learningRate,
+        'charts/learning_rate': lrNow,
         'losses/policy_loss': stats[0],
         'losses/value_loss': stats[1],
         'losses/entropy': stats[2],
@@ -269,15 +329,20 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
       // 8. Greedy validation; keep the best.
       let score: number | undefined;
       if (iteration % c.evalEveryIterations === 0 && !criticOnly) {
+        tD = now();
         score = run.evaluate(weights);
+        spent.evaluate += now() - tD;
         metrics['charts/validation_share'] = score;
         if (score > bestScore) {
           bestScore = score;
           best = cloneWeights(weights);
         }
       }
+      for (const [k, ms] of Object.entries(spent)) metrics[`time/${k}_s`] = ms / 1000;
+      tD = now();
       run.onIteration(iteration, metrics, score, weights);
       await run.yieldToEvents();
+      spent.host += now() - tD;
     }
     if (iteration > 0 && !(run.warmStarted && iteration <= c.criticWarmupIterations)) {
       const score = run.evaluate(weights);
@@ -291,6 +356,8 @@ export async function trainPpo(run: PpoRun): Promise<PpoOutcome> {
     stopReason = 'diverged';
     message = err.message;
   } finally {
+    // The tfjs copy follows the plain-TypeScript update, for a caller that goes on with it.
+    if (learner && iteration > 0) policy.assign(weights);
     optimizer.dispose();
     criticOptimizer.dispose();
   }

@@ -66,4 +66,9 @@ export interface Backtest {
 }
 
 /** Metrics that measure the clock, not the learning: they differ between identical runs by design. */
-export const CLOCK_METRICS: readonly string[] = ['charts/SPS'];
+export const CLOCK_METRICS: readonly string[] = [
+  'charts/SPS',
+  // PPO's time split (cumulative seconds since PPO started): rollout env stepping, rollout forward pass and
+  // sampling, GAE, tfjs updates, weight read-back, greedy validation, the host's callback and yield.
+  ...['env', 'policy', 'gae', 'update', 'read_back', 'evaluate', 'host'].map((k) => `time/${k}_s`),
+];
