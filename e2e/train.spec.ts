@@ -52,7 +52,7 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await page.getByLabel(/Clone epochs/).fill('40');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-curve')).toContainText('Run 1');
-  await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status').filter({ hasText: /clon|ppo/i })).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('train-button')).toBeEnabled({ timeout: 60_000 });
   await expect(page.getByText(/Training ended: stopped by the user/)).toBeVisible();
