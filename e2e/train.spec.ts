@@ -37,7 +37,8 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
     .trim()
     .split('\n');
   expect(csv[0]).toBe(
-    'time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur',
+    'time_utc,price_eur_mwh,action,power_fraction,soc_before_kwh,soc_after_kwh,cash_eur,cumulative_eur,' +
+      'action_probability,teacher_action,forecast_avg_eur_mwh,oracle_grid_kwh,oracle_cash_eur,cost_vs_oracle_eur',
   );
   expect(csv.length).toBe(2190 + 1);
 
