@@ -23,6 +23,16 @@ export interface TrainerApi {
   ): Promise<TrainResult>;
   /** Ends training early; start() still resolves, with the best model so far and its backtest. */
   stop(): Promise<void>;
-  /** Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault. */
-  backtest(model: SavedModel, series: PriceSlice, dtHours: number, battery: BatterySpec): Promise<Backtest>;
+  /**
+   * Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault.
+   * `teacher` adds the teacher's action per step to the trace (a rolling-horizon solve per step: seconds on a long
+   * 15-minute series, so off unless asked).
+   */
+  backtest(
+    model: SavedModel,
+    series: PriceSlice,
+    dtHours: number,
+    battery: BatterySpec,
+    options?: { teacher?: boolean },
+  ): Promise<Backtest>;
 }

@@ -133,6 +133,11 @@ describe('trainer', { timeout: 600_000 }, () => {
     // The saved model backtests to the same numbers.
     const again = await trainer.backtest(res.model, request().test, 1, {});
     expect(again.profitEur).toBeCloseTo(bt.profitEur, 9);
+    // The run's trace says why the agent acted; a saved model's backtest adds the teacher only when asked.
+    expect(again.trace.teacherActions).toBeUndefined();
+    expect(Array.from(again.trace.actionProbs!)).toEqual(Array.from(bt.trace.actionProbs!));
+    const explained = await trainer.backtest(res.model, request().test, 1, {}, { teacher: true });
+    expect(Array.from(explained.trace.teacherActions!)).toEqual(Array.from(bt.trace.teacherActions!));
   });
 
   it('the same seed and settings give bit-identical weights and metrics, also with a clock that jumps 1000 s a reading', async () => {

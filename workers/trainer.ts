@@ -150,6 +150,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
       series: PriceSlice,
       dtHours: number,
       batterySpec: BatterySpec,
+      options: { teacher?: boolean } = {},
     ): Promise<Backtest> {
       const { model, weights } = checkSavedModel(saved);
       const { config } = model;
@@ -158,7 +159,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
       const battery = resolveBattery(batterySpec);
       const s = { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh, dtHours };
       const ctx = createObsContext(s, battery, config.env, config.stats);
-      return backtestWeights(weights, ctx, s, battery, config.env, deps.oracle);
+      return backtestWeights(weights, ctx, s, battery, config.env, deps.oracle, options.teacher ? undefined : null);
     },
   };
 }
