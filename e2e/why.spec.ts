@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 // Why the agent acted (issue 12 §4, §5): a short run shows its phases by name with progress per cloning minibatch;
 // then the step table filters the steps where the agent and the oracle (or the teacher) disagree, with the money
@@ -74,6 +75,10 @@ test('filter the steps where agent and oracle disagree and see what they cost; t
   await page.getByTestId('steps-filter').selectOption('oracle');
   await page.getByTestId('result-kept').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'e2e/screenshots/why-disagreements.png', fullPage: true });
+  // The filtered table (marked cells, units in the header) stays accessible.
+  const axe = await new AxeBuilder({ page }).include('section.results').analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
 
   // The SOC chart's tooltip on a test-split step: the agent with its probability, the teacher, the oracle.
   const hover = page.getByTestId('soc-hover');
