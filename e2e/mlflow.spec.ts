@@ -67,6 +67,8 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows).toHaveCount(1);
+  // The row is the run's partial record until the finished one is stored: wait for its share.
+  await expect(rows.first().locator('td.share')).toHaveText(/%$/);
   const share = await rows.first().locator('td.share').textContent();
   await rows.first().getByLabel('Model stage').selectOption('Production');
 

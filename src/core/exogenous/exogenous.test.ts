@@ -145,6 +145,28 @@ describe('parseExogenousCsv: plain files and bad input', () => {
     expect(e.message).toMatch(/^s\.csv: row 2, column Datum von: "32\.01\.2023 00:00"/);
   });
 
+  it('refuses a far-off timestamp before allocating, and a gap longer than a week, naming the rows', () => {
+    const far = errorOf(() =>
+      parseExogenousCsv('timestamp,a\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,1\n9023-01-01T00:00Z,1\n', 'f.csv'),
+    );
+    expect(far.message).toMatch(/^f\.csv: rows 2 to 4 span [\d,]+ steps; at most 1,000,000/);
+    const gap = errorOf(() =>
+      parseExogenousCsv('timestamp,a\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,1\n2023-02-01T01:00Z,1\n', 'g.csv'),
+    );
+    expect([gap.row, gap.message]).toEqual([4, expect.stringMatching(/rows 3 and 4 are 744 h apart/)]);
+  });
+
+  it("reads quoted cells and the price reader's missing markers, and refuses a binary file", () => {
+    const e = parseExogenousCsv(
+      'timestamp,"wind, onshore"\n"2023-01-01T00:00Z","1,5"\n2023-01-01T01:00Z,n/a\n2023-01-01T02:00Z,2\n',
+      'q.csv',
+    );
+    expect(e.names).toEqual(['wind, onshore']);
+    expect(Array.from(e.values[0])).toEqual([1.5, 1.5, 2]);
+    expect(e.warnings.some((w) => w.row === 3 && w.kind === 'empty')).toBe(true);
+    expect(errorOf(() => parseExogenousCsv('timestamp,a\n\u0000\u0001', 'b.csv')).message).toMatch(/not a text CSV/);
+  });
+
   it("refuses steps off the file's grid and repeated times, with the row", () => {
     const off = errorOf(() =>
       parseExogenousCsv(

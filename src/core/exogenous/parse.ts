@@ -7,6 +7,10 @@
 // Only the interval start is read: SMARD's own `Datum bis` is wrong on the spring DST day
 // (`26.03.2023 01:00;25.03.2023 02:00`), and the start with the step length says everything.
 
+import { type RawRow, splitCsv } from '../prices/csv.ts';
+import { MAX_GAP_HOURS, MAX_STEPS } from '../prices/limits.ts';
+import { isMissingMarker, isoReader, parseDecimal } from '../prices/parse.ts';
+import { showCell } from '../prices/text.ts';
 import { type ParseWarning, PriceFileError } from '../prices/types.ts';
 import { cetLocalToUtcMs, isValidDate } from '../prices/time.ts';
 import { MS_PER_HOUR } from '../units.ts';
@@ -22,13 +26,14 @@ export function parseGermanNumber(raw: string): number | null {
   return Number(s.replace(/\./g, '').replace(',', '.').replace('\u2212', '-'));
 }
 
-/** `1234.5`, `-0.25`, `1e3`; empty or `-` → NaN (no value); anything else → null (text). */
-export function parsePlainNumber(raw: string, decimalComma: boolean): number | null {
-  let s = raw.trim();
-  if (s === '' || s === '-' || /^(nan|null|n\/a|na)$/i.test(s)) return Number.NaN;
-  if (decimalComma) s = s.replace(',', '.');
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return null;
-  return Number(s);
+/**
+ * `1234.5`, `-0.25`, `1e3` (or with a decimal comma); a missing marker (empty, `-`, NaN, n/a, … as in price files)
+ * → NaN (no value); anything else → null (text). The price reader's own number and marker rules.
+ */
+export function parsePlainNumber(raw: string): number | null {
+  if (isMissingMarker(raw)) return Number.NaN;
+  const v = parseDecimal(raw);
+  return Number.isNaN(v) ? null : v;
 }
 
 /** `dd.mm.yyyy HH:MM` (seconds optional) → parts, or null. */
@@ -40,37 +45,10 @@ function germanDateTime(s: string): { y: number; mo: number; d: number; h: numbe
   return { y, mo, d, h, mi };
 }
 
-/** ISO-8601 interval start; without an offset it is read as UTC (and `naive` says so). */
-function isoTime(s: string): { ms: number; naive: boolean } | null {
-  const t = s.trim().replace(/^"|"$/g, '');
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
-  if (!m) return null;
-  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
-  if (!isValidDate(y, mo, d) || h > 23 || mi > 59) return null;
-  let ms = Date.UTC(y, mo - 1, d, h, mi, sec);
-  const off = m[7];
-  if (off && off !== 'Z') {
-    const sign = off[0] === '-' ? -1 : 1;
-    const digits = off.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return { ms, naive: !off };
-}
-
 interface Row {
   line: number;
   ms: number;
   values: number[];
-}
-
-/** Splits text into lines (BOM, CRLF, trailing blank lines handled), keeping 1-based line numbers. */
-function lines(text: string): { line: number; text: string }[] {
-  const all = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const out: { line: number; text: string }[] = [];
-  all.forEach((t, i) => {
-    if (t.trim() !== '') out.push({ line: i + 1, text: t });
-  });
-  return out;
 }
 
 function cleanName(raw: string): string {
@@ -83,11 +61,10 @@ function cleanName(raw: string): string {
 
 /** Parses an exogenous file; throws PriceFileError (file, row, column) for anything it cannot use. */
 export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
-  const ls = lines(text);
-  if (ls.length === 0) throw new PriceFileError(`${file}: the exogenous file is empty`, file);
-  const headerText = ls[0].text;
-  const sep = headerText.includes(';') ? ';' : headerText.includes('\t') ? '\t' : ',';
-  const header = headerText.split(sep).map((h) => h.trim().replace(/^"|"$/g, ''));
+  // One splitter for every CSV the app reads: BOM, CRLF, quoted cells, binary files and the row cap as for prices.
+  const table = splitCsv(file, text.replace(/^\uFEFF/, ''));
+  if (table.header.length === 0) throw new PriceFileError(`${file}: the exogenous file is empty`, file);
+  const header = table.header.map((h) => h.trim());
   const smardVon = /^datum von$/i.test(header[0] ?? '') && /^datum bis$/i.test(header[1] ?? '');
   const smardNew = /^datum$/i.test(header[0] ?? '') && /^anfang$/i.test(header[1] ?? '');
   // The first column holds the interval start: `timestamp`, `time_utc`, `Datetime (UTC)`, `start`…
@@ -98,25 +75,25 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
   else if (timeName.test(header[0] ?? '')) firstValueCol = 1;
   else
     throw new PriceFileError(
-      `${file}: row 1, column 1 ("${header[0] ?? ''}"): not an exogenous header; expected SMARD's "Datum von;Datum bis;…" or "timestamp,<name>,…"`,
+      `${file}: row ${table.headerLine}, column 1 (${showCell(header[0] ?? '')}): not an exogenous header; expected SMARD's "Datum von;Datum bis;…" or "timestamp,<name>,…"`,
       file,
-      1,
+      table.headerLine,
       header[0],
     );
   const names = header.slice(firstValueCol).map(cleanName);
   if (names.length === 0 || names.some((n) => n === ''))
-    throw new PriceFileError(`${file}: row 1: every value column needs a name`, file, 1);
-  if (ls.length < 3) throw new PriceFileError(`${file}: fewer than two data rows`, file);
+    throw new PriceFileError(
+      `${file}: row ${table.headerLine}: every value column needs a name`,
+      file,
+      table.headerLine,
+    );
+  if (table.rows.length < 2) throw new PriceFileError(`${file}: fewer than two data rows`, file);
   const smard = smardVon || smardNew;
-  const decimalComma = !smard && sep === ';';
-  const warnings: ParseWarning[] = [];
-  let naiveIso = false;
+  const iso = isoReader(header[0]);
   const rows: Row[] = [];
   let prevWall = -Infinity;
   let repeatDay = '';
-  for (let r = 1; r < ls.length; r++) {
-    const { line, text: t } = ls[r];
-    const cells = t.split(sep);
+  for (const { line, cells } of table.rows as RawRow[]) {
     if (cells.length < header.length)
       throw new PriceFileError(
         `${file}: row ${line}: ${cells.length} columns, the header has ${header.length}`,
@@ -129,7 +106,7 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
       const p = germanDateTime(when);
       if (!p)
         throw new PriceFileError(
-          `${file}: row ${line}, column ${header[0]}: "${when}" is not a time dd.mm.yyyy HH:MM`,
+          `${file}: row ${line}, column ${header[0]}: ${showCell(when)} is not a time dd.mm.yyyy HH:MM`,
           file,
           line,
           header[0],
@@ -142,23 +119,22 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
       ms = cetLocalToUtcMs(p.y, p.mo, p.d, p.h, p.mi, repeated);
       prevWall = wall;
     } else {
-      const p = isoTime(cells[0]);
-      if (!p)
+      const t = iso.read(cells[0]);
+      if (typeof t === 'string')
         throw new PriceFileError(
-          `${file}: row ${line}, column ${header[0]}: "${cells[0].trim()}" is not an ISO-8601 time`,
+          `${file}: row ${line}, column ${header[0]}: ${showCell(cells[0].trim())} is not an ISO-8601 time (${t})`,
           file,
           line,
           header[0],
         );
-      naiveIso ||= p.naive;
-      ms = p.ms;
+      ms = t;
     }
     const values: number[] = [];
     for (let c = firstValueCol; c < header.length; c++) {
-      const v = smard ? parseGermanNumber(cells[c]) : parsePlainNumber(cells[c], decimalComma);
+      const v = smard ? parseGermanNumber(cells[c]) : parsePlainNumber(cells[c]);
       if (v === null)
         throw new PriceFileError(
-          `${file}: row ${line}, column ${header[c]}: "${cells[c].trim()}" is not a number`,
+          `${file}: row ${line}, column ${header[c]}: ${showCell(cells[c].trim())} is not a number`,
           file,
           line,
           header[c],
@@ -167,12 +143,7 @@ export function parseExogenousCsv(text: string, file: string): ExogenousSeries {
     }
     rows.push({ line, ms, values });
   }
-  if (naiveIso)
-    warnings.push({
-      kind: 'other',
-      message: `${file}: timestamps without an offset were read as UTC`,
-      action: 'read as UTC',
-    });
+  const warnings: ParseWarning[] = iso.notes.map((n) => ({ ...n, message: `${file}: ${n.message}` }));
   return regularise(file, names, rows, warnings);
 }
 
@@ -196,6 +167,21 @@ function regularise(file: string, names: string[], rows: Row[], warnings: ParseW
   if (dtHours !== 1 && dtHours !== 0.25 && dtHours !== 0.5)
     throw new PriceFileError(`${file}: steps of ${stepMs / 60_000} minutes; expected 15, 30 or 60`, file);
   const n = Math.round((rows[rows.length - 1].ms - rows[0].ms) / stepMs) + 1;
+  // The price reader's limits, checked before allocating: a far-off timestamp must not ask for gigabytes.
+  if (n > MAX_STEPS)
+    throw new PriceFileError(
+      `${file}: rows ${rows[0].line} to ${rows[rows.length - 1].line} span ${n.toLocaleString('en')} steps; at most ${MAX_STEPS.toLocaleString('en')} are read (a mistyped year?)`,
+      file,
+    );
+  for (let i = 1; i < rows.length; i++) {
+    const gapHours = (rows[i].ms - rows[i - 1].ms) / MS_PER_HOUR;
+    if (gapHours - dtHours > MAX_GAP_HOURS)
+      throw new PriceFileError(
+        `${file}: rows ${rows[i - 1].line} and ${rows[i].line} are ${Math.round(gapHours)} h apart; gaps of more than ${MAX_GAP_HOURS} h are not filled (a mistyped date?)`,
+        file,
+        rows[i].line,
+      );
+  }
   const timesUtcMs = new Float64Array(n);
   const lineOf = new Int32Array(n);
   const values = names.map(() => new Float64Array(n).fill(Number.NaN));

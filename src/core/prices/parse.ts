@@ -1,4 +1,4 @@
-// Turns the cells of a price CSV into a regular PriceSeries. DOM-free and papaparse-free: csv.ts splits the text
+// Turns the cells of a price CSV into a regular PriceSeries. DOM-free: csv.ts splits the text
 // into rows (the same splitter for page and CLI), this module understands them. Formats are detected from the file
 // (DESIGN.md "CSV input"):
 // - the original system's: `Date;Hour;Price (EUR)`, Date dd/mm/yyyy (or mm/dd/yy), Hour 1–24 hour-ending on the
@@ -346,14 +346,15 @@ const EPOCH_RE = /^\d{10}(\d{3})?$/;
 const MIN_OFFSET_MIN = -12 * 60;
 const MAX_OFFSET_MIN = 14 * 60;
 
-interface TimeReader {
+export interface TimeReader {
   /** UTC ms, or why the cell is not a time this reader takes. */
   read(cell: string): number | string;
   /** Warnings the reader wants to add once (e.g. "no offset, read as UTC"). */
   notes: ParseWarning[];
 }
 
-function isoReader(timeName: string): TimeReader {
+/** Reads ISO-8601 interval starts (offset optional: without one, UTC, noted once). Shared with the exogenous reader. */
+export function isoReader(timeName: string): TimeReader {
   const notes: ParseWarning[] = [];
   let warnedNoOffset = false;
   return {

@@ -50,6 +50,8 @@ export interface RunCurve {
   label: string;
   points: TrainProgress[];
   shareOfOracle?: number;
+  /** Its colour on the charts (the runs table shows the same); a palette colour by position when absent. */
+  color?: string;
 }
 
 /** Settings, the live run, its result and the curves of earlier runs. */
