@@ -154,7 +154,7 @@ test('a trainer worker that dies without an event is noticed, restarted and retr
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel(/Time cap/).fill('120');
   await page.getByTestId('train-button').click();
-  await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: /clon|ppo/i })).toBeVisible({ timeout: 120_000 });
   await page.evaluate(() =>
     (globalThis as unknown as { __powerbidderTest: { killTrainer: () => void } }).__powerbidderTest.killTrainer(),
   );
@@ -166,7 +166,7 @@ test('a trainer worker that dies without an event is noticed, restarted and retr
   // The retry is a run in progress: Train stays disabled (no second run), Stop works.
   await expect(page.getByTestId('train-button')).toBeDisabled();
   await expect(page.getByTestId('stop-button')).toBeEnabled();
-  await expect(page.getByRole('status').filter({ hasText: /clone|ppo|backend/ })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: /clon|ppo|backend/i })).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('stop-button').click();
   await expect(restart).toContainText('the retry on cpu finished (stopped)', { timeout: 120_000 });
   await expect(page.getByTestId('train-button')).toBeEnabled();
@@ -185,7 +185,7 @@ test('a capacity changed and a file dropped while a run trains stay out of its r
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel(/Time cap/).fill('8');
   await page.getByTestId('train-button').click();
-  await expect(page.getByRole('status').filter({ hasText: /clone|ppo/ })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: /clon|ppo/i })).toBeVisible({ timeout: 120_000 });
   await page.getByLabel('Capacity').fill('200');
   await page
     .getByTestId('csv-input')

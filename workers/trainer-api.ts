@@ -33,7 +33,11 @@ export interface TrainerApi {
   ): Promise<TrainResult>;
   /** Ends training early; start() still resolves, with the best model so far and its backtest. */
   stop(): Promise<void>;
-  /** Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault. */
+  /**
+   * Greedy backtest of a saved model on a series; a damaged model is an Error (ModelFileError) naming the fault.
+   * `teacher` adds the teacher's action per step to the trace (a rolling-horizon solve per step: seconds on a long
+   * 15-minute series, so off unless asked).
+   */
   backtest(
     model: SavedModel,
     series: PriceSlice,
@@ -41,5 +45,6 @@ export interface TrainerApi {
     battery: BatterySpec,
     /** A day-ahead model's forecaster inputs (exogenous series, forecast column) and first step. */
     inputs?: DayAheadInputs,
+    options?: { teacher?: boolean },
   ): Promise<Backtest>;
 }

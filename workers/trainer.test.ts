@@ -93,7 +93,24 @@ describe('trainer', { timeout: 600_000 }, () => {
     expect(phases).toEqual(['backend', 'clone', 'ppo', 'eval']);
     expect(res.stopReason).toBe('budget');
     expect(res.work).toEqual({ cloneEpochs: 3, ppoIterations: 6, ppoTimesteps: 6 * 4 * 32 });
-    expect(seen.filter((p) => p.phase === 'clone' && p.iteration > 0).map((p) => p.iteration)).toEqual([1, 2, 3]);
+    expect(seen.filter((p) => p.phase === 'clone' && p.iteration > 0 && !p.live).map((p) => p.iteration)).toEqual([
+      1, 2, 3,
+    ]);
+    // Progress within cloning, named per minibatch, in order and never backwards; none of it enters the history.
+    const live = seen.filter((p) => p.live);
+    const perEpoch = live.filter((p) => p.label?.startsWith('cloning epoch 1/3 · minibatch ')).length;
+    expect(perEpoch).toBeGreaterThan(1);
+    expect(live.filter((p) => p.label?.startsWith('cloning')).map((p) => p.label)).toEqual(
+      [1, 2, 3].flatMap((e) =>
+        Array.from({ length: perEpoch }, (_, m) => `cloning epoch ${e}/3 · minibatch ${m + 1}/${perEpoch}`),
+      ),
+    );
+    expect(live[0].label).toMatch(/^teacher dataset 1\/\d+$/);
+    expect(live.at(-1)!.label).toBe('evaluating the kept policy on the test split');
+    const done = seen.map((p) => p.budgetDone ?? 0);
+    expect(done.every((d, i) => i === 0 || d >= done[i - 1] - 1e-12)).toBe(true);
+    expect(res.history.some((p) => p.live)).toBe(false);
+    expect(res.history.filter((p) => p.phase === 'ppo' && p.label).at(-1)!.label).toBe('PPO iteration 6/6');
     expect(seen.at(-1)!.budgetDone).toBe(1);
     const bt = res.backtest;
     expect(bt.trace.actions.length).toBe(240);
@@ -116,10 +133,17 @@ describe('trainer', { timeout: 600_000 }, () => {
     // The saved model backtests to the same numbers.
     const again = await trainer.backtest(res.model, request().test, 1, {});
     expect(again.profitEur).toBeCloseTo(bt.profitEur, 9);
+    // The run's trace says why the agent acted; a saved model's backtest adds the teacher only when asked.
+    expect(again.trace.teacherActions).toBeUndefined();
+    expect(Array.from(again.trace.actionProbs!)).toEqual(Array.from(bt.trace.actionProbs!));
+    const explained = await trainer.backtest(res.model, request().test, 1, {}, undefined, { teacher: true });
+    expect(Array.from(explained.trace.teacherActions!)).toEqual(Array.from(bt.trace.teacherActions!));
   });
 
   it('the same seed and settings give bit-identical weights and metrics, also with a clock that jumps 1000 s a reading', async () => {
-    const a = await createTrainer({ nowMs: jumpingClock(0) }).start(request(small), () => {});
+    const reported: TrainProgress[] = [];
+    const a = await createTrainer({ nowMs: jumpingClock(0) }).start(request(small), (p) => reported.push(p));
+    expect(reported.some((p) => p.live)).toBe(true);
     const b = await createTrainer({ nowMs: jumpingClock(1e6) }).start(request(small), () => {});
     expect(b.stopReason).toBe('budget');
     expect(withoutClock(b)).toEqual(withoutClock(a));
@@ -136,7 +160,7 @@ describe('trainer', { timeout: 600_000 }, () => {
     const lastClone = seen.filter((p) => p.phase === 'clone' && p.shareOfOracle !== undefined).at(-1)!;
     expect(lastClone.iteration).toBe(3);
     expect(seen.filter((p) => p.phase === 'ppo').length).toBeGreaterThanOrEqual(6);
-    const evalMetrics = seen.find((p) => p.phase === 'eval')!.metrics;
+    const evalMetrics = seen.find((p) => p.phase === 'eval' && !p.live)!.metrics;
     expect(evalMetrics['eval/validation_share']).toBe(lastClone.shareOfOracle);
     expect(res.kept).toMatchObject({
       source: 'clone',

@@ -152,6 +152,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
       dtHours: number,
       batterySpec: BatterySpec,
       inputs?: DayAheadInputs,
+      options: { teacher?: boolean } = {},
     ): Promise<Backtest> {
       const { model, weights } = checkSavedModel(saved);
       const { config } = model;
@@ -166,10 +167,18 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
           timesUtcMs: series.timesUtcMs.subarray(from, to),
           pricesEurPerMWh: series.pricesEurPerMWh.subarray(from, to),
         };
-        return backtestWeights(weights, ctx, span, battery, config.env, deps.oracle);
+        return backtestWeights(
+          weights,
+          ctx,
+          span,
+          battery,
+          config.env,
+          deps.oracle,
+          options.teacher ? undefined : null,
+        );
       }
       const ctx = createObsContext(s, battery, config.env, config.stats);
-      return backtestWeights(weights, ctx, s, battery, config.env, deps.oracle);
+      return backtestWeights(weights, ctx, s, battery, config.env, deps.oracle, options.teacher ? undefined : null);
     },
   };
 }

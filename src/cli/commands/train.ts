@@ -147,7 +147,8 @@ export const command = defineCommand({
     const startMs = Date.now();
     const trainer = createTrainer({ selectBackend: selectNodeBackend });
     const onProgress = (p: TrainProgress) => {
-      if (quiet) return;
+      // Progress within a phase (every cloning minibatch) is for the page's progress bar.
+      if (quiet || p.live) return;
       if (p.message || p.phase === 'clone' || p.iteration % 10 === 0) {
         const what = p.phase === 'eval' ? 'test-split share' : 'validation share';
         const share = p.shareOfOracle !== undefined ? ` ${what} ${(100 * p.shareOfOracle).toFixed(2)}%` : '';

@@ -250,6 +250,8 @@ export async function trainClone(
   onEpoch: (epoch: number, loss: number, accuracy: number) => Promise<boolean>,
   /** Called every few minibatches with the share of the budget done; false ends training mid-epoch (stop, time cap). */
   keepGoing: (budgetDone: number) => Promise<boolean> = async () => true,
+  /** Called after every minibatch (1-based within its epoch), for progress only: it cannot change what is learnt. */
+  onMinibatch?: (epoch: number, minibatch: number, minibatchesPerEpoch: number, budgetDone: number) => void,
 ): Promise<void> {
   const optimizer = tf.train.adam(config.learningRate);
   // tfjs reads `learningRate` at every applyGradients (the field is protected in the typings), as in ppo.ts.
@@ -314,6 +316,7 @@ export async function trainClone(
         });
         sums?.dispose();
         sums = next;
+        onMinibatch?.(epoch, mb + 1, perEpoch, done / totalMinibatches);
       }
       const v = sums ? ((await sums.data()) as Float32Array) : new Float32Array(2);
       sums?.dispose();

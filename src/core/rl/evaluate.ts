@@ -7,13 +7,17 @@ import { BatteryEnv } from '../env/env.ts';
 import { type ObsContext } from '../env/features.ts';
 import { type PolicyWeights, argmaxRow, forwardStack } from './mlp.ts';
 
-/** Greedy actions over the whole series and the profit they earn, EUR. */
+/**
+ * Greedy actions over the whole series and the profit they earn, EUR. With `probsOut` (steps × action levels), it
+ * also receives the policy's action probabilities at every step (softmax of the logits the greedy choice reads).
+ */
 export function greedyRollout(
   weights: PolicyWeights,
   ctx: ObsContext,
   battery: BatteryParams,
   config: EnvConfig,
   startSocKWh: number = battery.initialSocKWh,
+  probsOut?: Float32Array,
 ): { actions: Int32Array; profitEur: number } {
   const env = new BatteryEnv(ctx, battery, config);
   env.reset(0, startSocKWh, ctx.length);
@@ -26,7 +30,17 @@ export function greedyRollout(
     env.observe(obs, 0);
     forwardStack(weights.actor, obs, 1, logits);
     actions[t] = argmaxRow(logits, 0, nA);
+    if (probsOut) softmaxInto(logits, nA, probsOut, t * nA);
     profitEur += env.step(actions[t]).cashEur;
   }
   return { actions, profitEur };
+}
+
+/** softmax(logits[0..n)) into out[at..at+n), shifted by the largest logit so that exp cannot overflow. */
+export function softmaxInto(logits: Float32Array, n: number, out: Float32Array, at: number): void {
+  let m = -Infinity;
+  for (let a = 0; a < n; a++) m = Math.max(m, logits[a]);
+  let z = 0;
+  for (let a = 0; a < n; a++) z += Math.exp(logits[a] - m);
+  for (let a = 0; a < n; a++) out[at + a] = Math.exp(logits[a] - m) / z;
 }

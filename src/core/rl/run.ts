@@ -257,12 +257,16 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     history.push(rec);
     deps.onProgress(rec);
   };
+  // Progress within a phase, for the progress bar: at fixed points of the work, not kept in the history.
+  const live = (p: Omit<TrainProgress, 'elapsedS' | 'live' | 'metrics'>) =>
+    deps.onProgress({ ...p, metrics: {}, live: true, elapsedS: control.elapsedS() });
   emit({
     phase: 'backend',
     iteration: 0,
     budgetDone: 0,
     metrics: {},
     backend: deps.backend,
+    label: `backend ${deps.backend}`,
     message: `tfjs backend: ${deps.backend}`,
   });
 
@@ -380,13 +384,18 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   try {
     // Warm start: clone the rolling-horizon teacher, for the budget's epochs.
     if (clone && cloneCfg.epochs > 0 && control.check() === null) {
-      const parts = [dataset(fitCtx, null)];
       const variants = augmentVariants(cloneCfg, stats.priceStdEurPerMWh);
       const perCopy = Math.min(
         fit.pricesEurPerMWh.length,
         Math.round((cloneCfg.augmentSamples / Math.max(1, variants.length)) * fit.pricesEurPerMWh.length),
       );
+      const nParts = 1 + (perCopy > 0 ? variants.length : 0);
+      const building = (k: number) =>
+        live({ phase: 'clone', iteration: 0, budgetDone: 0, label: `teacher dataset ${k}/${nParts}` });
+      building(1);
+      const parts = [dataset(fitCtx, null)];
       for (const variant of perCopy > 0 ? variants : []) {
+        building(parts.length + 1);
         parts.push(dataset(fitCopy(variant), sampleSteps(fit.pricesEurPerMWh.length, perCopy, rng)));
       }
       const data = parts.length > 1 ? concatDatasets(parts) : parts[0];
@@ -395,6 +404,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
         iteration: 0,
         budgetDone: 0,
         metrics: { 'clone/samples': data.count, 'clone/soc_levels': data.socLevels.length },
+        label: `teacher dataset: ${data.count} samples`,
         message: `teacher dataset: ${data.count} samples`,
       });
       await trainClone(
@@ -425,6 +435,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
               'charts/test_share': testShare(weights),
             },
             shareOfOracle: score,
+            label: `cloning epoch ${epoch}/${cloneCfg.epochs}`,
           });
           await deps.yieldToEvents();
           return control.check() === null;
@@ -433,6 +444,13 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
           await deps.yieldToEvents();
           return control.check() === null;
         },
+        (epoch, mb, perEpoch, done) =>
+          live({
+            phase: 'clone',
+            iteration: epoch,
+            budgetDone: cloneWeight * done,
+            label: `cloning epoch ${epoch}/${cloneCfg.epochs} · minibatch ${mb}/${perEpoch}`,
+          }),
       );
       policy.assign(best);
       weights = cloneWeights(best);
@@ -475,6 +493,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
             budgetDone: cloneWeight + (1 - cloneWeight) * (iteration / iterations),
             metrics,
             shareOfOracle: score,
+            label: `PPO iteration ${iteration}/${iterations}`,
           });
         },
         yieldToEvents: deps.yieldToEvents,
@@ -504,6 +523,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   const stopReason = control.final();
 
   // Greedy backtest of the kept policy on the test split.
+  live({ phase: 'eval', iteration: 0, budgetDone: 1, label: 'evaluating the kept policy on the test split' });
   const backtest = backtestWeights(best, testCtx, test, battery, env, () => testOracle);
   emit({
     phase: 'eval',
@@ -515,6 +535,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
       'eval/validation_share': bestScore,
     },
     shareOfOracle: backtest.shareOfOracle,
+    label: 'evaluated',
     message: `kept the ${kept.source === 'ppo' ? 'fine-tuned policy' : kept.source === 'clone' ? 'clone' : 'untrained policy'}; ended: ${stopReason}`,
   });
   const params: RunParams = {

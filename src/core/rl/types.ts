@@ -24,10 +24,20 @@ export const STOP_REASON_TEXT: Readonly<Record<StopReason, string>> = {
   diverged: 'PPO diverged; the best policy so far was kept',
 };
 
-/** Sent once per cloning epoch and PPO iteration, plus once per phase change. */
+/**
+ * Sent once per cloning epoch and PPO iteration, plus once per phase change; and, marked `live`, within a phase
+ * (every cloning minibatch, each part of the teacher dataset, the final evaluation) for the progress bar only.
+ */
 export interface TrainProgress {
   phase: 'backend' | 'clone' | 'ppo' | 'eval';
   iteration: number;
+  /** The phase named for users: "teacher dataset 2/7", "cloning epoch 3/12 · minibatch 40/96", "PPO iteration 5/40". */
+  label?: string;
+  /**
+   * A progress-bar update within a phase: not kept in the run's history (the curve, the stored run) and sent at
+   * fixed points of the work (never by the clock), so reporting it cannot change a result.
+   */
+  live?: boolean;
   /** Seconds since the run started, by the run's clock (a measurement: not part of what the seed determines). */
   elapsedS: number;
   /** Share of the run's budget done, in [0, 1] (cloning epochs and PPO timesteps, weighted by estimated time). */
@@ -55,6 +65,20 @@ export interface BacktestTrace {
   cashEur: Float64Array;
   /** The oracle's SOC after each step on the same split, for the chart. */
   oracleSocKWh: Float64Array;
+  // Why the agent acted (issue 12 §4). Optional: runs stored before these were recorded lack them.
+  /** The policy's action probabilities at each step (softmax of its logits), steps × action levels, row-major. */
+  actionProbs?: Float32Array;
+  /**
+   * The teacher's action at each step (index into the action levels): the action-set DP the clone learns from
+   * (oracle/action-dp.ts), asked from the agent's SOC before the step, over exactly the prices the agent saw.
+   */
+  teacherActions?: Int32Array;
+  /** The forecast average the agent saw at each step (mean of its next H prices), EUR/MWh. */
+  forecastAvgEurPerMWh?: Float32Array;
+  /** The oracle's grid energy at each step, bought minus sold, kWh. */
+  oracleGridKWh?: Float64Array;
+  /** The oracle's cash at each step at actual prices, EUR (the battery model's cash formula). */
+  oracleCashEur?: Float64Array;
 }
 
 export interface Backtest {

@@ -45,6 +45,7 @@ export const savedModelSchema = z.looseObject({
 });
 
 const f64 = z.instanceof(Float64Array, { message: 'expected a Float64Array' });
+const f32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const traceSchema = z
   .looseObject({
     timesUtcMs: f64,
@@ -54,16 +55,35 @@ const traceSchema = z
     socAfterKWh: f64,
     cashEur: f64,
     oracleSocKWh: f64,
+    // Why the agent acted (issue 12 §4): absent in runs stored before they were recorded.
+    actionProbs: f32.optional(),
+    teacherActions: z.instanceof(Int32Array, { message: 'expected an Int32Array' }).optional(),
+    forecastAvgEurPerMWh: f32.optional(),
+    oracleGridKWh: f64.optional(),
+    oracleCashEur: f64.optional(),
   })
   .refine(
     (t) =>
-      [t.pricesEurPerMWh, t.actions, t.socBeforeKWh, t.socAfterKWh, t.cashEur, t.oracleSocKWh].every(
-        (a) => a.length === t.timesUtcMs.length,
-      ),
+      [
+        t.pricesEurPerMWh,
+        t.actions,
+        t.socBeforeKWh,
+        t.socAfterKWh,
+        t.cashEur,
+        t.oracleSocKWh,
+        t.teacherActions,
+        t.forecastAvgEurPerMWh,
+        t.oracleGridKWh,
+        t.oracleCashEur,
+      ].every((a) => a === undefined || a.length === t.timesUtcMs.length),
     {
       message: 'every trace array has one value per step',
     },
-  );
+  )
+  .refine((t) => !t.actionProbs || t.actionProbs.length % Math.max(1, t.timesUtcMs.length) === 0, {
+    message: 'the action probabilities hold one row per step',
+    path: ['actionProbs'],
+  });
 
 const backtestSchema = z.looseObject({
   profitEur: anyNumber,

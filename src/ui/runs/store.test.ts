@@ -91,6 +91,24 @@ describe('run files', () => {
     expect(back.backtest.trace.actions).toBeInstanceOf(Int32Array);
     expect(back.evaluation).toEqual(run.evaluation);
   });
+  it("the trace's why-the-agent-acted fields round-trip; a run without them still reads; a wrong length is refused", () => {
+    const run = runFromResult(fakeResult(0.93, { why: true }), meta('w', 8));
+    const t = (importRunJson(exportRunJson(run)) as CompleteRun).backtest.trace;
+    expect(t.actionProbs).toBeInstanceOf(Float32Array);
+    expect(t.actionProbs).toEqual(run.backtest.trace.actionProbs);
+    expect(Array.from(t.teacherActions!)).toEqual([0, 1, 2, 2]);
+    expect(t.forecastAvgEurPerMWh).toEqual(run.backtest.trace.forecastAvgEurPerMWh);
+    expect(Array.from(t.oracleCashEur!)).toEqual([0, -0.7, 2.4, 0.3]);
+    expect(Array.from(t.oracleGridKWh!)).toEqual([0, 50, -45, -5]);
+    const old = importRunJson(exportRunJson(runFromResult(fakeResult(0.9), meta('o', 9)))) as CompleteRun;
+    expect(old.backtest.trace.teacherActions).toBeUndefined();
+    const short = runFromResult(fakeResult(0.93, { why: true }), meta('s', 10)) as CompleteRun;
+    short.backtest.trace.oracleCashEur = Float64Array.from([1, 2]);
+    expect(() => importRunJson(exportRunJson(short), 'bad.json')).toThrow(/one value per step/);
+    const probs = runFromResult(fakeResult(0.93, { why: true }), meta('p', 11)) as CompleteRun;
+    probs.backtest.trace.actionProbs = Float32Array.from([1, 0, 0, 1, 0]);
+    expect(() => importRunJson(exportRunJson(probs), 'bad.json')).toThrow(/actionProbs/);
+  });
   it.each([
     ['not JSON', '{oops', /is not JSON/],
     ['another format', '{"format":"mlflow","version":1}', /is not a PowerBidder run/],

@@ -26,7 +26,13 @@ export function validModel(): SavedModel {
 /** A training result that reached `share` of the oracle; only the fields the run store reads are meaningful. */
 export function fakeResult(
   share: number,
-  over: { params?: Record<string, unknown>; history?: TrainResult['history']; kept?: TrainResult['kept'] } = {},
+  over: {
+    params?: Record<string, unknown>;
+    history?: TrainResult['history'];
+    kept?: TrainResult['kept'];
+    /** Add the trace's why-the-agent-acted fields (probabilities, teacher, forecast average, oracle cash). */
+    why?: boolean;
+  } = {},
 ): TrainResult {
   const n = 4;
   return {
@@ -56,6 +62,15 @@ export function fakeResult(
         socAfterKWh: new Float64Array(n),
         cashEur: Float64Array.from([0, -1, 2, 0]),
         oracleSocKWh: new Float64Array(n),
+        ...(over.why
+          ? {
+              actionProbs: Float32Array.from([0.8, 0.1, 0.1, 0.2, 0.7, 0.1, 0.1, 0.3, 0.6, 0.5, 0.25, 0.25]),
+              teacherActions: Int32Array.from([0, 1, 2, 2]),
+              forecastAvgEurPerMWh: Float32Array.from([2, 2.5, 3.5, 4]),
+              oracleGridKWh: Float64Array.from([0, 50, -45, -5]),
+              oracleCashEur: Float64Array.from([0, -0.7, 2.4, 0.3]),
+            }
+          : {}),
       },
     },
   } as unknown as TrainResult;

@@ -60,6 +60,8 @@ export class TrainingState {
   running = $state(false);
   stopping = $state(false);
   history = $state.raw<TrainProgress[]>([]);
+  /** The latest progress of the live run, within-phase updates (every cloning minibatch) included: the progress bar. */
+  latest = $state.raw<TrainProgress | null>(null);
   result = $state.raw<TrainResult | null>(null);
   backend = $state<BackendName | null>(null);
   error = $state<string | null>(null);
@@ -124,6 +126,7 @@ export class TrainingState {
     this.restart = null;
     this.checkpoint = null;
     this.history = [];
+    this.latest = null;
     this.result = null;
     this.levels = actionLevels(s.numActions);
     const { env, ppo, cloneOptions, seconds } = toRequestOptions(s);
@@ -142,6 +145,9 @@ export class TrainingState {
     };
     const onProgress = Comlink.proxy((p: TrainProgress) => {
       if (id !== this.#runId) return;
+      this.latest = p;
+      // Within-phase updates only move the progress bar: the curve and the stored run keep the phase records.
+      if (p.live) return;
       this.history = [...this.history, p];
       if (p.backend) this.backend = p.backend;
       if (p.message) this.message = p.message;
@@ -171,6 +177,7 @@ export class TrainingState {
         this.message = this.restart;
         this.error = null;
         this.history = [];
+        this.latest = null;
         this.checkpoint = null;
         this.backend = next;
         try {

@@ -1,0 +1,101 @@
+// Retakes README's screenshots of the lab from the real app: builds the site (skip with --no-build), serves dist/
+// with vite preview on a port of its own, and in Debian's Chromium (headless, the e2e flags) loads the bundled
+// DE-LU 2023 sample, waits for the oracle, trains the "Quick look" preset on wasm and photographs:
+//   lab-overview.png    the first screen at 1440×900, before training
+//   training.png        the training panel while it clones (the named phase and the per-minibatch progress bar)
+//   charts-zoomed.png   prices and SOC zoomed into two weeks of the test split, the SOC tooltip saying why
+//   agent-results.png   the agent on the test split: share of oracle, profits, cumulative profit, step table
+//   agent-why.png       the step table filtered to the steps where agent and oracle disagree, with their cost
+// docs/screenshots/sizing.png comes from scripts/sizing-screenshot.ts, mlflow-runs.png from e2e/mlflow.spec.ts.
+// Prints what each picture shows (share, phase, filter line) so a reader can check the README's words against it.
+// Usage: npx tsx scripts/screenshots.ts [--no-build] [OUT_DIR]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+
+const args = process.argv.slice(2);
+const build = !args.includes('--no-build');
+const outDir = args.find((a) => !a.startsWith('--')) ?? 'docs/screenshots';
+const port = Number(process.env.SCREENSHOT_PORT ?? 4275);
+mkdirSync(outDir, { recursive: true });
+
+if (build) {
+  const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('vite build failed');
+}
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+  stdio: 'ignore',
+  detached: true,
+});
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
+    } catch {
+      if (i > 120) throw new Error('vite preview did not start');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const shot = (name: string) => join(outDir, name);
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.getByTestId('dataset-summary').filter({ hasText: '8,760' }).waitFor();
+  await page.getByTestId('oracle-profit').filter({ hasText: 'EUR' }).waitFor();
+  await page.screenshot({ path: shot('lab-overview.png') });
+  console.log(`lab-overview.png: oracle ${await page.getByTestId('oracle-profit').textContent()}`);
+
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Preset').selectOption('quick');
+  await page.getByTestId('train-button').click();
+  const training = page.locator('section.panel', { has: page.getByTestId('train-button') });
+  // The panel while cloning: the phase by name, minibatch by minibatch (the moment may pass on a fast machine).
+  try {
+    await page
+      .getByTestId('train-phase')
+      .filter({ hasText: /minibatch \d+\/\d+/ })
+      .waitFor({ timeout: 120_000 });
+    await training.screenshot({ path: shot('training.png') });
+    console.log(`training.png: ${await page.getByTestId('train-phase').textContent()}`);
+  } catch {
+    console.log('training.png: cloning passed before it could be photographed; not retaken');
+  }
+  await page.getByTestId('rl-share').waitFor({ timeout: 300_000 });
+  await page.getByTestId('train-button').filter({ hasText: 'Train again' }).waitFor({ timeout: 300_000 });
+  console.log(`trained: share ${await page.getByTestId('rl-share').textContent()}`);
+
+  // Two weeks of the test split: wheel-zoom about a point near the end of the year, then hover the SOC chart there.
+  const charts = page.locator('section.charts');
+  const overlay = charts.locator('.overlay').first();
+  await overlay.scrollIntoViewIfNeeded();
+  const box = (await overlay.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+  for (let i = 0; i < 24; i++) await page.mouse.wheel(0, -100);
+  await page.waitForTimeout(300);
+  const soc = page.getByTestId('soc-hover');
+  const socBox = (await soc.boundingBox())!;
+  // A step where the agent and the oracle differ, when the window has one: the tooltip then says why.
+  const tooltip = page.getByTestId('soc-tooltip');
+  for (let f = 0.3; f < 0.95; f += 0.005) {
+    await page.mouse.move(socBox.x + socBox.width * f, socBox.y + socBox.height / 2);
+    if (/Oracle: .*\(differs\)/.test((await tooltip.textContent()) ?? '')) break;
+  }
+  await charts.screenshot({ path: shot('charts-zoomed.png') });
+  console.log(
+    `charts-zoomed.png: tooltip ${(await page.getByTestId('soc-tooltip').innerText()).replace(/\n/g, ' | ')}`,
+  );
+  await page.mouse.move(0, 0);
+
+  const results = page.locator('section.results');
+  await results.scrollIntoViewIfNeeded();
+  await results.screenshot({ path: shot('agent-results.png') });
+  console.log(`agent-results.png: ${(await page.getByTestId('steps-cost').innerText()).trim()}`);
+  await page.getByTestId('steps-filter').selectOption('oracle');
+  await page.locator('.steps').screenshot({ path: shot('agent-why.png') });
+  console.log(`agent-why.png: ${(await page.getByTestId('steps-cost').innerText()).trim()}`);
+  await browser.close();
+} finally {
+  process.kill(-server.pid!);
+}
