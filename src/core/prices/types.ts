@@ -24,6 +24,10 @@ export interface PriceSeries {
   /** Where it came from (file name), for messages. */
   source: string;
   warnings: ParseWarning[];
+  /** PV power per step (the file's pv_kw column, average kW over the step), when the file has one. */
+  pvKW?: Float64Array;
+  /** Site load per step (the file's load_kw column, average kW), when the file has one. */
+  loadKW?: Float64Array;
 }
 
 /**
