@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadPriceFile } from '../../io/load.ts';
+import type { SiteSpec } from '../site/index.ts';
 import { BatteryParamError, DEFAULT_BATTERY, resolveBattery, type BatteryParams } from '../battery/index.ts';
 import { createRng } from '../rl/rng.ts';
 import { resolveSite, type SiteParams, type SiteSeries, simulateSite } from '../site/index.ts';
@@ -169,5 +172,31 @@ describe('solveSiteOracle (slope trick on the site)', () => {
         series: { pvKW: [10, 10, 10], loadKW: null },
       }),
     ).toThrow(BatteryParamError);
+  });
+
+  it('matches the pinned HiGHS optimum of the DE-LU 2023 PV site for every pinned site setting', async () => {
+    const pinned = JSON.parse(
+      readFileSync(new URL('../../../test-data/site/pinned-site-optima.json', import.meta.url), 'utf8'),
+    ) as { settings: Record<string, { site: SiteSpec; highsProfitEur: number }> };
+    const s = await loadPriceFile(
+      new URL('../../../test-data/site/de-lu-2023-pv100-iso.csv', import.meta.url).pathname,
+    );
+    const series = { pvKW: s.pvKW ?? null, loadKW: null };
+    expect(Object.keys(pinned.settings).length).toBeGreaterThanOrEqual(4);
+    const profits = new Set<number>();
+    for (const [name, { site, highsProfitEur }] of Object.entries(pinned.settings)) {
+      const o = solveSiteOracle({
+        pricesEurPerMWh: s.pricesEurPerMWh,
+        dtHours: s.dtHours,
+        battery: DEFAULT_BATTERY,
+        site: resolveSite(site),
+        series,
+      });
+      expect(relDiff(o.profitEur, highsProfitEur), name).toBeLessThan(1e-9);
+      expect(o.pvKWh, name).toBeCloseTo(134749.877 * (site.pvScale ?? 1), 3);
+      expect(o.pvSoldEur + o.avoidedImportEur + o.batteryArbitrageEur - o.loadCostEur).toBeCloseTo(o.profitEur, 6);
+      profits.add(Math.round(o.profitEur));
+    }
+    expect(profits.size).toBe(Object.keys(pinned.settings).length);
   });
 });
