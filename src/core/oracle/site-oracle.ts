@@ -55,22 +55,22 @@ export function solveSiteOracle(input: SiteOracleInput, nowMs: () => number = ()
   assertTerminalSocReachable(b, T, dtHours);
   const g = new SiteStepValue(b, dtHours);
   const tolKWh = 1e-12 * Math.max(1, b.maxSocKWh);
-  // Per step: where V_{t+1}' crosses each of g_t's slopes, flattened, from offset[t].
-  const offset = new Int32Array(T + 1);
-  const crossingKWh: number[] = [];
   const feasibleLow = new Float64Array(T + 1);
   const feasibleHigh = new Float64Array(T + 1);
   const terminalKWh = b.terminalSocKWh !== null ? Math.max(b.minSocKWh, b.terminalSocKWh) : b.minSocKWh;
   value.reset(terminalKWh, b.maxSocKWh);
   feasibleLow[T] = value.startKWh;
   feasibleHigh[T] = value.endKWh;
-  const stack: number[][] = [];
+  // g_t's breakpoints (pieces + 1 per step) and, per piece, where V_{t+1}' crosses its slope; stored backwards.
+  const xsBack: number[] = [];
+  const crossBack: number[] = [];
+  const startBack = new Int32Array(T + 1);
   for (let t = T - 1; t >= 0; t--) {
     g.set(siteStepContext(b, site, series, t, prices[t], dtHours));
     const { xKWh, slope } = g;
-    const ys: number[] = [];
-    for (let j = 0; j < slope.length; j++) ys.push(crossing(value, -slope[j]).atKWh);
-    stack.push(ys);
+    startBack[T - 1 - t] = crossBack.length;
+    for (let j = 0; j < slope.length; j++) crossBack.push(crossing(value, -slope[j]).atKWh);
+    for (const x of xKWh) xsBack.push(x);
     for (let j = 0; j < slope.length; j++) {
       const len = xKWh[j + 1] - xKWh[j];
       if (len > 0) value.insertAt(crossing(value, -slope[j]).index, -slope[j], len);
@@ -79,11 +79,9 @@ export function solveSiteOracle(input: SiteOracleInput, nowMs: () => number = ()
     feasibleLow[t] = value.startKWh;
     feasibleHigh[t] = value.endKWh;
   }
-  for (let t = 0; t < T; t++) {
-    offset[t] = crossingKWh.length;
-    crossingKWh.push(...stack[T - 1 - t]);
-  }
-  offset[T] = crossingKWh.length;
+  startBack[T] = crossBack.length;
+  // Step t's pieces: crossBack[startBack[k]..startBack[k + 1]) with k = T − 1 − t, its breakpoints in xsBack from
+  // startBack[k] + k (one more breakpoint than pieces per step).
   const slack = 1e-9 * Math.max(1, b.capacityKWh);
   if (T > 0 && (b.initialSocKWh < feasibleLow[0] - slack || b.initialSocKWh > feasibleHigh[0] + slack))
     throw new BatteryParamError(
@@ -95,26 +93,29 @@ export function solveSiteOracle(input: SiteOracleInput, nowMs: () => number = ()
   const dischargeKWh = new Float64Array(T);
   let soc = b.initialSocKWh;
   for (let t = 0; t < T; t++) {
-    g.set(siteStepContext(b, site, series, t, prices[t], dtHours));
-    const { xKWh, slope } = g;
-    const m = slope.length;
-    let x = xKWh[m];
+    const ctx = siteStepContext(b, site, series, t, prices[t], dtHours);
+    g.prepare(ctx);
+    const k = T - 1 - t;
+    const first = startBack[k];
+    const m = startBack[k + 1] - first;
+    const x0 = first + k;
+    let x = xsBack[x0 + m];
     for (let j = 0; j < m; j++) {
-      const y = crossingKWh[offset[t] + j] - soc;
-      if (y < xKWh[j + 1]) {
-        x = Math.max(xKWh[j], y);
+      const y = crossBack[first + j] - soc;
+      if (y < xsBack[x0 + j + 1]) {
+        x = Math.max(xsBack[x0 + j], y);
         break;
       }
     }
     let next = soc + x;
     next = Math.min(Math.max(next, feasibleLow[t + 1]), feasibleHigh[t + 1]);
-    next = Math.min(Math.max(next, soc + xKWh[0]), soc + xKWh[m]);
+    next = Math.min(Math.max(next, soc + xsBack[x0]), soc + xsBack[x0 + m]);
     next = Math.min(Math.max(next, b.minSocKWh), b.maxSocKWh);
     const dispatch = g.dispatch(next - soc);
     chargeKWh[t] = dispatch.chargeKWh;
     dischargeKWh[t] = dispatch.dischargeKWh;
     // The SOC the replay will reach: the battery model's own step (through the site) decides it.
-    soc = simulateStepSoc(input, t, soc, dispatch.chargeKWh, dispatch.dischargeKWh);
+    soc = stepSite(b, ctx, soc, dispatch.chargeKWh, dispatch.dischargeKWh, prices[t], dtHours).socAfterKWh;
   }
   const sim = simulateSite(input, { chargeKWh, dischargeKWh });
   return {
@@ -125,12 +126,6 @@ export function solveSiteOracle(input: SiteOracleInput, nowMs: () => number = ()
     trace: sim,
     solveMs: nowMs() - t0,
   };
-}
-
-function simulateStepSoc(input: SiteOracleInput, t: number, soc: number, c: number, d: number): number {
-  const { pricesEurPerMWh: prices, dtHours, battery: b, site, series } = input;
-  const ctx = siteStepContext(b, site, series, t, prices[t], dtHours);
-  return stepSite(b, ctx, soc, c, d, prices[t], dtHours).socAfterKWh;
 }
 
 function summary(sim: SiteSummary): Omit<SiteSummary, 'totalChargedKWh' | 'totalDischargedKWh'> {

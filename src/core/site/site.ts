@@ -226,21 +226,31 @@ export interface GridFlows {
  * `netKWh` within [−exportMax, pv + importMax].
  */
 export function settleGrid(ctx: SiteStepContext, netKWh: number): GridFlows {
+  return settleGridInto(ctx, netKWh, { usedPvKWh: 0, importedKWh: 0, exportedKWh: 0, gridCashEur: 0 });
+}
+
+/** settleGrid into `out` (no allocation: the oracle evaluates it many times per step); returns `out`. */
+export function settleGridInto(ctx: SiteStepContext, netKWh: number, out: GridFlows): GridFlows {
   const { pvKWh, importMaxKWh, exportMaxKWh, importPriceEurPerMWh: pi, exportPriceEurPerMWh: pe } = ctx;
   let e: number;
   let i: number;
   if (pi < 0) {
     // Drawing power is paid (and exporting costs, as pe ≤ pi): export only what must go, import all that may come.
-    e = Math.max(0, -netKWh);
+    e = netKWh < 0 ? -netKWh : 0;
     i = Math.min(importMaxKWh, netKWh + e);
   } else {
-    e = pe > 0 ? Math.min(exportMaxKWh, Math.max(0, pvKWh - netKWh)) : Math.max(0, -netKWh);
-    i = Math.max(0, netKWh + e - pvKWh);
+    e = pe > 0 ? Math.min(exportMaxKWh, Math.max(0, pvKWh - netKWh)) : netKWh < 0 ? -netKWh : 0;
+    i = netKWh + e - pvKWh;
   }
   if (i < 0) i = 0;
-  const q = Math.min(pvKWh, Math.max(0, netKWh + e - i));
-  return { usedPvKWh: q, importedKWh: i, exportedKWh: e, gridCashEur: eurForEnergy(pe, e) - eurForEnergy(pi, i) };
+  out.usedPvKWh = Math.min(pvKWh, Math.max(0, netKWh + e - i));
+  out.importedKWh = i;
+  out.exportedKWh = e;
+  out.gridCashEur = eurForEnergy(pe, e) - eurForEnergy(pi, i);
+  return out;
 }
+
+const scratchFlows: GridFlows = { usedPvKWh: 0, importedKWh: 0, exportedKWh: 0, gridCashEur: 0 };
 
 /** One site step after clipping: the battery's step plus the grid flows. */
 export interface SiteStepResult extends StepResult {
@@ -280,16 +290,22 @@ export function stepSite(
     step = stepBattery(b, socKWh, 0, Math.min(step.dischargedKWh, loadKWh + exportMaxKWh), priceEurPerMWh, dtHours);
     net = loadKWh - step.dischargedKWh;
   }
-  if (plain)
-    return { ...step, usedPvKWh: 0, curtailedKWh: 0, importedKWh: Math.max(0, net), exportedKWh: Math.max(0, -net) };
-  const g = settleGrid(ctx, Math.min(Math.max(net, -exportMaxKWh), pvKWh + importMaxKWh));
-  const wearEur = -stepCashEur(b, 0, step.chargedKWh, step.dischargedKWh);
-  return {
-    ...step,
-    cashEur: g.gridCashEur - wearEur,
-    usedPvKWh: g.usedPvKWh,
-    curtailedKWh: pvKWh - g.usedPvKWh,
-    importedKWh: g.importedKWh,
-    exportedKWh: g.exportedKWh,
+  const out: SiteStepResult = {
+    chargedKWh: step.chargedKWh,
+    dischargedKWh: step.dischargedKWh,
+    socAfterKWh: step.socAfterKWh,
+    cashEur: step.cashEur,
+    usedPvKWh: 0,
+    curtailedKWh: 0,
+    importedKWh: net > 0 ? net : 0,
+    exportedKWh: net < 0 ? -net : 0,
   };
+  if (plain) return out;
+  const g = settleGridInto(ctx, Math.min(Math.max(net, -exportMaxKWh), pvKWh + importMaxKWh), scratchFlows);
+  out.cashEur = g.gridCashEur + stepCashEur(b, 0, step.chargedKWh, step.dischargedKWh);
+  out.usedPvKWh = g.usedPvKWh;
+  out.curtailedKWh = pvKWh - g.usedPvKWh;
+  out.importedKWh = g.importedKWh;
+  out.exportedKWh = g.exportedKWh;
+  return out;
 }

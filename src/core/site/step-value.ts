@@ -19,7 +19,7 @@ import {
   maxDischargeKWh,
   stepCashEur,
 } from '../battery/index.ts';
-import { type SiteStepContext, settleGrid } from './site.ts';
+import { type GridFlows, type SiteStepContext, settleGridInto } from './site.ts';
 
 /** Grid-side battery energies for a cell change, kWh. */
 export interface BatteryDispatch {
@@ -46,7 +46,13 @@ export class SiteStepValue {
   private aLowKWh = 0;
   private aHighKWh = 0;
   private aStarKWh = -Infinity;
-  private knots: number[] = [];
+  private knots = new Float64Array(8);
+  private knotCount = 0;
+  private aPoints = new Float64Array(8);
+  private aCount = 0;
+  private candidates = new Float64Array(32);
+  private values: number[] = [];
+  private flows: GridFlows = { usedPvKWh: 0, importedKWh: 0, exportedKWh: 0, gridCashEur: 0 };
 
   constructor(
     private readonly b: BatteryParams,
@@ -91,10 +97,11 @@ export class SiteStepValue {
   private aMaxInverse(a: number): number {
     if (!this.burns) return this.aMinInverse(a);
     const k = this.knots;
+    const nk = this.knotCount;
     let lo = k[0];
     let flo = this.aMax(lo);
     if (a <= flo) return lo;
-    for (let j = 1; j < k.length; j++) {
+    for (let j = 1; j < nk; j++) {
       const hi = k[j];
       const fhi = this.aMax(hi);
       if (a <= fhi) return fhi > flo ? lo + ((a - flo) * (hi - lo)) / (fhi - flo) : hi;
@@ -105,11 +112,57 @@ export class SiteStepValue {
   }
 
   private phi(n: number): number {
-    return settleGrid(this.ctx, n).gridCashEur;
+    return settleGridInto(this.ctx, n, this.flows).gridCashEur;
   }
 
   /** g_t for the step of `ctx`. */
   set(ctx: SiteStepContext): void {
+    const xHigh = this.prepare(ctx);
+    const xLowBattery = -this.fullDischargeKWh * this.invEtaD;
+    const xLow = this.aMax(xLowBattery) >= this.aLowKWh ? xLowBattery : this.aMaxInverse(this.aLowKWh);
+    const xs = this.candidates;
+    let n = 0;
+    xs[n++] = xLow;
+    xs[n++] = xHigh;
+    for (let j = 0; j < this.knotCount; j++) xs[n++] = this.knots[j];
+    for (let j = 0; j < this.aCount; j++) {
+      xs[n++] = this.aMinInverse(this.aPoints[j]);
+      if (this.burns) xs[n++] = this.aMaxInverse(this.aPoints[j]);
+    }
+    sortPrefix(xs, n);
+    const tol = 1e-12 * Math.max(1, xHigh - xLow, Math.abs(xLow));
+    const outX = this.xKWh;
+    const outS = this.slope;
+    const outG = this.values;
+    outX.length = 0;
+    outS.length = 0;
+    outG.length = 0;
+    for (let j = 0; j < n; j++) {
+      const x = xs[j];
+      if (x < xLow || x > xHigh) continue;
+      if (outX.length > 0 && x - outX[outX.length - 1] <= tol) continue;
+      const G = this.valueAt(x);
+      if (outX.length > 0) {
+        // Slopes; a breakpoint whose slopes rise (float noise on a straight stretch) is dropped, keeping g_t concave.
+        let sl = (G - outG[outG.length - 1]) / (x - outX[outX.length - 1]);
+        while (outS.length > 0 && sl > outS[outS.length - 1]) {
+          outS.pop();
+          outX.pop();
+          outG.pop();
+          sl = (G - outG[outG.length - 1]) / (x - outX[outX.length - 1]);
+        }
+        outS.push(sl);
+      }
+      outX.push(x);
+      outG.push(G);
+    }
+  }
+
+  /**
+   * The step's state that dispatch() needs (bounds of the AC net, a*, aMax's knots, Φ's breakpoints) without g_t's
+   * pieces; returns the highest feasible cell change.
+   */
+  prepare(ctx: SiteStepContext): number {
     this.ctx = ctx;
     const { pvKWh, loadKWh, importMaxKWh, exportMaxKWh } = ctx;
     const Cm = (this.chargeMaxKWh = Math.min(ctx.chargeMaxKWh, this.fullChargeKWh));
@@ -120,80 +173,51 @@ export class SiteStepValue {
     const xLowBattery = -D * this.invEtaD;
     const xHigh = Math.max(0, Math.min(this.etaC * Cm, this.etaC * Math.max(0, this.aHighKWh)));
     // Knots of aMax: where cMax's bounds (each a line in x) cross, and 0 (aMin's kink).
-    const knots = [xLowBattery, 0, xHigh];
+    const k = this.knots;
+    let nk = 0;
+    k[nk++] = xLowBattery;
+    k[nk++] = 0;
+    k[nk++] = xHigh;
     if (this.burns) {
-      const lines: [number, number][] = [
-        [Cm, 0],
-        [(D * this.invEtaD) / this.etaC, 1 / this.etaC],
-      ];
+      // Lines c = α + βx: Cm; (D/ηd + x)/ηc; with the shared limit (1 + ηd·x/D)/(1/C + ηcηd/D).
+      const a1 = Cm;
+      const a2 = (D * this.invEtaD) / this.etaC;
+      const b2 = 1 / this.etaC;
+      k[nk++] = (a1 - a2) / b2;
       if (this.shared) {
         const den = 1 / this.fullChargeKWh + (this.etaC * this.etaD) / D;
-        lines.push([1 / den, this.etaD / D / den]);
+        const a3 = 1 / den;
+        const b3 = this.etaD / D / den;
+        if (b3 !== 0) k[nk++] = (a1 - a3) / b3;
+        if (b2 !== b3) k[nk++] = (a3 - a2) / (b2 - b3);
       }
-      for (let i = 0; i < lines.length; i++)
-        for (let j = i + 1; j < lines.length; j++) {
-          const db = lines[i][1] - lines[j][1];
-          if (db !== 0) knots.push((lines[j][0] - lines[i][0]) / db);
-        }
     }
-    this.knots = knots.filter((x) => x >= xLowBattery && x <= xHigh).sort((p, q) => p - q);
-    const xLow = this.aMax(xLowBattery) >= this.aLowKWh ? xLowBattery : this.aMaxInverse(this.aLowKWh);
-
+    let kept = 0;
+    for (let j = 0; j < nk; j++) if (k[j] >= xLowBattery && k[j] <= xHigh) k[kept++] = k[j];
+    sortPrefix(k, kept);
+    this.knotCount = kept;
     // Breakpoints of Φ, as AC nets a = n − load, within its domain.
-    const aPoints = [-exportMaxKWh, 0, importMaxKWh, pvKWh - exportMaxKWh, pvKWh, pvKWh + importMaxKWh]
-      .filter((n) => Number.isFinite(n) && n >= -exportMaxKWh && n <= pvKWh + importMaxKWh)
-      .map((n) => n - loadKWh)
-      .sort((p, q) => p - q);
-    this.aStarKWh = -Infinity;
-    if (this.burns) this.aStarKWh = this.maximiser(aPoints);
-
-    const xs: number[] = [xLow, xHigh, ...this.knots];
-    for (const a of aPoints) {
-      xs.push(this.aMinInverse(a));
-      if (this.burns) xs.push(this.aMaxInverse(a));
-    }
-    xs.sort((p, q) => p - q);
-    const tol = 1e-12 * Math.max(1, xHigh - xLow, Math.abs(xLow));
-    const X: number[] = [];
-    const G: number[] = [];
-    for (const x of xs) {
-      if (x < xLow || x > xHigh) continue;
-      if (X.length > 0 && x - X[X.length - 1] <= tol) continue;
-      X.push(x);
-      G.push(this.valueAt(x));
-    }
-    if (X.length === 1 && xHigh - xLow > tol) {
-      X.push(xHigh);
-      G.push(this.valueAt(xHigh));
-    }
-    // Slopes; a breakpoint whose slopes rise (float noise on a straight stretch) is dropped, keeping g_t concave.
-    const outX = [X[0]];
-    const outG = [G[0]];
-    const outS: number[] = [];
-    for (let j = 1; j < X.length; j++) {
-      let s = (G[j] - outG[outG.length - 1]) / (X[j] - outX[outX.length - 1]);
-      while (outS.length > 0 && s > outS[outS.length - 1]) {
-        outS.pop();
-        outX.pop();
-        outG.pop();
-        s = (G[j] - outG[outG.length - 1]) / (X[j] - outX[outX.length - 1]);
-      }
-      outX.push(X[j]);
-      outG.push(G[j]);
-      outS.push(s);
-    }
-    this.xKWh = outX;
-    this.slope = outS;
+    const ap = this.aPoints;
+    let na = 0;
+    const nLow = -exportMaxKWh;
+    const nHigh = pvKWh + importMaxKWh;
+    for (const v of [nLow, 0, importMaxKWh, pvKWh - exportMaxKWh, pvKWh, nHigh])
+      if (Number.isFinite(v) && v >= nLow && v <= nHigh) ap[na++] = v - loadKWh;
+    sortPrefix(ap, na);
+    this.aCount = na;
+    this.aStarKWh = this.burns ? this.maximiser() : -Infinity;
+    return xHigh;
   }
 
   /** The smallest maximiser of Φ(load + a) − κ·a over Φ's domain, given its breakpoints (−∞ or +∞ at an open end). */
-  private maximiser(aPoints: number[]): number {
+  private maximiser(): number {
+    const aPoints = this.aPoints;
     const { importPriceEurPerMWh: pi, exportPriceEurPerMWh: pe, loadKWh } = this.ctx;
     const perKWh = (priceEurPerMWh: number) => priceEurPerMWh / 1000;
     if (this.aLowKWh === -Infinity && -perKWh(pe) - this.kappa <= 0) return -Infinity;
-    for (let j = 0; j < aPoints.length; j++) {
+    for (let j = 0; j < this.aCount; j++) {
       let after: number;
-      if (j + 1 < aPoints.length)
+      if (j + 1 < this.aCount)
         after =
           (this.phi(loadKWh + aPoints[j + 1]) - this.phi(loadKWh + aPoints[j])) / (aPoints[j + 1] - aPoints[j]) -
           this.kappa;
@@ -203,24 +227,54 @@ export class SiteStepValue {
     return Infinity;
   }
 
-  /** The battery energies that make cell change x at the step's best cash. */
+  /** The battery energies that make cell change x at the step's best cash (after set() or prepare()). */
   dispatch(x: number): BatteryDispatch {
-    const lo = Math.max(this.aMin(x), this.aLowKWh);
-    const hi = Math.min(this.aMax(x), this.aHighKWh);
-    const a = this.burns ? Math.min(Math.max(this.aStarKWh, lo), Math.max(lo, hi)) : this.aMin(x);
-    const aMin = this.aMin(x);
-    if (this.burns && a > aMin + 1e-12 * Math.max(1, Math.abs(a))) {
-      const c = Math.min(this.chargeMaxKWh, Math.max(0, (a * this.invEtaD - x) / (this.invEtaD - this.etaC)));
-      return { chargeKWh: c, dischargeKWh: Math.min(this.fullDischargeKWh, Math.max(0, c - a)) };
-    }
-    return x >= 0
-      ? { chargeKWh: Math.min(this.chargeMaxKWh, x / this.etaC), dischargeKWh: 0 }
-      : { chargeKWh: 0, dischargeKWh: Math.min(this.fullDischargeKWh, -x * this.etaD) };
+    this.solve(x);
+    return { chargeKWh: this.c, dischargeKWh: this.d };
   }
 
   /** g_t(x): the step's best cash for cell change x, EUR. */
   valueAt(x: number): number {
-    const { chargeKWh: c, dischargeKWh: d } = this.dispatch(x);
-    return stepCashEur(this.b, 0, c, d) + this.phi(this.ctx.loadKWh + c - d);
+    this.solve(x);
+    return stepCashEur(this.b, 0, this.c, this.d) + this.phi(this.ctx.loadKWh + this.c - this.d);
+  }
+
+  private c = 0;
+  private d = 0;
+
+  /** The best (c, d) for cell change x into this.c, this.d. */
+  private solve(x: number): void {
+    const aMin = this.aMin(x);
+    if (this.burns) {
+      const lo = Math.max(aMin, this.aLowKWh);
+      const hi = Math.min(this.aMax(x), this.aHighKWh);
+      const a = Math.min(Math.max(this.aStarKWh, lo), Math.max(lo, hi));
+      if (a > aMin + 1e-12 * Math.max(1, Math.abs(a))) {
+        const c = Math.min(this.chargeMaxKWh, Math.max(0, (a * this.invEtaD - x) / (this.invEtaD - this.etaC)));
+        this.c = c;
+        this.d = Math.min(this.fullDischargeKWh, Math.max(0, c - a));
+        return;
+      }
+    }
+    if (x >= 0) {
+      this.c = Math.min(this.chargeMaxKWh, x / this.etaC);
+      this.d = 0;
+    } else {
+      this.c = 0;
+      this.d = Math.min(this.fullDischargeKWh, -x * this.etaD);
+    }
+  }
+}
+
+/** Sorts the first n entries ascending (insertion sort: a handful of numbers). */
+function sortPrefix(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
   }
 }
