@@ -48,9 +48,10 @@ export function solveSiteOracle(input: SiteOracleInput, nowMs: () => number = ()
   const T = prices.length;
   assertSiteSeries(site, series, T);
   if (isPlainSite(site, series)) {
-    const o = solveOracle(input);
+    // solveMs is the battery oracle's own; the replay below only adds the site's energies and revenue split.
+    const o = solveOracle(input, nowMs);
     const sim = simulateSite(input, o.schedule);
-    return { ...summary(sim), ...o, trace: sim, solveMs: nowMs() - t0 };
+    return { ...summary(sim), ...o, trace: sim };
   }
   assertTerminalSocReachable(b, T, dtHours);
   const g = new SiteStepValue(b, dtHours);

@@ -1,0 +1,77 @@
+// The site flags on the CLI (DESIGN.md "Site"): bess oracle's site keys and every site mistake as one line, exit 2.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runCli } from './bess.ts';
+
+const PV = 'test-data/site/de-lu-2023-pv100-iso.csv';
+const PLAIN = 'test-data/real/be-2023-hourly.csv';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    stdout: async (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    nowMs: () => 0,
+  });
+  return { code, out, err, json: () => JSON.parse(out) as Record<string, number> };
+}
+
+describe('bess oracle on a site', () => {
+  it('adds importedKWh, exportedKWh, curtailedKWh and pvKWh, and equals the pinned HiGHS optimum', async () => {
+    const pinned = JSON.parse(readFileSync('test-data/site/pinned-site-optima.json', 'utf8')) as {
+      settings: Record<string, { highsProfitEur: number }>;
+    };
+    const o = (
+      await cli(
+        'oracle',
+        PV,
+        '--export-limit-kw',
+        '50',
+        '--import-fee-eur-per-mwh',
+        '30',
+        '--export-fee-eur-per-mwh',
+        '5',
+        '--json',
+      )
+    ).json();
+    const want = pinned.settings['export-50kw-fees'].highsProfitEur;
+    expect(Math.abs(o.profitEur - want) / want).toBeLessThan(1e-9);
+    for (const key of ['importedKWh', 'exportedKWh', 'curtailedKWh', 'pvKWh', 'chargedKWh', 'equivalentCycles'])
+      expect(typeof o[key], key).toBe('number');
+    expect(o.pvKWh).toBeCloseTo(134749.877, 3);
+    expect(o.exportedKWh).toBeLessThanOrEqual(50 * 8760);
+    const pvOnly = (await cli('oracle', PV, '--charge-from-pv-only', '--pv-scale', '0.5', '--json')).json();
+    expect(pvOnly.pvKWh).toBeCloseTo(134749.877 / 2, 3);
+    expect(pvOnly.profitEur).toBeLessThan(o.profitEur);
+  });
+
+  it('a price-only file gives the battery oracle, with no PV', async () => {
+    const o = (await cli('oracle', PLAIN, '--json')).json();
+    expect(o.pvKWh).toBe(0);
+    expect(o.curtailedKWh).toBe(0);
+    expect(o.batteryArbitrageEur).toBe(o.profitEur);
+  });
+
+  it.each([
+    [['--export-fee-eur-per-mwh', '-5'], /^bess: --export-fee-eur-per-mwh: .*export price .* exceed the import price/],
+    [['--import-limit-kw', '-1'], /^bess: --import-limit-kw: import limit \(kW\) must be within/],
+    [['--pv-scale', 'x'], /^bess: --pv-scale must be a number/],
+    [['--pv-scal', '2'], /^bess: unknown flag --pv-scal \(did you mean --pv-scale\?\)/],
+  ])('refuses %j naming the flag', async (flags, message) => {
+    const r = await cli('oracle', PV, ...flags);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(message);
+  });
+
+  it('refuses --pv-scale on a file without pv_kw, and a load the import limit cannot cover, naming file and step', async () => {
+    const r = await cli('oracle', PLAIN, '--pv-scale', '2');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--pv-scale: be-2023-hourly.csv has no pv_kw column/);
+    const load = await cli('oracle', 'test-data/site/load-small.csv', '--import-limit-kw', '10');
+    expect(load.code).toBe(2);
+    expect(load.err).toMatch(
+      /--import-limit-kw: load-small.csv, import limit \(kW\) 10 with PV 0 kW cannot cover load_kw 30 at step 1 \(2025-06-01T00:00:00.000Z\)/,
+    );
+  });
+});
