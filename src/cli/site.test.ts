@@ -75,3 +75,26 @@ describe('bess oracle on a site', () => {
     );
   });
 });
+
+describe('bess compare on a site', () => {
+  it('scores every strategy on the site: the site oracle first and highest, hold earns the PV alone', async () => {
+    const r = await cli('compare', 'test-data/site/load-small.csv', '--export-limit-kw', '20', '--json');
+    expect(r.code, r.err).toBe(0);
+    const { strategies } = JSON.parse(r.out) as {
+      strategies: { name: string; profitEur: number; shareOfOracle: number; note?: string }[];
+    };
+    expect(strategies[0].name).toBe('oracle (exact LP)');
+    expect(strategies.map((s) => s.name)).toContain('battery oracle, site-blind');
+    expect(strategies.map((s) => s.name)).not.toContain('original heuristic');
+    for (const s of strategies) expect(s.profitEur, s.name).toBeLessThanOrEqual(strategies[0].profitEur + 1e-9);
+    const hold = strategies.find((s) => s.name === 'hold')!;
+    expect(hold.profitEur).not.toBe(0);
+    expect(strategies.find((s) => s.name === 'battery oracle, site-blind')!.note).toMatch(/settled on the site/);
+  });
+
+  it('refuses --information on a site rather than ignoring it', async () => {
+    const r = await cli('compare', 'test-data/site/load-small.csv', '--information', 'known-24h');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--information: the information modes plan and settle the battery alone/);
+  });
+});
