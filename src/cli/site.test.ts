@@ -98,3 +98,43 @@ describe('bess compare on a site', () => {
     expect(r.err).toMatch(/--information: the information modes plan and settle the battery alone/);
   });
 });
+
+describe('bess size on a site', () => {
+  it("values each cell by what its battery adds to the site (the site oracle's battery share), solving every cell", async () => {
+    const site = ['--export-limit-kw', '20', '--import-fee-eur-per-mwh', '10'];
+    const r = await cli(
+      'size',
+      'test-data/site/load-small.csv',
+      '--capacity-kwh',
+      '50:100:50',
+      '--power-kw',
+      '25:50:25',
+      ...site,
+      '--jobs',
+      '1',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out) as {
+      cells: { capacityKWh: number; powerKW: number; profitEur: number }[];
+      solves: number;
+    };
+    expect(out.solves).toBe(4);
+    const cell = out.cells.find((c) => c.capacityKWh === 100 && c.powerKW === 50)!;
+    const o = (
+      await cli(
+        'oracle',
+        'test-data/site/load-small.csv',
+        '--capacity-kwh',
+        '100',
+        '--power-kw',
+        '50',
+        ...site,
+        '--json',
+      )
+    ).json();
+    expect(cell.profitEur).toBeCloseTo(o.batteryArbitrageEur, 9);
+    expect(cell.profitEur).toBeGreaterThan(0);
+    expect(o.profitEur).not.toBeCloseTo(cell.profitEur, 3);
+  });
+});
