@@ -63,6 +63,9 @@ export function readKept(value: unknown): KeptDataset | null {
       dtHours: s.dtHours,
       source: s.source,
       warnings,
+      // The site columns (pv_kw, load_kw) when the file had them and they still fit the series.
+      ...(s.pvKW instanceof Float64Array && s.pvKW.length === s.timesUtcMs.length ? { pvKW: s.pvKW } : {}),
+      ...(s.loadKW instanceof Float64Array && s.loadKW.length === s.timesUtcMs.length ? { loadKW: s.loadKW } : {}),
     },
   };
 }
@@ -96,6 +99,8 @@ export async function openDatasetStore(): Promise<DatasetStore> {
           dtHours: series.dtHours,
           source: series.source,
           warnings: series.warnings.map((w) => ({ ...w })),
+          ...(series.pvKW ? { pvKW: series.pvKW } : {}),
+          ...(series.loadKW ? { loadKW: series.loadKW } : {}),
         },
       };
       try {
