@@ -46,11 +46,27 @@ describe('bess oracle on a site', () => {
     expect(pvOnly.profitEur).toBeLessThan(o.profitEur);
   });
 
-  it('a price-only file gives the battery oracle, with no PV', async () => {
+  it("a price-only file keeps exactly the battery oracle's keys; a site flag on it adds the site keys", async () => {
     const o = (await cli('oracle', PLAIN, '--json')).json();
-    expect(o.pvKWh).toBe(0);
-    expect(o.curtailedKWh).toBe(0);
-    expect(o.batteryArbitrageEur).toBe(o.profitEur);
+    expect(Object.keys(o).sort()).toEqual(['chargedKWh', 'dischargedKWh', 'equivalentCycles', 'profitEur', 'solveMs']);
+    const fee = (await cli('oracle', PLAIN, '--import-fee-eur-per-mwh', '0', '--json')).json();
+    expect(fee.profitEur).toBe(o.profitEur);
+    expect(fee.pvKWh).toBe(0);
+    expect(fee.curtailedKWh).toBe(0);
+    expect((fee.revenue as unknown as Record<string, number>).batteryArbitrageEur).toBe(o.profitEur);
+  });
+
+  it('adds the revenue split and per-step site columns on a site', async () => {
+    const o = (await cli('oracle', 'test-data/site/load-small.csv', '--schedule', '--json')).json() as unknown as {
+      profitEur: number;
+      revenue: Record<string, number>;
+      schedule: Record<string, number>[];
+    };
+    const r = o.revenue;
+    expect(r.pvSoldEur + r.avoidedImportEur + r.batteryArbitrageEur - r.loadCostEur).toBeCloseTo(o.profitEur, 9);
+    expect(Object.keys(o.schedule[0])).toEqual(
+      expect.arrayContaining(['pvKWh', 'importKWh', 'exportKWh', 'curtailKWh']),
+    );
   });
 
   it.each([
@@ -133,7 +149,7 @@ describe('bess size on a site', () => {
         '--json',
       )
     ).json();
-    expect(cell.profitEur).toBeCloseTo(o.batteryArbitrageEur, 9);
+    expect(cell.profitEur).toBeCloseTo((o.revenue as unknown as Record<string, number>).batteryArbitrageEur, 9);
     expect(cell.profitEur).toBeGreaterThan(0);
     expect(o.profitEur).not.toBeCloseTo(cell.profitEur, 3);
   });
