@@ -6,7 +6,7 @@ import { solveSiteOracle } from '../../core/oracle/site-oracle.ts';
 import { siteWithoutBattery, simulateSite } from '../../core/site/simulate.ts';
 import type { Schedule } from '../../core/sim/simulate.ts';
 import { loadPriceFile } from '../../io/load.ts';
-import { requestForPowerFraction, resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
+import { resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { solveOracle } from '../../core/oracle/oracle.ts';
 import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
@@ -67,6 +67,8 @@ const input = (c: StrategyContext) => ({
 });
 
 const isPlain = (c: StrategyContext): boolean => !c.site || c.site.plain;
+/** The site for the site-aware planners (the action-set DP, the rolling horizon); undefined for the battery alone. */
+const siteOf = (c: StrategyContext) => (isPlain(c) ? undefined : { site: c.site!.site, series: c.site!.series });
 const siteInput = (c: StrategyContext) => ({ ...input(c), site: c.site!.site, series: c.site!.series });
 
 /** A battery-only plan's profit: as the battery model settles it, or on the site (PV, load, limits, fees) when there is one. */
@@ -74,18 +76,6 @@ const settled = (c: StrategyContext, plan: { profitEur: number; schedule: Schedu
   isPlain(c) ? plan.profitEur : simulateSite(siteInput(c), plan.schedule).profitEur;
 
 const SITE_BLIND = 'planned on prices alone, settled on the site';
-
-/** An action-set plan as grid-side requests (the env's mapping, requestForPowerFraction). */
-const actionPlan = (c: StrategyContext, plan: { actions: Int32Array; profitEur: number }) => {
-  const T = plan.actions.length;
-  const schedule = { chargeKWh: new Float64Array(T), dischargeKWh: new Float64Array(T) };
-  plan.actions.forEach((a, t) => {
-    const r = requestForPowerFraction(c.battery, LEVELS3[a], c.series.dtHours);
-    schedule.chargeKWh[t] = r.chargeKWh;
-    schedule.dischargeKWh[t] = r.dischargeKWh;
-  });
-  return { profitEur: plan.profitEur, schedule };
-};
 
 /** The strategies compared, in order; the first is the oracle every share is measured against. Add one by pushing an entry. */
 export const STRATEGIES: Strategy[] = [
@@ -101,12 +91,12 @@ export const STRATEGIES: Strategy[] = [
   },
   {
     name: 'action-set optimum (3 levels)',
-    profitEur: (c) => settled(c, actionPlan(c, solveActionDp({ ...input(c), levels: LEVELS3 }))),
+    profitEur: (c) => solveActionDp({ ...input(c), levels: LEVELS3, site: siteOf(c) }).profitEur,
   },
   {
     name: 'rolling horizon 24 h (3 levels)',
     profitEur: (c) =>
-      settled(c, actionPlan(c, rollingHorizon({ ...input(c), levels: LEVELS3 }, Math.round(24 / c.series.dtHours)))),
+      rollingHorizon({ ...input(c), levels: LEVELS3, site: siteOf(c) }, Math.round(24 / c.series.dtHours)).profitEur,
   },
   {
     name: 'original heuristic',
@@ -146,8 +136,7 @@ export const command = defineCommand({
       const t0 = io.nowMs();
       const profitEur = await s.profitEur(ctx);
       const ms = io.nowMs() - t0;
-      const note =
-        !isPlain(ctx) && s.name !== 'oracle (exact LP)' && s.name !== 'hold' && !s.note ? SITE_BLIND : s.note;
+      const note = s.note;
       if (strategies.length === 0) oracleEur = profitEur;
       strategies.push({
         name: s.name,
