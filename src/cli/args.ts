@@ -4,6 +4,7 @@
 // unexpected positional.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BATTERY_LIMITS, DEFAULT_BATTERY, type BatterySpec } from '../core/battery/index.ts';
+import type { SiteSpec } from '../core/site/site.ts';
 import {
   COMMON_OPTIONS,
   type Command,
@@ -85,6 +86,52 @@ export function batterySpec(values: OptionValues<typeof BATTERY_OPTIONS>): Batte
 export function batteryFlagFor(field: keyof BatterySpec): string | undefined {
   if (field === 'sharedPowerLimit') return '--independent-power-limits';
   const hit = Object.entries(BATTERY_FIELDS).find(([, f]) => f === field);
+  return hit ? `--${hit[0]}` : undefined;
+}
+
+/** The site flags of DESIGN.md "Site"; spread into a command's options beside BATTERY_OPTIONS. */
+export const SITE_OPTIONS = {
+  'pv-scale': { type: 'number', arg: 'X', help: "multiplies the file's pv_kw column (default 1)" },
+  'import-limit-kw': { type: 'number', arg: 'KW', help: 'largest power drawn from the grid (default unlimited)' },
+  'export-limit-kw': { type: 'number', arg: 'KW', help: 'largest power fed into the grid (default unlimited)' },
+  'import-fee-eur-per-mwh': { type: 'number', arg: 'EUR', help: 'added to the price of energy bought (default 0)' },
+  'export-fee-eur-per-mwh': {
+    type: 'number',
+    arg: 'EUR',
+    help: 'taken off the price of energy sold (default 0; the two fees must sum to ≥ 0)',
+  },
+  'charge-from-pv-only': {
+    type: 'boolean',
+    help: 'the battery charges only from PV surplus over the load, never from the grid',
+  },
+} as const satisfies OptionSpecs;
+
+type SiteNumberFlag = Exclude<keyof typeof SITE_OPTIONS, 'charge-from-pv-only'>;
+
+/** Which SiteSpec field each numeric site flag sets. */
+const SITE_FIELDS: Record<SiteNumberFlag, keyof SiteSpec> = {
+  'pv-scale': 'pvScale',
+  'import-limit-kw': 'importLimitKW',
+  'export-limit-kw': 'exportLimitKW',
+  'import-fee-eur-per-mwh': 'importFeeEurPerMWh',
+  'export-fee-eur-per-mwh': 'exportFeeEurPerMWh',
+};
+
+/** The site flags given, as a SiteSpec (resolveSite validates it); absent flags stay undefined. */
+export function siteSpec(values: OptionValues<typeof SITE_OPTIONS>): SiteSpec {
+  const spec: SiteSpec = {};
+  for (const [flag, field] of Object.entries(SITE_FIELDS) as [SiteNumberFlag, keyof SiteSpec][]) {
+    const v = values[flag];
+    if (v !== undefined) (spec as Record<string, unknown>)[field] = v;
+  }
+  if (values['charge-from-pv-only']) spec.chargeFromPvOnly = true;
+  return spec;
+}
+
+/** The flag that sets a SiteSpec field, for error messages; undefined for a file column (pv_kw, load_kw). */
+export function siteFlagFor(field: string): string | undefined {
+  if (field === 'chargeFromPvOnly') return '--charge-from-pv-only';
+  const hit = Object.entries(SITE_FIELDS).find(([, f]) => f === field);
   return hit ? `--${hit[0]}` : undefined;
 }
 

@@ -4,10 +4,11 @@
 // the process and runs only when this file is the entry point (or bin/bess.mjs calls it).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError, batteryFlagFor, commandHelp, parseCommandArgs } from './args.ts';
+import { CliError, batteryFlagFor, commandHelp, parseCommandArgs, siteFlagFor } from './args.ts';
 import type { Command } from './command.ts';
 import { safeLine } from './format.ts';
 import { BatteryParamError } from '../core/battery/index.ts';
+import { SiteParamError } from '../core/site/site.ts';
 import { PriceFileError } from '../core/prices/types.ts';
 
 /** Every command, loaded on use (train and backtest pull in tfjs). Adding one: a line here, see command.ts. */
@@ -87,6 +88,10 @@ function userMessage(err: unknown): string | undefined {
   if (err instanceof CliError || err instanceof PriceFileError) return err.message;
   if (err instanceof BatteryParamError) {
     const flag = batteryFlagFor(err.field);
+    return flag ? `${flag}: ${err.message}` : err.message;
+  }
+  if (err instanceof SiteParamError) {
+    const flag = siteFlagFor(err.field);
     return flag ? `${flag}: ${err.message}` : err.message;
   }
   const e = err as NodeJS.ErrnoException;

@@ -1,6 +1,10 @@
 // `bess compare`: every strategy's profit on one price file and battery, as a share of the exact oracle.
 import { defineCommand, type OptionValues } from '../command.ts';
-import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
+import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batterySpec } from '../args.ts';
+import { type SiteInputs, siteInputs } from '../site.ts';
+import { solveSiteOracle } from '../../core/oracle/site-oracle.ts';
+import { siteWithoutBattery, simulateSite } from '../../core/site/simulate.ts';
+import type { Schedule } from '../../core/sim/simulate.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import { resolveBattery, type BatteryParams } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
@@ -34,6 +38,7 @@ const OPTIONS = {
   },
   ...FORECAST_INPUT_OPTIONS,
   ...BATTERY_OPTIONS,
+  ...SITE_OPTIONS,
 } as const;
 
 /** What a strategy gets: the series, the resolved battery and the command's flags (for its own). */
@@ -41,6 +46,8 @@ export interface StrategyContext {
   series: PriceSeries;
   battery: BatteryParams;
   values: OptionValues<typeof OPTIONS>;
+  /** The site around the battery; absent or plain: the battery alone. */
+  site?: SiteInputs;
 }
 
 /** One row of `bess compare`. `applies` false skips it (e.g. a strategy that needs a flag that was not given). */
@@ -59,23 +66,48 @@ const input = (c: StrategyContext) => ({
   battery: c.battery,
 });
 
+const isPlain = (c: StrategyContext): boolean => !c.site || c.site.plain;
+/** The site for the site-aware planners (the action-set DP, the rolling horizon); undefined for the battery alone. */
+const siteOf = (c: StrategyContext) => (isPlain(c) ? undefined : { site: c.site!.site, series: c.site!.series });
+const siteInput = (c: StrategyContext) => ({ ...input(c), site: c.site!.site, series: c.site!.series });
+
+/** A battery-only plan's profit: as the battery model settles it, or on the site (PV, load, limits, fees) when there is one. */
+const settled = (c: StrategyContext, plan: { profitEur: number; schedule: Schedule }): number =>
+  isPlain(c) ? plan.profitEur : simulateSite(siteInput(c), plan.schedule).profitEur;
+
+const SITE_BLIND = 'planned on prices alone, settled on the site';
+
 /** The strategies compared, in order; the first is the oracle every share is measured against. Add one by pushing an entry. */
 export const STRATEGIES: Strategy[] = [
-  { name: 'oracle (exact LP)', profitEur: (c) => solveOracle(input(c)).profitEur },
+  {
+    name: 'oracle (exact LP)',
+    profitEur: (c) => (isPlain(c) ? solveOracle(input(c)).profitEur : solveSiteOracle(siteInput(c)).profitEur),
+  },
+  {
+    name: 'battery oracle, site-blind',
+    note: SITE_BLIND,
+    applies: (c) => !isPlain(c),
+    profitEur: (c) => settled(c, solveOracle(input(c))),
+  },
   {
     name: 'action-set optimum (3 levels)',
-    profitEur: (c) => solveActionDp({ ...input(c), levels: LEVELS3 }).profitEur,
+    profitEur: (c) => solveActionDp({ ...input(c), levels: LEVELS3, site: siteOf(c) }).profitEur,
   },
   {
     name: 'rolling horizon 24 h (3 levels)',
-    profitEur: (c) => rollingHorizon({ ...input(c), levels: LEVELS3 }, Math.round(24 / c.series.dtHours)).profitEur,
+    profitEur: (c) =>
+      rollingHorizon({ ...input(c), levels: LEVELS3, site: siteOf(c) }, Math.round(24 / c.series.dtHours)).profitEur,
   },
   {
     name: 'original heuristic',
     note: 'loose estimate: ignores time order and capacity',
+    applies: (c) => isPlain(c),
     profitEur: (c) => heuristicEstimate(input(c)).profitEur,
   },
-  { name: 'hold', profitEur: () => 0 },
+  {
+    name: 'hold',
+    profitEur: (c) => (isPlain(c) ? 0 : siteWithoutBattery(siteInput(c)).cashEur),
+  },
 ];
 
 export const command = defineCommand({
@@ -85,11 +117,18 @@ export const command = defineCommand({
   async run({ values, positionals: [file] }, io) {
     const battery = resolveBattery(batterySpec(values));
     const { information } = values;
-    if (information) return compareWithInformation(file, { ...values, information }, battery);
+    if (information) {
+      const site = siteInputs(values, await loadPriceFile(file));
+      if (!site.plain)
+        throw new CliError(
+          '--information: the information modes plan and settle the battery alone; drop the site flags (and the pv_kw/load_kw columns), or compare on the site without --information',
+        );
+      return compareWithInformation(file, { ...values, information }, battery);
+    }
     for (const flag of ['forecast', 'model', 'exogenous', 'noise-eur-per-mwh', 'seed'] as const)
       if (values[flag] !== undefined) throw new CliError(`--${flag} needs --information MODE`);
     const series = await loadPriceFile(file);
-    const ctx: StrategyContext = { series, battery, values };
+    const ctx: StrategyContext = { series, battery, values, site: siteInputs(values, series) };
     const strategies: { name: string; profitEur: number; shareOfOracle: number; ms: number; note?: string }[] = [];
     let oracleEur = Number.NaN;
     for (const s of STRATEGIES) {
@@ -97,13 +136,14 @@ export const command = defineCommand({
       const t0 = io.nowMs();
       const profitEur = await s.profitEur(ctx);
       const ms = io.nowMs() - t0;
+      const note = s.note;
       if (strategies.length === 0) oracleEur = profitEur;
       strategies.push({
         name: s.name,
         profitEur,
         shareOfOracle: oracleEur !== 0 ? profitEur / oracleEur : profitEur === 0 ? 1 : 0,
         ms,
-        ...(s.note ? { note: s.note } : {}),
+        ...(note ? { note } : {}),
       });
     }
     const text = table(

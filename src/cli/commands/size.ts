@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { defineCommand } from '../command.ts';
-import { BATTERY_OPTIONS, CliError, batteryFlagFor, batterySpec } from '../args.ts';
+import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batteryFlagFor, batterySpec, siteSpec } from '../args.ts';
+import { siteInputs } from '../site.ts';
 import { loadPriceFile } from '../../io/load.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
 import {
@@ -82,6 +83,7 @@ export const command = defineCommand({
       help: 'powers to try, kW, both directions (or one value)',
     },
     ...OTHER_BATTERY_OPTIONS,
+    ...SITE_OPTIONS,
     'capex-eur-per-kwh': {
       type: 'number',
       default: DEFAULT_ECONOMICS.capexEurPerKWh,
@@ -144,12 +146,15 @@ export const command = defineCommand({
       throw new CliError(`--csv: no such directory: ${dirname(resolve(csvOut))}`);
 
     const series = await loadPriceFile(file);
+    const siteIn = siteInputs(values, series);
+    const site = siteIn.plain ? undefined : { spec: siteSpec(values), series: siteIn.series };
     const problem = {
       pricesEurPerMWh: series.pricesEurPerMWh,
       dtHours: series.dtHours,
       battery,
       capacitiesKWh,
       powersKW,
+      site,
     };
     const jobs = Math.min(values.jobs ?? defaultJobs(), capacitiesKWh.length * powersKW.length);
     try {
@@ -159,7 +164,7 @@ export const command = defineCommand({
       throw asCliError(e);
     }
     const threads = startSizeThreads(
-      { pricesEurPerMWh: series.pricesEurPerMWh, dtHours: series.dtHours, battery },
+      { pricesEurPerMWh: series.pricesEurPerMWh, dtHours: series.dtHours, battery, site },
       jobs,
     );
     let result;

@@ -14,6 +14,16 @@ import {
   stepBattery,
   stepCashEur,
 } from '../battery/index.ts';
+import {
+  type GridFlows,
+  type SiteParams,
+  type SiteSeries,
+  assertSiteSeries,
+  isPlainSite,
+  settleGridInto,
+  siteStepContext,
+} from '../site/site.ts';
+import { simulateSite } from '../site/simulate.ts';
 
 export interface ActionDpInput {
   pricesEurPerMWh: ArrayLike<number>;
@@ -21,6 +31,33 @@ export interface ActionDpInput {
   battery: BatteryParams;
   /** Power fraction per action index, e.g. [0, 1, -1] = hold, charge full, discharge full; applied via requestForPowerFraction + stepBattery. */
   levels: ArrayLike<number>;
+  /**
+   * A site around the battery (PV, load, grid limits, fees): each step's cash is the site's, and an action the site
+   * would have to cut there (charging beyond the PV surplus with PV-only charging, beyond the import limit, or
+   * discharging beyond the export limit) is not available at that step, so the plan replays exactly.
+   */
+  site?: { site: SiteParams; series: SiteSeries };
+}
+
+/** Cash of taking (c, d) at step t on the site, or −Infinity when the site would cut it; null without a site. */
+function siteCash(input: ActionDpInput): ((t: number, c: number, d: number) => number) | null {
+  const { site, battery: b, pricesEurPerMWh: prices, dtHours } = input;
+  if (!site || isPlainSite(site.site, site.series)) return null;
+  assertSiteSeries(site.site, site.series, prices.length);
+  let at = -1;
+  let ctx = siteStepContext(b, site.site, site.series, 0, prices[0] ?? 0, dtHours);
+  const flows: GridFlows = { usedPvKWh: 0, importedKWh: 0, exportedKWh: 0, gridCashEur: 0 };
+  return (t, c, d) => {
+    if (t !== at) {
+      ctx = siteStepContext(b, site.site, site.series, t, prices[t], dtHours);
+      at = t;
+    }
+    const tol = 1e-9 * Math.max(1, ctx.loadKWh, ctx.pvKWh);
+    const net = ctx.loadKWh + c - d;
+    if (c > ctx.chargeMaxKWh + tol || net > ctx.pvKWh + ctx.importMaxKWh + tol || net < -ctx.exportMaxKWh - tol)
+      return -Infinity;
+    return settleGridInto(ctx, net, flows).gridCashEur + stepCashEur(b, 0, c, d);
+  };
 }
 
 /** Largest lattice the DP builds; beyond it, transitions snap to the nearest known level (an approximation). */
@@ -155,6 +192,7 @@ export function backwardDp(
   scratch: Float64Array,
   policy?: Int32Array,
   firstAction?: Int32Array,
+  cash: ((t: number, c: number, d: number) => number) | null = null,
 ): Float64Array {
   const S = lattice.socKWh.length;
   const A = lattice.actions;
@@ -168,7 +206,9 @@ export function backwardDp(
       let bestA = 0;
       for (let a = 0; a < A; a++) {
         const j = s * A + a;
-        const q = stepCashEur(battery, p, chargedKWh[j], dischargedKWh[j]) + v[next[j]];
+        const q =
+          (cash ? cash(t, chargedKWh[j], dischargedKWh[j]) : stepCashEur(battery, p, chargedKWh[j], dischargedKWh[j])) +
+          v[next[j]];
         if (q > best) {
           best = q;
           bestA = a;
@@ -198,6 +238,18 @@ function terminalValues(lattice: ActionLattice, eurPerKWh: number, minSocKWh: nu
 /** Replays discrete actions through stepBattery from the initial SOC, exactly as simulate() would. */
 function replay(input: ActionDpInput, actions: Int32Array): { profitEur: number; socKWh: Float64Array } {
   const { battery, dtHours, levels, pricesEurPerMWh } = input;
+  if (input.site && !isPlainSite(input.site.site, input.site.series)) {
+    // On the site: the site simulator, which takes these (site-feasible) requests without cutting them.
+    const chargeKWh = new Float64Array(actions.length);
+    const dischargeKWh = new Float64Array(actions.length);
+    actions.forEach((a, t) => {
+      const r = requestForPowerFraction(battery, levels[a], dtHours);
+      chargeKWh[t] = r.chargeKWh;
+      dischargeKWh[t] = r.dischargeKWh;
+    });
+    const sim = simulateSite({ pricesEurPerMWh, dtHours, battery, ...input.site }, { chargeKWh, dischargeKWh });
+    return { profitEur: sim.profitEur, socKWh: sim.socAfterKWh };
+  }
   const socKWh = new Float64Array(actions.length);
   let soc = battery.initialSocKWh;
   let profitEur = 0;
@@ -224,12 +276,13 @@ export function solveActionDp(input: ActionDpInput): { actions: Int32Array; prof
   const S = lattice.socKWh.length;
   const policy = new Int32Array(T * S);
   const s0 = latticeIndex(lattice, battery.initialSocKWh);
+  const cash = siteCash(input);
   let value = terminalValues(lattice, 0, battery.terminalSocKWh);
-  backwardDp(lattice, battery, pricesEurPerMWh, 0, T, value, new Float64Array(S), policy);
+  backwardDp(lattice, battery, pricesEurPerMWh, 0, T, value, new Float64Array(S), policy, undefined, cash);
   if (value[s0] === -Infinity) {
     // The terminal minimum is unreachable with these actions: optimise without it.
     value = terminalValues(lattice, 0, null);
-    backwardDp(lattice, battery, pricesEurPerMWh, 0, T, value, new Float64Array(S), policy);
+    backwardDp(lattice, battery, pricesEurPerMWh, 0, T, value, new Float64Array(S), policy, undefined, cash);
   }
   const actions = new Int32Array(T);
   let s = s0;
@@ -293,6 +346,7 @@ export function rollingHorizon(
   const first = new Int32Array(S);
   const term = terminalValues(lattice, terminalValueEurPerKWh, null);
   const actions = new Int32Array(T);
+  const cash = siteCash(input);
   let soc = battery.initialSocKWh;
   for (let t = 0; t < T; t++) {
     value.set(term);
@@ -306,6 +360,7 @@ export function rollingHorizon(
       scratch,
       undefined,
       first,
+      cash,
     );
     const a = first[latticeIndex(lattice, soc)];
     actions[t] = a;

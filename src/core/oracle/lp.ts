@@ -10,6 +10,8 @@ import {
   maxDischargeKWh,
   stepCashEur,
 } from '../battery/index.ts';
+import { type SiteParams, type SiteSeries, siteStepContext } from '../site/site.ts';
+import { eurForEnergy } from '../units.ts';
 
 export interface LpVariable {
   name: string;
@@ -189,4 +191,93 @@ export function solveWithJsLpSolver(solver: JsLpSolverLike, lp: LinearProgram): 
   const values = new Float64Array(lp.variables.length);
   values.forEach((_, i) => (values[i] = Number((r as Record<string, unknown>)[`x${i}`] ?? 0)));
   return { status: r.feasible ? 'Optimal' : 'Infeasible', objective: r.result + lp.offset, values };
+}
+
+/**
+ * The site LP (DESIGN.md "Site"): per step c, d, s as in batteryLp, plus q (PV used, ≤ pv), i (import, ≤ the import
+ * limit) and e (export, ≤ the export limit), with the AC balance q + i + d − c − e = load; with chargeFromPvOnly
+ * c ≤ max(0, pv − load). cash = exportPrice/1000·e − importPrice/1000·i − k·(c + d). Variables in the order
+ * c, d, s, q, i, e per step (6 per step).
+ */
+export function siteLp(
+  pricesEurPerMWh: ArrayLike<number>,
+  dtHours: number,
+  b: BatteryParams,
+  site: SiteParams,
+  series: SiteSeries,
+): LinearProgram {
+  const T = pricesEurPerMWh.length;
+  const C = maxChargeKWh(b, dtHours);
+  const D = maxDischargeKWh(b, dtHours);
+  const variables: LpVariable[] = [];
+  const constraints: LpConstraint[] = [];
+  for (let t = 0; t < T; t++) {
+    const ctx = siteStepContext(b, site, series, t, pricesEurPerMWh[t], dtHours);
+    const last = t === T - 1;
+    const sLower = last && b.terminalSocKWh !== null ? Math.max(b.minSocKWh, b.terminalSocKWh) : b.minSocKWh;
+    variables.push(
+      { name: `c${t}`, lower: 0, upper: Math.min(C, ctx.chargeMaxKWh), cost: stepCashEur(b, 0, 1, 0) },
+      { name: `d${t}`, lower: 0, upper: D, cost: stepCashEur(b, 0, 0, 1) },
+      { name: `s${t}`, lower: sLower, upper: b.maxSocKWh, cost: 0 },
+      { name: `q${t}`, lower: 0, upper: ctx.pvKWh, cost: 0 },
+      { name: `i${t}`, lower: 0, upper: ctx.importMaxKWh, cost: -eurForEnergy(ctx.importPriceEurPerMWh, 1) },
+      { name: `e${t}`, lower: 0, upper: ctx.exportMaxKWh, cost: eurForEnergy(ctx.exportPriceEurPerMWh, 1) },
+    );
+    const v = 6 * t;
+    const terms: [number, number][] = [
+      [v + 2, 1],
+      [v, -cellGainKWh(b, 1)],
+      [v + 1, cellLossKWh(b, 1)],
+    ];
+    let rhs = 0;
+    if (t > 0) terms.push([v - 6 + 2, -1]);
+    else rhs = b.initialSocKWh;
+    constraints.push({ name: `soc${t}`, terms, lower: rhs, upper: rhs });
+    if (b.sharedPowerLimit && C > 0 && D > 0)
+      constraints.push({
+        name: `pow${t}`,
+        terms: [
+          [v, 1 / C],
+          [v + 1, 1 / D],
+        ],
+        lower: -Infinity,
+        upper: 1,
+      });
+    constraints.push({
+      name: `bus${t}`,
+      terms: [
+        [v + 3, 1],
+        [v + 4, 1],
+        [v + 1, 1],
+        [v, -1],
+        [v + 5, -1],
+      ],
+      lower: ctx.loadKWh,
+      upper: ctx.loadKWh,
+    });
+  }
+  return { variables, constraints, offset: 0 };
+}
+
+/** The site LP's variables for a site trace, in siteLp's order. */
+export function siteLpPoint(trace: {
+  chargedKWh: ArrayLike<number>;
+  dischargedKWh: ArrayLike<number>;
+  socAfterKWh: ArrayLike<number>;
+  pvStepKWh: ArrayLike<number>;
+  curtailStepKWh: ArrayLike<number>;
+  importStepKWh: ArrayLike<number>;
+  exportStepKWh: ArrayLike<number>;
+}): Float64Array {
+  const T = trace.socAfterKWh.length;
+  const x = new Float64Array(6 * T);
+  for (let t = 0; t < T; t++) {
+    x[6 * t] = trace.chargedKWh[t];
+    x[6 * t + 1] = trace.dischargedKWh[t];
+    x[6 * t + 2] = trace.socAfterKWh[t];
+    x[6 * t + 3] = trace.pvStepKWh[t] - trace.curtailStepKWh[t];
+    x[6 * t + 4] = trace.importStepKWh[t];
+    x[6 * t + 5] = trace.exportStepKWh[t];
+  }
+  return x;
 }

@@ -121,7 +121,7 @@ function stepPieces(
  * A concave piecewise-linear function of SOC: it starts at `startKWh` and its pieces (slope, length) follow in
  * descending slope, stored in `slope`/`lengthKWh` between `head` and `tail` with room to grow at both ends.
  */
-class ConcaveValue {
+export class ConcaveValue {
   slope = new Float64Array(256);
   lengthKWh = new Float64Array(256);
   head = 128;

@@ -606,7 +606,81 @@ export function parsePriceRows(file: string, header: string[], rows: RawRow[], d
     }
     warnings.push(...reader.notes);
   }
-  return regularise(file, times, prices, lines, markers, layout.priceName, warnings);
+  const site = readSiteColumns(file, names, dataRows, times);
+  const series = regularise(file, times, prices, lines, markers, layout.priceName, warnings);
+  for (const [key, column] of site) (series as PriceSeries)[key] = alignToSeries(series.timesUtcMs, times, column);
+  return series;
+}
+
+/** Optional site columns of the plain format (DESIGN.md "Site"): average power over the step, kW. */
+const SITE_COLUMNS = [
+  { key: 'pvKW', name: /^pv(_kw| \(kw\))?$/i },
+  { key: 'loadKW', name: /^load(_kw| \(kw\))?$/i },
+] as const;
+
+/**
+ * Reads the pv_kw and load_kw columns where the header has them, one value per data row: a missing, unreadable or
+ * negative value refuses the file naming its row and column (PV and load are not made up like a missing price).
+ */
+function readSiteColumns(
+  file: string,
+  names: string[],
+  rows: RawRow[],
+  times: Float64Array,
+): ['pvKW' | 'loadKW', Float64Array][] {
+  const out: ['pvKW' | 'loadKW', Float64Array][] = [];
+  for (const { key, name } of SITE_COLUMNS) {
+    const col = names.findIndex((n) => name.test(n));
+    if (col < 0) continue;
+    const column = names[col];
+    const mark = decimalMark(file, rows, col, column);
+    const values = new Float64Array(times.length);
+    rows.forEach((r, i) => {
+      const cell = (r.cells[col] ?? '').trim();
+      const why = isMissingMarker(cell)
+        ? `missing value (${cell === '' ? 'empty' : showCell(cell)}); every row needs a ${column} value in kW`
+        : null;
+      const v = why ? Number.NaN : readNumber(cell, mark);
+      const problem =
+        why ??
+        (Number.isNaN(v)
+          ? `${showCell(cell)} is not a number`
+          : v < 0
+            ? `${showCell(cell)} kW is negative; ${column} is a power drawn or produced, 0 or more`
+            : !(v <= MAX_SITE_KW)
+              ? `${showCell(cell)} kW is beyond ${grouped(MAX_SITE_KW)} kW`
+              : null);
+      if (problem)
+        throw new PriceFileError(
+          `${file}, row ${r.line}, column ${showCell(column)}: ${problem}`,
+          file,
+          r.line,
+          column,
+        );
+      values[i] = v;
+    });
+    out.push([key, values]);
+  }
+  return out;
+}
+
+/** Largest PV or load power read, kW. */
+const MAX_SITE_KW = 1e9;
+
+/** A per-row column on the regular series' times: the first row of a time wins; a gap repeats the previous value. */
+function alignToSeries(seriesTimes: Float64Array, rowTimes: Float64Array, values: Float64Array): Float64Array {
+  const byTime = new Map<number, number>();
+  rowTimes.forEach((t, i) => {
+    if (!byTime.has(t)) byTime.set(t, values[i]);
+  });
+  const out = new Float64Array(seriesTimes.length);
+  let previous = values[0];
+  seriesTimes.forEach((t, i) => {
+    const v = byTime.get(t);
+    if (v !== undefined) previous = v;
+    out[i] = previous;
+  });
+  return out;
 }
 
 /** A row with more cells than the header means a separator inside a value, most often a decimal comma. */

@@ -27,6 +27,10 @@ export interface PriceSeries {
   warnings: ParseWarning[];
   /** The file's forecast column, when its header names one (core/forecast/column.ts): the `column` forecaster. */
   forecastColumn?: ForecastColumn;
+  /** PV power per step (the file's pv_kw column, average kW over the step), when the file has one. */
+  pvKW?: Float64Array;
+  /** Site load per step (the file's load_kw column, average kW), when the file has one. */
+  loadKW?: Float64Array;
 }
 
 /**

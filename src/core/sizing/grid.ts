@@ -3,6 +3,8 @@
 
 import { type BatteryParams, type BatterySpec, BatteryParamError, resolveBattery } from '../battery/index.ts';
 import { solveOracle } from '../oracle/oracle.ts';
+import { solveSiteOracle } from '../oracle/site-oracle.ts';
+import { type SiteSeries, type SiteSpec, resolveSite } from '../site/site.ts';
 import { type CellEconomics, type Economics, cellEconomics } from './economics.ts';
 import { SizingParamError } from './range.ts';
 
@@ -33,6 +35,14 @@ export interface SizingProblem {
   battery: BatterySpec;
   capacitiesKWh: number[];
   powersKW: number[];
+  /** A site around every cell's battery (PV, load, grid limits, fees); absent: the battery alone. */
+  site?: SizingSite;
+}
+
+/** The site of a sizing run: the flags as a spec and the file's PV and load (plain arrays cross to workers). */
+export interface SizingSite {
+  spec: SiteSpec;
+  series: SiteSeries;
 }
 
 /** The grid's cells in index order. */
@@ -74,15 +84,21 @@ export function solveCells(
   dtHours: number,
   base: BatterySpec,
   cells: SizingCell[],
+  site?: SizingSite,
 ): CellSolve[] {
+  const params = site ? resolveSite(site.spec) : null;
   return cells.map((cell) => {
-    const r = solveOracle({ pricesEurPerMWh, dtHours, battery: cellBattery(base, cell) });
+    const battery = cellBattery(base, cell);
+    // On a site the battery is worth what it adds to the site's cash (the PV earns without it), so that is its profit.
+    const r =
+      site && params ? solveSiteOracle({ pricesEurPerMWh, dtHours, battery, site: params, series: site.series }) : null;
+    const o = r ?? solveOracle({ pricesEurPerMWh, dtHours, battery });
     return {
       ...cell,
-      profitEur: r.profitEur,
-      chargedKWh: r.chargedKWh,
-      dischargedKWh: r.dischargedKWh,
-      equivalentCycles: r.equivalentCycles,
+      profitEur: r ? r.batteryArbitrageEur : o.profitEur,
+      chargedKWh: o.chargedKWh,
+      dischargedKWh: o.dischargedKWh,
+      equivalentCycles: o.equivalentCycles,
     };
   });
 }

@@ -33,7 +33,7 @@ export interface SizingResult {
 
 /** Solves on this thread. */
 export function localRunner(problem: SizingProblem): CellRunner {
-  return async (cells) => solveCells(problem.pricesEurPerMWh, problem.dtHours, problem.battery, cells);
+  return async (cells) => solveCells(problem.pricesEurPerMWh, problem.dtHours, problem.battery, cells, problem.site);
 }
 
 export interface SizeOptions {
@@ -60,7 +60,8 @@ export async function sizeGrid(
   const cells = gridCells(problem.capacitiesKWh, problem.powersKW);
   validateGrid(problem.battery, cells);
   const runners = opts.runners ?? [localRunner(problem)];
-  const plan = planSolves(problem.battery, cells, opts.shareScaled ?? true);
+  // PV, load and grid limits do not grow with the battery, so a site's cells are each solved.
+  const plan = planSolves(problem.battery, cells, (opts.shareScaled ?? true) && !problem.site);
   const steps = problem.pricesEurPerMWh.length;
   const out: CellResult[] = new Array(cells.length);
   let done = 0;

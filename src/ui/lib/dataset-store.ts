@@ -71,6 +71,9 @@ export function readKept(value: unknown): KeptDataset | null {
       source: s.source,
       warnings,
       ...(column ? { forecastColumn: column } : {}),
+      // The site columns (pv_kw, load_kw) when the file had them and they still fit the series.
+      ...(s.pvKW instanceof Float64Array && s.pvKW.length === s.timesUtcMs.length ? { pvKW: s.pvKW } : {}),
+      ...(s.loadKW instanceof Float64Array && s.loadKW.length === s.timesUtcMs.length ? { loadKW: s.loadKW } : {}),
     },
   };
 }
@@ -105,6 +108,8 @@ export async function openDatasetStore(): Promise<DatasetStore> {
           source: series.source,
           warnings: series.warnings.map((w) => ({ ...w })),
           ...(series.forecastColumn ? { forecastColumn: { ...series.forecastColumn } } : {}),
+          ...(series.pvKW ? { pvKW: series.pvKW } : {}),
+          ...(series.loadKW ? { loadKW: series.loadKW } : {}),
         },
       };
       try {

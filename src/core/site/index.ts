@@ -1,0 +1,3 @@
+export * from './site.ts';
+export * from './simulate.ts';
+export * from './step-value.ts';
