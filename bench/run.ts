@@ -12,9 +12,20 @@ export interface BenchResult {
 }
 
 /** Bench modules by name; a module whose file is absent is skipped with a note. */
-const MODULES = ['oracle', 'oracle-cold', 'rl', 'rl-sps', 'rl-browser', 'quality', 'size', 'forecast', 'site'];
+const MODULES = [
+  'oracle',
+  'oracle-cold',
+  'rl',
+  'rl-sps',
+  'rl-browser',
+  'quality',
+  'size',
+  'forecast',
+  'site',
+  'uncertain',
+];
 /** Run only when named: the agent-quality table trains 27 times for 120 s (about an hour at --jobs 1). */
-const OPT_IN = new Set(['quality']);
+const OPT_IN = new Set(['quality', 'uncertain']);
 
 const here = new URL('.', import.meta.url);
 const args = process.argv.slice(2);

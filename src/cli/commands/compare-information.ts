@@ -42,7 +42,7 @@ export async function compareWithInformation(
   if (agent && mode === 'day-ahead') {
     if (!agentForecast)
       throw new CliError(
-        `--model: ${values.model} observes the next 24 h of actual prices (trained under known-24h); compare it under --information known-24h`,
+        `--model: ${values.model} observes the next 24 h of actual prices, so it is compared under --information known-24h only (got day-ahead)`,
       );
     if (model && model !== agentForecast)
       throw new CliError(

@@ -9,7 +9,7 @@ import { createRng } from '../../core/rl/rng.ts';
 import { command as forecast } from './forecast.ts';
 import { command as compare } from './compare.ts';
 import { resolveEnvConfig } from '../../core/env/config.ts';
-import { createObsContext } from '../../core/env/features.ts';
+import { createObsContext, obsLayout } from '../../core/env/features.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 import { initPolicyWeights } from '../../core/rl/mlp.ts';
 import { serializeSavedModel, toSavedModel } from '../../core/rl/model.ts';
@@ -195,6 +195,40 @@ describe('bess compare --information', () => {
         )
       ).message,
     ).toMatch(/known-24h only/);
+  });
+
+  it("a day-ahead --model brings its forecaster: scored on the baselines' span and forecast, refused elsewhere", async () => {
+    const env = resolveEnvConfig({});
+    const stats = { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 20, rewardScaleEur: 1 };
+    const battery = resolveBattery({});
+    const model = toSavedModel(initPolicyWeights(obsLayout(24, 'day-ahead').dim, env.numActions, 8, createRng(1)), {
+      env,
+      stats,
+      dtHours: 1,
+      battery,
+      hiddenSize: 8,
+      validationShare: 0,
+      backend: 'cpu',
+      information: { mode: 'day-ahead', forecast: 'naive-d1' },
+    });
+    const modelDir = mkdtempSync(join(tmpdir(), 'bess-model-'));
+    writeFileSync(join(modelDir, 'model.json'), serializeSavedModel(model));
+    const { json } = (await run(compare, [prices, '--information', 'day-ahead', '--model', modelDir])) as {
+      json: { forecast: string; strategies: { name: string; profitEur: number; shareOfOracle: number }[] };
+    };
+    expect(json.forecast).toBe('naive-d1');
+    const agent = json.strategies.find((s) => s.name === 'agent')!;
+    expect(agent.shareOfOracle).toBeCloseTo(agent.profitEur / json.strategies[0].profitEur, 12);
+    expect(
+      (await rejection(run(compare, [prices, '--information', 'known-24h', '--model', modelDir]))).message,
+    ).toMatch(/trained under day-ahead information \(forecaster naive-d1\)/);
+    expect(
+      (
+        await rejection(
+          run(compare, [prices, '--information', 'day-ahead', '--forecast', 'ridge', '--model', modelDir]),
+        )
+      ).message,
+    ).toMatch(/trained on forecaster naive-d1; compare it with --forecast naive-d1/);
   });
 
   it('names a wrong mode, a forecast outside day-ahead and an unknown flag', async () => {

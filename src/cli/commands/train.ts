@@ -15,7 +15,7 @@ import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
 import { MLFLOW_TRAIN_OPTIONS, logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
 import { CLONE_TEACHERS } from '../../core/rl/config.ts';
-import { FORECAST_MODELS } from '../../core/forecast/index.ts';
+import { FORECAST_MODELS, ForecastError } from '../../core/forecast/index.ts';
 import { testSpan } from '../../core/information/index.ts';
 import { dayAheadInputsFor } from './forecast-inputs.ts';
 
@@ -178,6 +178,9 @@ export const command = defineCommand({
       );
     } catch (err) {
       await prepared?.removeIfUnused();
+      // What the data cannot give a day-ahead run (too little history for the forecaster, a split off a day start).
+      if (err instanceof ForecastError || (err instanceof RangeError && /^information day-ahead/.test(err.message)))
+        throw new CliError(`${trainPath}: ${err.message}`);
       throw err;
     }
 

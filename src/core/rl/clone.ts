@@ -244,7 +244,7 @@ export function cloneMinibatchesPerEpoch(count: number, batchSize: number): numb
 export async function trainClone(
   policy: TfPolicy,
   data: CloneDataset,
-  config: CloneConfig,
+  config: Omit<CloneConfig, 'teacher'>,
   numActions: number,
   rng: Rng,
   onEpoch: (epoch: number, loss: number, accuracy: number) => Promise<boolean>,
