@@ -8,7 +8,7 @@ import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/results/', 'test-results/', 'playwright-report/', 'runs/'] },
+  { ignores: ['**/dist/', 'node_modules/', 'bench/results/', 'test-results/', 'playwright-report/', 'runs/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
