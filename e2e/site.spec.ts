@@ -8,6 +8,8 @@ test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await page.getByLabel('Bundled market-year').selectOption('de-lu-2023-pv');
@@ -19,6 +21,8 @@ test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved
   await expect(profit).toContainText('12,516.57');
   await expect(page.getByTestId('site-pv-kwh')).toHaveText('134,750 kWh');
   await expect(page.getByTestId('site-chart')).toBeVisible();
+  // Solved off the main thread, in the site worker.
+  expect(workers.some((u) => /site\.worker/.test(u))).toBe(true);
 
   await page.getByTestId('site-export-limit').fill('50');
   await page.getByTestId('site-export-limit').press('Tab');
