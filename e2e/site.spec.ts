@@ -8,6 +8,8 @@ test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await page.getByLabel('Bundled market-year').selectOption('de-lu-2023-pv');
@@ -19,6 +21,8 @@ test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved
   await expect(profit).toContainText('12,516.57');
   await expect(page.getByTestId('site-pv-kwh')).toHaveText('134,750 kWh');
   await expect(page.getByTestId('site-chart')).toBeVisible();
+  // Solved off the main thread, in the site worker.
+  expect(workers.some((u) => /site\.worker/.test(u))).toBe(true);
 
   await page.getByTestId('site-export-limit').fill('50');
   await page.getByTestId('site-export-limit').press('Tab');
@@ -33,4 +37,21 @@ test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved
   // The page keeps working: the battery oracle still stands.
   await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
   expect(errors).toEqual([]);
+});
+
+// The error path: a site worker that cannot start is a message in the Site panel, and the rest of the page works.
+test.describe('when the site worker fails', () => {
+  test.use({ serviceWorkers: 'block' });
+  test('the Site panel says so and the battery oracle still stands', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route(/site\.worker[^/]*\.js/, (route) => route.abort());
+    await page.goto('/');
+    await page.getByLabel('Bundled market-year').selectOption('de-lu-2023-pv');
+    await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-pv100-iso.csv');
+    await expect(page.getByTestId('site-error')).toContainText(/Site: .*worker/);
+    await expect(page.getByTestId('site-oracle-profit')).toHaveCount(0);
+    await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
+    expect(errors).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
 import { MS_PER_HOUR } from '../../core/units.ts';
 import { CliError } from '../args.ts';
 import { type BatteryParams } from '../../core/battery/index.ts';
-import { compareUnderInformation, type InformationMode } from '../../core/information/index.ts';
+import { compareUnderInformation, type InformationMode, type SiteRun } from '../../core/information/index.ts';
 import { table } from '../format.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,8 +30,14 @@ export async function compareWithInformation(
   file: string,
   values: InformationCompareValues,
   battery: BatteryParams,
+  /** A site that adds something to the battery (PV, load, limits, fees): every baseline plans and settles on it. */
+  site?: SiteRun,
 ): Promise<{ json: unknown; text: string }> {
   const mode = values.information;
+  if (site && values.model)
+    throw new CliError(
+      '--model: the agent is scored on the battery alone under --information; drop the site flags (and the pv_kw/load_kw columns), or compare the baselines on the site without --model',
+    );
   const inputs = await loadForecastInputs(file, values);
   let model = values.forecast;
   if (model && mode !== 'day-ahead')
@@ -64,6 +70,7 @@ export async function compareWithInformation(
       mode,
       forecaster,
       exogenous: inputs.exogenous?.values,
+      ...(site ? { site: { site: site.site, series: site.series } } : {}),
       nowMs: () => performance.now(),
     }),
   );

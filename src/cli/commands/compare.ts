@@ -119,11 +119,7 @@ export const command = defineCommand({
     const { information } = values;
     if (information) {
       const site = siteInputs(values, await loadPriceFile(file));
-      if (!site.plain)
-        throw new CliError(
-          '--information: the information modes plan and settle the battery alone; drop the site flags (and the pv_kw/load_kw columns), or compare on the site without --information',
-        );
-      return compareWithInformation(file, { ...values, information }, battery);
+      return compareWithInformation(file, { ...values, information }, battery, site.plain ? undefined : site);
     }
     for (const flag of ['forecast', 'model', 'exogenous', 'noise-eur-per-mwh', 'seed'] as const)
       if (values[flag] !== undefined) throw new CliError(`--${flag} needs --information MODE`);

@@ -4,8 +4,18 @@
 
 import type { BatteryParams } from '../battery/index.ts';
 import { solveOracle } from '../oracle/oracle.ts';
+import { solveSiteOracle } from '../oracle/site-oracle.ts';
 import type { Forecaster } from '../forecast/types.ts';
-import { decisionPoints, runStrategy, type InformationSetup, type MarketSeries, type Strategy } from './run.ts';
+import {
+  type InformationSetup,
+  type MarketSeries,
+  type SiteRun,
+  type Strategy,
+  activeSite,
+  decisionPoints,
+  runStrategy,
+  sliceSiteSeries,
+} from './run.ts';
 import { baselineStrategies } from './strategies.ts';
 import type { InformationMode } from './view.ts';
 
@@ -35,6 +45,8 @@ export interface CompareInput {
   forecaster?: Forecaster;
   exogenous?: readonly Float64Array[];
   strategies?: Strategy[];
+  /** A site around the battery (PV, load over the whole series; limits, fees): planned and settled on it. */
+  site?: SiteRun;
   /** Injected clock for the ms columns (core stays free of Date.now). */
   nowMs?: () => number;
 }
@@ -46,11 +58,12 @@ export function compareUnderInformation(input: CompareInput): InformationCompari
   const now = input.nowMs ?? (() => 0);
   const { series, spanFrom, spanTo, battery } = input;
   let t0 = now();
-  const oracleEur = solveOracle({
-    pricesEurPerMWh: series.pricesEurPerMWh.subarray(spanFrom, spanTo),
-    dtHours: series.dtHours,
-    battery,
-  }).profitEur;
+  const site = activeSite(input);
+  const span = { pricesEurPerMWh: series.pricesEurPerMWh.subarray(spanFrom, spanTo), dtHours: series.dtHours, battery };
+  // The yardstick: the battery's, or on a site the site's, perfect-foresight optimum of the same span.
+  const oracleEur = site
+    ? solveSiteOracle({ ...span, site: site.site, series: sliceSiteSeries(site.series, spanFrom, spanTo) }).profitEur
+    : solveOracle(span).profitEur;
   const strategies: StrategyScore[] = [{ name: 'oracle', profitEur: oracleEur, shareOfOracle: 1, ms: now() - t0 }];
   const setup: InformationSetup = {
     series,
@@ -59,6 +72,7 @@ export function compareUnderInformation(input: CompareInput): InformationCompari
     mode: input.mode,
     forecaster: input.forecaster,
     exogenous: input.exogenous,
+    ...(site ? { site } : {}),
   };
   t0 = now();
   const { points, forecastEurPerMWh } = decisionPoints(setup);

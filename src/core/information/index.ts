@@ -3,6 +3,9 @@ export * from './calendar.ts';
 export {
   decisionPoints,
   runStrategy,
+  activeSite,
+  sliceSiteSeries,
+  type SiteRun,
   type DecisionPoint,
   type InformationSetup,
   type MarketSeries,

@@ -9,6 +9,27 @@ import type { Forecaster } from '../forecast/types.ts';
 import { forecastCalendar } from '../forecast/grid.ts';
 import { issueInput } from '../forecast/issue.ts';
 import type { Decision, InformationMode, InformationView } from './view.ts';
+import { type SiteParams, type SiteSeries, isPlainSite, siteStepContext, stepSite } from '../site/site.ts';
+import { simulateSite } from '../site/simulate.ts';
+
+/** A site around the battery: its parameters and PV/load over the whole series (indexed like the prices). */
+export interface SiteRun {
+  site: SiteParams;
+  series: SiteSeries;
+}
+
+/** The site's PV and load over series steps [from, to); null columns stay null. */
+export function sliceSiteSeries(series: SiteSeries, from: number, to: number): SiteSeries {
+  const cut = (xs: ArrayLike<number> | null) =>
+    xs === null ? null : Float64Array.from({ length: to - from }, (_, i) => xs[from + i]);
+  return { pvKW: cut(series.pvKW), loadKW: cut(series.loadKW) };
+}
+
+/** The site of a setup when it adds something to the battery; null for none or a plain one (today's code path). */
+export function activeSite(setup: { site?: SiteRun; series: MarketSeries }): SiteRun | null {
+  const s = setup.site;
+  return s && !isPlainSite(s.site, s.series) ? s : null;
+}
 
 /** The prices and calendar a run reads; only the runner sees the actual prices of the future. */
 export interface MarketSeries {
@@ -40,6 +61,11 @@ export interface InformationSetup {
   exogenous?: readonly Float64Array[];
   /** known-24h: hours of actual prices known ahead (default 24). */
   knownHours?: number;
+  /**
+   * A site around the battery (PV, load, limits, fees): strategies see its PV and load over their plan window (known
+   * in every mode, see InformationView.site), and the run is settled on the site. Absent or plain: the battery alone.
+   */
+  site?: SiteRun;
 }
 
 /** The mode's decision points over the span; day-ahead issues the forecaster once per delivery day, in order. */
@@ -127,6 +153,7 @@ export function runStrategy(
   const decide = strategy.start(battery, dt);
   let soc = battery.initialSocKWh;
   const stepMs = dt * MS_PER_HOUR;
+  const site = activeSite(setup);
   for (const p of points) {
     const t0 = series.timesUtcMs[spanFrom + p.from];
     const planTimesUtcMs = new Float64Array(p.planPricesEurPerMWh.length);
@@ -146,6 +173,14 @@ export function runStrategy(
       },
       spanStart: spanFrom,
       ...(p.deliveryDate !== undefined ? { deliveryDate: p.deliveryDate, gateClosureUtcMs: p.gateClosureUtcMs } : {}),
+      ...(site
+        ? {
+            site: {
+              site: site.site,
+              series: sliceSiteSeries(site.series, spanFrom + p.from, spanFrom + p.from + p.planPricesEurPerMWh.length),
+            },
+          }
+        : {}),
     };
     const d = decide(view);
     const n = p.to - p.from;
@@ -156,9 +191,50 @@ export function runStrategy(
     for (let i = 0; i < n; i++) {
       wantC[p.from + i] = d.chargeKWh[i];
       wantD[p.from + i] = d.dischargeKWh[i];
-      // The SOC path follows from the committed requests alone (clipping never looks at the price).
-      soc = stepBattery(battery, soc, d.chargeKWh[i], d.dischargeKWh[i], 0, dt).socAfterKWh;
+      // The SOC path follows from the committed requests alone (clipping never looks at the price); on a site, from
+      // the requests as the site cuts them (PV, load and limits, never the price).
+      soc = site
+        ? stepSite(
+            battery,
+            siteStepContext(battery, site.site, site.series, spanFrom + p.from + i, 0, dt),
+            soc,
+            d.chargeKWh[i],
+            d.dischargeKWh[i],
+            0,
+            dt,
+          ).socAfterKWh
+        : stepBattery(battery, soc, d.chargeKWh[i], d.dischargeKWh[i], 0, dt).socAfterKWh;
     }
+  }
+  if (site) {
+    // Settled on the site at the actual prices through the one site simulator.
+    const sim = simulateSite(
+      {
+        pricesEurPerMWh: series.pricesEurPerMWh.subarray(spanFrom, spanTo),
+        dtHours: dt,
+        battery,
+        site: site.site,
+        series: sliceSiteSeries(site.series, spanFrom, spanTo),
+      },
+      { chargeKWh: wantC, dischargeKWh: wantD },
+    );
+    return {
+      profitEur: sim.profitEur,
+      totalChargedKWh: sim.totalChargedKWh,
+      totalDischargedKWh: sim.totalDischargedKWh,
+      equivalentCycles: sim.equivalentCycles,
+      finalSocKWh: sim.finalSocKWh,
+      requestedChargeKWh: wantC,
+      requestedDischargeKWh: wantD,
+      trace: {
+        socBeforeKWh: sim.socBeforeKWh,
+        socAfterKWh: sim.socAfterKWh,
+        chargedKWh: sim.chargedKWh,
+        dischargedKWh: sim.dischargedKWh,
+        cashEur: sim.cashEur,
+      },
+      decisions: points.length,
+    };
   }
   const sim = simulate(battery, series.pricesEurPerMWh.subarray(spanFrom, spanTo), dt, {
     chargeKWh: wantC,

@@ -1,9 +1,12 @@
 // The baselines every information mode is scored with. Each plans only on its view's prices (actual or forecast,
-// per mode), from the view's SOC, and commits the steps [from, to).
+// per mode), from the view's SOC, and commits the steps [from, to). On a site (view.site) the optimisers plan on the
+// site (its PV and load over the plan window, limits and fees); the threshold rule stays a price rule whose requests
+// the site cuts; everything is settled on the site by the runner.
 
 import { type BatteryParams, requestForPowerFraction } from '../battery/index.ts';
 import { solveOracle } from '../oracle/oracle.ts';
-import { backwardDp, buildActionLattice, latticeIndex } from '../oracle/action-dp.ts';
+import { backwardDp, buildActionLattice, latticeIndex, siteCash } from '../oracle/action-dp.ts';
+import { solveSiteOracle } from '../oracle/site-oracle.ts';
 import type { Strategy } from './run.ts';
 import type { Decision, InformationView } from './view.ts';
 
@@ -22,7 +25,8 @@ export const planOnForecast: Strategy = {
       initialSocKWh: view.socKWh,
       terminalSocKWh: view.reachesSpanEnd ? battery.terminalSocKWh : null,
     };
-    const { schedule } = solveOracle({ pricesEurPerMWh: view.planPricesEurPerMWh, dtHours, battery: b });
+    const plan = { pricesEurPerMWh: view.planPricesEurPerMWh, dtHours, battery: b };
+    const { schedule } = view.site ? solveSiteOracle({ ...plan, ...view.site }) : solveOracle(plan);
     const n = view.to - view.from;
     return { chargeKWh: schedule.chargeKWh.slice(0, n), dischargeKWh: schedule.dischargeKWh.slice(0, n) };
   },
@@ -41,7 +45,11 @@ export function rollingHorizonStrategy(levels: readonly number[] = HOLD_CHARGE_D
         const T = view.planPricesEurPerMWh.length;
         const policy = new Int32Array(T * S);
         const value = new Float64Array(S);
-        backwardDp(lattice, battery, view.planPricesEurPerMWh, 0, T, value, scratch, policy);
+        // On a site each step's cash is the site's and an action the site would cut is not offered (action-dp.ts).
+        const cash = view.site
+          ? siteCash({ pricesEurPerMWh: view.planPricesEurPerMWh, dtHours, battery, levels, site: view.site })
+          : null;
+        backwardDp(lattice, battery, view.planPricesEurPerMWh, 0, T, value, scratch, policy, undefined, cash);
         const n = view.to - view.from;
         const out = empty(n);
         let s = latticeIndex(lattice, view.socKWh);

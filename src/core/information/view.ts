@@ -2,6 +2,8 @@
 // handed an InformationView per decision and nothing else: the view holds copies of exactly what its mode
 // allows at that moment, so a strategy cannot read further even by accident.
 
+import type { SiteParams, SiteSeries } from '../site/site.ts';
+
 /** The three information modes. */
 export const INFORMATION_MODES = ['perfect', 'known-24h', 'day-ahead'] as const;
 export type InformationMode = (typeof INFORMATION_MODES)[number];
@@ -39,6 +41,12 @@ export interface InformationView {
   /** For day-ahead: the delivery day's date (yyyy-mm-dd) and its gate closure, UTC ms. */
   readonly deliveryDate?: string;
   readonly gateClosureUtcMs?: number;
+  /**
+   * On a site (PV, load, grid limits, fees; absent for the battery alone): the site and its PV and load over the plan
+   * window, aligned to planPricesEurPerMWh. PV and load count as known in every mode: the file's pv_kw/load_kw stand
+   * in for the site's own day-ahead PV and load forecasts (a perfect PV forecast; only the prices are forecast).
+   */
+  readonly site?: { readonly site: SiteParams; readonly series: SiteSeries };
 }
 
 /** Grid-side requests for the steps [from, to) of a decision, kWh. */

@@ -40,7 +40,7 @@ export interface ActionDpInput {
 }
 
 /** Cash of taking (c, d) at step t on the site, or −Infinity when the site would cut it; null without a site. */
-function siteCash(input: ActionDpInput): ((t: number, c: number, d: number) => number) | null {
+export function siteCash(input: ActionDpInput): ((t: number, c: number, d: number) => number) | null {
   const { site, battery: b, pricesEurPerMWh: prices, dtHours } = input;
   if (!site || isPlainSite(site.site, site.series)) return null;
   assertSiteSeries(site.site, site.series, prices.length);

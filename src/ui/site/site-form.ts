@@ -61,7 +61,11 @@ export function resolveSiteForm(f: SiteForm): ResolvedSite {
 export type SiteSolve = { ok: true; result: SiteOracleResult } | { ok: false; message: string };
 
 /** The site optimum of `series` (its pv_kw/load_kw columns) with this battery and site; a bad input is a message. */
-export function solveSiteFor(series: PriceSeries, battery: BatteryParams, site: SiteParams): SiteSolve {
+export function solveSiteFor(
+  series: Pick<PriceSeries, 'source' | 'pricesEurPerMWh' | 'dtHours' | 'pvKW' | 'loadKW'>,
+  battery: BatteryParams,
+  site: SiteParams,
+): SiteSolve {
   try {
     const result = solveSiteOracle({
       pricesEurPerMWh: series.pricesEurPerMWh,
