@@ -13,9 +13,16 @@ import { backwardDp, buildActionLattice } from '../oracle/action-dp.ts';
 import { forecastCalendar } from '../forecast/grid.ts';
 import { issueInput } from '../forecast/issue.ts';
 import { type Forecaster, ForecastError } from '../forecast/types.ts';
-import { eurPerMWhFromEurPerKWh, MS_PER_HOUR } from '../units.ts';
+import { eurPerMWhFromEurPerKWh } from '../units.ts';
 import { type EnvConfig, actionLevels, horizonSteps } from './config.ts';
-import { type DayAheadObs, type EnvSeries, type NormStats, type ObsContext, obsLayout } from './features.ts';
+import {
+  type DayAheadObs,
+  type EnvSeries,
+  type NormStats,
+  type ObsContext,
+  obsLayout,
+  timeFeatures,
+} from './features.ts';
 
 /** The issue of one delivery day: D's steps [start, end) of the series; `issue` covers D and D+1 (as far as known). */
 export interface DayAheadIssue {
@@ -174,18 +181,7 @@ export function createDayAheadObsContext(
     chargeMarginEurPerKWh[i] = bestSell - cellBuyCostEur(battery, windowPrices[b]);
     dischargeMarginEurPerKWh[i] = cellSellValueEur(battery, windowPrices[b]) - cheapestBuy;
   }
-  const time = new Float32Array(4 * n);
-  const dayMs = 24 * MS_PER_HOUR;
-  const weekMs = 7 * dayMs;
-  for (let i = 0; i < n; i++) {
-    const ms = series.timesUtcMs[from + i];
-    const d = (2 * Math.PI * (((ms % dayMs) + dayMs) % dayMs)) / dayMs;
-    const w = (2 * Math.PI * (((ms % weekMs) + weekMs) % weekMs)) / weekMs;
-    time[4 * i] = Math.sin(d);
-    time[4 * i + 1] = Math.cos(d);
-    time[4 * i + 2] = Math.sin(w);
-    time[4 * i + 3] = Math.cos(w);
-  }
+  const time = timeFeatures(series.timesUtcMs, from, n);
   const range = battery.maxSocKWh - battery.minSocKWh;
   const layout = obsLayout(horizon, 'day-ahead');
   const dayAhead: DayAheadObs = {

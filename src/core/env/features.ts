@@ -14,6 +14,7 @@
 
 import { type BatteryParams, cellBuyCostEur, cellSellValueEur, maxChargeKWh } from '../battery/index.ts';
 import { eurForEnergy, eurPerMWhFromEurPerKWh, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
+import { nearestIndex } from '../oracle/action-dp.ts';
 import { type EnvConfig, horizonSteps } from './config.ts';
 
 /** The features of one observation, in order; width 'horizon' = one per look-ahead step (H). */
@@ -252,18 +253,7 @@ export function createObsContext(
     chargeMarginEurPerKWh[t] = bestSell - buyEur[t];
     dischargeMarginEurPerKWh[t] = sellEur[t] - cheapestBuy;
   }
-  const time = new Float32Array(4 * n);
-  const dayMs = 24 * MS_PER_HOUR;
-  const weekMs = 7 * dayMs;
-  for (let t = 0; t < n; t++) {
-    const ms = series.timesUtcMs[t];
-    const d = (2 * Math.PI * (((ms % dayMs) + dayMs) % dayMs)) / dayMs;
-    const w = (2 * Math.PI * (((ms % weekMs) + weekMs) % weekMs)) / weekMs;
-    time[4 * t] = Math.sin(d);
-    time[4 * t + 1] = Math.cos(d);
-    time[4 * t + 2] = Math.sin(w);
-    time[4 * t + 3] = Math.cos(w);
-  }
+  const time = timeFeatures(series.timesUtcMs, 0, n);
   const range = battery.maxSocKWh - battery.minSocKWh;
   const layout = obsLayout(horizon);
   return {
@@ -289,23 +279,30 @@ export function createObsContext(
   };
 }
 
-/** Index of the nearest value in a sorted array. */
-function nearestSorted(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
+/**
+ * The calendar features of steps [from, from + n): sin, cos of the UTC time of day and of week (from the Unix epoch),
+ * four per step, in the order of OBS_FEATURES' dayPhase and weekPhase.
+ */
+export function timeFeatures(timesUtcMs: ArrayLike<number>, from: number, n: number): Float32Array {
+  const time = new Float32Array(4 * n);
+  const dayMs = 24 * MS_PER_HOUR;
+  const weekMs = 7 * dayMs;
+  for (let i = 0; i < n; i++) {
+    const ms = timesUtcMs[from + i];
+    const d = (2 * Math.PI * (((ms % dayMs) + dayMs) % dayMs)) / dayMs;
+    const w = (2 * Math.PI * (((ms % weekMs) + weekMs) % weekMs)) / weekMs;
+    time[4 * i] = Math.sin(d);
+    time[4 * i + 1] = Math.cos(d);
+    time[4 * i + 2] = Math.sin(w);
+    time[4 * i + 3] = Math.cos(w);
   }
-  if (lo > 0 && Math.abs(sorted[lo - 1] - x) <= Math.abs(sorted[lo] - x)) return lo - 1;
-  return lo;
+  return time;
 }
 
 /** The planner's action index at step t and SOC (the nearest lattice level). */
 export function plannerActionAt(da: DayAheadObs, t: number, socKWh: number): number {
   const S = da.latticeSocKWh.length;
-  return da.plannerAction[t * S + nearestSorted(da.latticeSocKWh, socKWh)];
+  return da.plannerAction[t * S + nearestIndex(da.latticeSocKWh, socKWh)];
 }
 
 /** Writes the observation of step `t` at SOC `socKWh` into `out` at `offset`, slot by slot of `ctx.layout`. */

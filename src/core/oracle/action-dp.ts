@@ -82,7 +82,8 @@ export interface ActionLattice {
   approximate: boolean;
 }
 
-function nearestIndex(sorted: Float64Array, x: number): number {
+/** Index of the nearest value in a sorted array (the lower one on a tie). */
+export function nearestIndex(sorted: Float64Array, x: number): number {
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo < hi) {
