@@ -16,10 +16,9 @@ import type { PriceSeries } from '../../core/prices/types.ts';
 import { actionLevels } from '../../core/env/config.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
-import { type Split, sliceSeries } from '../lib/split.ts';
+import { type Split, dayAheadSplit, sliceSeries } from '../lib/split.ts';
 import { type Liveness, WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
-import { deliveryDays } from '../../core/information/index.ts';
 
 const KEY = 'powerbidder.train';
 const INFO_KEY = 'powerbidder.train.information';
@@ -36,17 +35,6 @@ export interface DayAheadRunInputs {
   forecast: string;
   exogenous?: Float64Array[];
   column?: Float64Array;
-}
-
-/**
- * The split a day-ahead run trains and tests on: the test split starts at the first delivery day at or after the
- * chosen split's end (the day-ahead auction's timing; the forecast panel's test span does the same), or null when
- * the test split holds no whole delivery day.
- */
-export function dayAheadSplit(series: PriceSeries, split: Split): Split | null {
-  const day = deliveryDays(series.timesUtcMs, series.dtHours).find((d) => d.start >= split.trainEnd);
-  if (!day || day.start >= split.n || day.start <= split.trainStart) return null;
-  return { ...split, trainEnd: day.start };
 }
 
 /**
