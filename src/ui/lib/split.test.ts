@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampSplit, defaultSplit, sliceSeries, splitFromBrush } from './split.ts';
+import { clampSplit, dayAheadSplit, defaultSplit, sliceSeries, splitFromBrush } from './split.ts';
 
 describe('split', () => {
   it('defaultSplit(n) trains on the first 75% and tests on the rest', () => {
@@ -24,5 +24,19 @@ describe('split', () => {
     expect(Array.from(s.pricesEurPerMWh)).toEqual([11, 12]);
     s.pricesEurPerMWh[0] = 99;
     expect(p[1]).toBe(11);
+  });
+  it('dayAheadSplit starts the test split at the next delivery day (Europe/Brussels midnight), or says none', () => {
+    // Ten days of hourly steps from 2023-01-01 00:00 UTC: delivery days start at 23:00 UTC (00:00 CET).
+    const t0 = Date.UTC(2023, 0, 1);
+    const series = { timesUtcMs: Float64Array.from({ length: 240 }, (_, i) => t0 + i * 3_600_000), dtHours: 1 };
+    expect(dayAheadSplit(series, { trainStart: 0, trainEnd: 100, n: 240 })).toEqual({
+      trainStart: 0,
+      trainEnd: 119,
+      n: 240,
+    });
+    // Already on a day's first step: unchanged.
+    expect(dayAheadSplit(series, { trainStart: 0, trainEnd: 143, n: 240 })?.trainEnd).toBe(143);
+    // Past the last day's start: no whole delivery day to test on.
+    expect(dayAheadSplit(series, { trainStart: 0, trainEnd: 220, n: 240 })).toBeNull();
   });
 });

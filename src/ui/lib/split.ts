@@ -1,6 +1,8 @@
 // The train/test split of a series, as index ranges. The price chart's brush picks the training window; the test
 // split is everything after it (DESIGN.md: episodes are random windows of the training split, the test is unseen).
 
+import { deliveryDays } from '../../core/information/index.ts';
+
 /** Half-open index ranges: train = [trainStart, trainEnd), test = [trainEnd, n). */
 export interface Split {
   trainStart: number;
@@ -51,4 +53,15 @@ export function sliceSeries(
   to: number,
 ): { timesUtcMs: Float64Array; pricesEurPerMWh: Float64Array } {
   return { timesUtcMs: times.slice(from, to), pricesEurPerMWh: prices.slice(from, to) };
+}
+
+/**
+ * The split a day-ahead run trains and tests on: the test split starts at the first complete delivery day at or after the
+ * chosen split's end (the day-ahead auction's timing; the forecast panel's test span does the same), or null when
+ * the test split holds no whole delivery day.
+ */
+export function dayAheadSplit(series: { timesUtcMs: Float64Array; dtHours: number }, split: Split): Split | null {
+  const day = deliveryDays(series.timesUtcMs, series.dtHours).find((d) => d.start >= split.trainEnd && d.complete);
+  if (!day || day.start >= split.n || day.start <= split.trainStart) return null;
+  return { ...split, trainEnd: day.start };
 }

@@ -13,6 +13,7 @@ import type {
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { DEFAULT_NN } from '../../core/forecast/nn-config.ts';
+import { alignExogenous, parseExogenousCsv } from '../../core/exogenous/index.ts';
 import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 
 /** Forecasters the page offers (lear only with an exogenous file, column only when the price file has one). */
@@ -120,6 +121,51 @@ export class ForecastState {
     } finally {
       if (id === this.#run) this.progress = null;
     }
+  }
+
+  /** The checked exogenous file's series aligned to the prices' steps (for a day-ahead training run), or null. */
+  alignedExogenous(series: PriceSeries): Float64Array[] | null {
+    const exo = this.exogenous;
+    if (!exo || !this.exogenousInfo) return null;
+    return alignExogenous(parseExogenousCsv(exo.text, exo.file), {
+      timesUtcMs: series.timesUtcMs,
+      dtHours: series.dtHours,
+      source: series.source,
+    }).values;
+  }
+
+  /**
+   * One forecaster's day-ahead baselines (plan-on-forecast, rolling-horizon, threshold) on a day-ahead training
+   * run's test split, by the same worker call as the table: the series is cut to the run's span [trainStart, n) so
+   * the forecaster sees the history the agent's did. The panel's own table is left as it is.
+   */
+  async baselines(
+    series: PriceSeries,
+    split: { trainStart: number; trainEnd: number; n: number },
+    battery: BatterySpec,
+    model: string,
+  ): Promise<CompareReply> {
+    const cut = (a: Float64Array) => a.slice(split.trainStart, split.n);
+    const useExo = model === 'lear' || model === 'nn' ? (this.exogenousInfo ? this.exogenous : null) : null;
+    const col = columnOf(series);
+    return this.#box.call<CompareReply>((w) =>
+      w.compare({
+        market: {
+          timesUtcMs: cut(series.timesUtcMs),
+          pricesEurPerMWh: cut(series.pricesEurPerMWh),
+          dtHours: series.dtHours,
+          source: series.source,
+        },
+        exogenous: useExo,
+        trainShare: (split.trainEnd - split.trainStart) / (split.n - split.trainStart),
+        battery: $state.snapshot(battery) as BatterySpec,
+        models: [model],
+        // The trainer's forecaster settings (forecasterForRun: noisy-truth σ 10, seed 1; nn's default budget).
+        noiseEurPerMWh: 10,
+        seed: 1,
+        column: col ? { name: col.name, valuesEurPerMWh: cut(col.valuesEurPerMWh) } : null,
+      }),
+    );
   }
 
   /** Stops the run in progress (the worker is restarted); the previous table stays. */

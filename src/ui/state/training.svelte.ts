@@ -16,11 +16,26 @@ import type { PriceSeries } from '../../core/prices/types.ts';
 import { actionLevels } from '../../core/env/config.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
-import { type Split, sliceSeries } from '../lib/split.ts';
+import { type Split, dayAheadSplit, sliceSeries } from '../lib/split.ts';
 import { type Liveness, WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 
 const KEY = 'powerbidder.train';
+const INFO_KEY = 'powerbidder.train.information';
+
+/** What the agent observes (DESIGN.md "Information"): known-24h, or day-ahead with a forecaster. */
+export interface InformationChoice {
+  mode: 'known-24h' | 'day-ahead';
+  /** The forecaster under day-ahead (one the forecast panel offers). */
+  forecast: string;
+}
+
+/** A day-ahead run's forecaster inputs, aligned to the whole series (start() cuts them to the run's span). */
+export interface DayAheadRunInputs {
+  forecast: string;
+  exogenous?: Float64Array[];
+  column?: Float64Array;
+}
 
 /**
  * The trainer answers pings between iterations and minibatches; its longest synchronous stretch (building the
@@ -57,6 +72,10 @@ export interface RunCurve {
 /** Settings, the live run, its result and the curves of earlier runs. */
 export class TrainingState {
   settings = $state<TrainSettings>(loadSettings());
+  /** The information mode and forecaster of the next run (kept across reloads). */
+  information = $state<InformationChoice>(loadInformation());
+  /** The information the current result was trained and tested under. */
+  resultInformation = $state.raw<InformationChoice | null>(null);
   running = $state(false);
   stopping = $state(false);
   history = $state.raw<TrainProgress[]>([]);
@@ -103,11 +122,22 @@ export class TrainingState {
     split: Split,
     battery: BatterySpec,
     hooks: TrainHooks = {},
+    dayAhead?: DayAheadRunInputs,
   ): Promise<TrainResult | null> {
     // One run at a time: a second click (or a retry still going) is refused.
     if (this.running || this.settingsError) return null;
     const s = $state.snapshot(this.settings) as TrainSettings;
     writeStorage(KEY, JSON.stringify(s));
+    writeStorage(INFO_KEY, JSON.stringify($state.snapshot(this.information)));
+    if (dayAhead) {
+      const aligned = dayAheadSplit(series, split);
+      if (!aligned) {
+        this.error =
+          'Training failed: under day-ahead the test split must hold a whole delivery day: move the training split earlier.';
+        return null;
+      }
+      split = aligned;
+    }
     if (this.result)
       this.previous = [
         ...this.previous,
@@ -128,6 +158,7 @@ export class TrainingState {
     this.history = [];
     this.latest = null;
     this.result = null;
+    this.resultInformation = null;
     this.levels = actionLevels(s.numActions);
     const { env, ppo, cloneOptions, seconds } = toRequestOptions(s);
     const req: TrainRequest = {
@@ -142,6 +173,18 @@ export class TrainingState {
       seconds,
       seed: s.seed,
       backend: s.backend,
+      ...(dayAhead
+        ? {
+            information: {
+              mode: 'day-ahead' as const,
+              forecast: dayAhead.forecast,
+              ...(dayAhead.exogenous
+                ? { exogenous: dayAhead.exogenous.map((a) => a.slice(split.trainStart, split.n)) }
+                : {}),
+              ...(dayAhead.column ? { column: dayAhead.column.slice(split.trainStart, split.n) } : {}),
+            },
+          }
+        : {}),
     };
     const onProgress = Comlink.proxy((p: TrainProgress) => {
       if (id !== this.#runId) return;
@@ -194,6 +237,9 @@ export class TrainingState {
       this.result = result;
       this.resultSeries = series;
       this.resultSplit = split;
+      this.resultInformation = dayAhead
+        ? { mode: 'day-ahead', forecast: dayAhead.forecast }
+        : { mode: 'known-24h', forecast: '' };
       this.backend = result.backend;
       this.message = `Training ended: ${STOP_REASON_TEXT[result.stopReason]}; kept the ${result.kept.source === 'ppo' ? 'fine-tuned policy' : result.kept.source === 'clone' ? 'clone' : 'untrained policy'}.`;
       return result;
@@ -237,5 +283,17 @@ function loadSettings(): TrainSettings {
     return { ...DEFAULT_SETTINGS, ...(saved && typeof saved === 'object' ? saved : {}) };
   } catch {
     return { ...DEFAULT_SETTINGS };
+  }
+}
+
+function loadInformation(): InformationChoice {
+  try {
+    const saved = JSON.parse(readStorage(INFO_KEY) ?? 'null') as Partial<InformationChoice> | null;
+    return {
+      mode: saved?.mode === 'day-ahead' ? 'day-ahead' : 'known-24h',
+      forecast: typeof saved?.forecast === 'string' && saved.forecast ? saved.forecast : 'naive-d1',
+    };
+  } catch {
+    return { mode: 'known-24h', forecast: 'naive-d1' };
   }
 }

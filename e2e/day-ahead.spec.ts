@@ -1,0 +1,96 @@
+import { expect, type Page, test } from '@playwright/test';
+
+// Training under day-ahead information on the page: the agent sees naive-d1's forecast, not the day's prices; its
+// result is shown beside planning on the same forecast over the same test split, labelled with mode and forecaster.
+
+/** The stored runs' recorded information ({ mode, forecast }), read from IndexedDB as the page stored them. */
+const storedInformation = (page: Page) =>
+  page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('powerbidder');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const all = await new Promise<{ params?: { information?: unknown } }[]>((resolve, reject) => {
+      const req = db.transaction('runs').objectStore('runs').getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    return all.map((r) => r.params?.information ?? null);
+  });
+
+/** `days` days of hourly prices from 2023-01-01 00:00 CET, with a daily shape. */
+function hourlyCsv(days: number): Buffer {
+  const start = Date.UTC(2023, 0, 1) - 3_600_000;
+  const lines = ['timestamp,price_eur_mwh'];
+  for (let i = 0; i < days * 24; i++) {
+    const price = 60 + 40 * Math.sin((2 * Math.PI * ((i % 24) - 8)) / 24) + ((i * 7919) % 23);
+    lines.push(`${new Date(start + i * 3_600_000).toISOString().replace('.000Z', 'Z')},${price.toFixed(2)}`);
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, the run records the mode', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await page.getByLabel('Backend').selectOption('wasm');
+  // A tiny budget (one cloning epoch, one PPO iteration): the run's work, not a time, so any load gives the same.
+  await page.getByLabel('Preset').selectOption('quick');
+  await page.getByLabel(/PPO steps/).fill('1024');
+
+  // lear needs an exogenous file and column a forecast column: neither is offered for the bundled prices.
+  await page.getByTestId('information-select').selectOption('day-ahead');
+  const options = await page.getByTestId('information-forecast').locator('option').allTextContents();
+  expect(options).toContain('naive-d1');
+  expect(options).not.toContain('lear');
+  expect(options).not.toContain('column');
+  await page.getByTestId('information-forecast').selectOption('naive-d1');
+
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 180_000 });
+  const results = page.getByTestId('day-ahead-results');
+  await expect(results.getByTestId('day-ahead-label')).toHaveText('day-ahead, naive-d1');
+  const agent = await results.getByTestId('day-ahead-agent-share').textContent();
+  expect(agent).toBe(await page.getByTestId('rl-share').textContent());
+  await expect(results.getByTestId('day-ahead-baseline-plan-on-forecast')).toHaveText(/^−?\d[\d,]*\.\d%$/, {
+    timeout: 60_000,
+  });
+  await expect(results.getByTestId('day-ahead-baseline-threshold')).toHaveText(/%$/);
+  await expect(results.getByTestId('day-ahead-margin')).toHaveText(/The agent (beats|trails) planning/);
+  // The stored run records the information mode and forecaster (the runs table shows them once runs differ).
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
+  await expect.poll(() => storedInformation(page)).toEqual([{ mode: 'day-ahead', forecast: 'naive-d1' }]);
+  await page.screenshot({ path: 'e2e/screenshots/day-ahead.png', fullPage: true });
+
+  // The choice is kept across a reload.
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await expect(page.getByTestId('information-select')).toHaveValue('day-ahead');
+  await expect(page.getByTestId('information-forecast')).toHaveValue('naive-d1');
+});
+
+test('day-ahead on too little data: the trainer says why, the page keeps working', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'twelve-days.csv', mimeType: 'text/csv', buffer: hourlyCsv(12) });
+  await expect(page.getByTestId('dataset-summary')).toContainText('288');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Preset').selectOption('quick');
+  await page.getByTestId('information-select').selectOption('day-ahead');
+  // naive-d7 first issues a week in: too little of the nine training days is left to learn from.
+  await page.getByTestId('information-forecast').selectOption('naive-d7');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('error')).toContainText('forecaster naive-d7 first issues at step', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+  await expect(page.getByTestId('dataset-summary')).toContainText('twelve-days.csv');
+  await expect(page.getByTestId('day-ahead-results')).toHaveCount(0);
+});
