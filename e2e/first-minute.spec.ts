@@ -180,3 +180,28 @@ test('an exported chart says what it shows: title, market, period, units and leg
   expect(text).toContain('>Price</text>');
   expect(text).toContain('>Oracle SOC</text>');
 });
+
+test('the first Train click on a fresh start keeps the page and the dropped file: no reload, training runs', async ({
+  page,
+}) => {
+  // The served build is what `npm start` serves: no dependency re-optimisation that reloads the page on first use.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  let loads = 0;
+  page.on('load', () => loads++);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-hourly.csv');
+  await dropFile(page, 'be-2023-hourly.csv', readFileSync(realFile('be-2023-hourly.csv'), 'utf8'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('be-2023-hourly.csv');
+  // A marker on the window: a reload would drop it.
+  await page.evaluate(() => ((window as unknown as { firstMinute: number }).firstMinute = 1));
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Preset').selectOption('quick');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('stop-button')).toBeEnabled();
+  await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 240_000 });
+  expect(await page.evaluate(() => (window as unknown as { firstMinute?: number }).firstMinute)).toBe(1);
+  expect(loads).toBe(1);
+  await expect(page.getByTestId('dataset-summary')).toContainText('be-2023-hourly.csv');
+  expect(errors).toEqual([]);
+});
