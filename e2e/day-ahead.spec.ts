@@ -52,6 +52,7 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
 
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 180_000 });
+  await expect(page.getByTestId('result-information')).toContainText('it saw day-ahead, naive-d1 forecast');
   const results = page.getByTestId('day-ahead-results');
   await expect(results.getByTestId('day-ahead-label')).toHaveText('day-ahead, naive-d1');
   const agent = await results.getByTestId('day-ahead-agent-share').textContent();

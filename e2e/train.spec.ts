@@ -21,6 +21,7 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('stop-button')).toBeEnabled();
   await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 120_000 });
+  await expect(page.getByTestId('result-information')).toContainText('it saw known-24h prices');
   await expect(page.getByTestId('rl-profit')).toContainText('EUR');
   await expect(page.getByTestId('backend')).toHaveText('wasm');
   // The run says which policy it kept and on what validation numbers, here and in the runs table.
