@@ -18,30 +18,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../rl/rng.ts';
 import { gridRows, requireHistory, stepsFromGrid } from './grid.ts';
-import { median } from './linalg.ts';
+import { type Asinh, asinhFit, LAGS, MAX_LAG } from './asinh.ts';
 import { type Forecaster, type IssueInput, ForecastError } from './types.ts';
 import { DEFAULT_NN, type NnConfig, type NnProgress } from './nn-config.ts';
 
 export { DEFAULT_NN, type NnConfig, type NnProgress };
 
-const LAGS = [1, 2, 3, 7];
-const MAX_LAG = 7;
-const MAD_TO_SIGMA = 1.4826;
 /** Progress is reported every this many epochs (and after the last). */
 const PROGRESS_EVERY_EPOCHS = 5;
-
-interface Asinh {
-  med: number;
-  scale: number;
-}
-
-function asinhFit(values: ArrayLike<number>): Asinh {
-  const med = median(values);
-  const dev = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) dev[i] = Math.abs(values[i] - med);
-  const mad = median(dev) * MAD_TO_SIGMA;
-  return { med, scale: mad > 1e-9 ? mad : 1 };
-}
 
 /** Weights of `y = x·W0 + tanh(x·W1 + b1)·W2 + b2` on standardised x, row-major [in][out]. */
 interface Weights {

@@ -7,7 +7,8 @@
 // D+1 (look-ahead beyond the committed day, no exogenous series known for it yet) repeats D's forecast profile.
 
 import { gridRows, requireHistory, stepsFromGrid } from './grid.ts';
-import { median, solveRidgeNormal } from './linalg.ts';
+import { solveRidgeNormal } from './linalg.ts';
+import { type Asinh, asinhFit, LAGS, MAX_LAG } from './asinh.ts';
 import type { Forecaster, IssueInput } from './types.ts';
 import { ForecastError } from './types.ts';
 
@@ -37,25 +38,6 @@ export const DEFAULT_RIDGE: Readonly<RidgeConfig> = Object.freeze({
   lambda: 0.01,
   exogenous: false,
 });
-
-const LAGS = [1, 2, 3, 7];
-const MAX_LAG = 7;
-/** Normal-consistent MAD factor: 1.4826 · MAD estimates σ for Gaussian data. */
-const MAD_TO_SIGMA = 1.4826;
-
-/** asinh((x − med)/scale) with med and scale from calibration data; inverse by sinh. */
-interface Asinh {
-  med: number;
-  scale: number;
-}
-
-function asinhFit(values: ArrayLike<number>): Asinh {
-  const med = median(values);
-  const dev = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) dev[i] = Math.abs(values[i] - med);
-  const mad = median(dev) * MAD_TO_SIGMA;
-  return { med, scale: mad > 1e-9 ? mad : 1 };
-}
 
 function applyAsinh(t: Asinh, values: Float64Array): Float64Array {
   const out = new Float64Array(values.length);
