@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { defineCommand } from '../command.ts';
 import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batterySpec, siteSpec } from '../args.ts';
 import { siteInputs, siteText } from '../site.ts';
+import type { SiteSeries } from '../../core/site/site.ts';
 import { prepareOutDir } from '../out-dir.ts';
 import { keyValueTable } from '../format.ts';
 import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
@@ -104,7 +105,7 @@ export const command = defineCommand({
     const trainFile = await loadPriceFile(trainPath);
     // The site: the file's pv_kw/load_kw columns with the site flags (as bess oracle and compare read them).
     const trainSite = siteInputs(values, trainFile);
-    let siteSeries = { train: trainSite.series, test: trainSite.series };
+    let siteSeries: { train: SiteSeries; test: SiteSeries };
     let train = { timesUtcMs: trainFile.timesUtcMs, pricesEurPerMWh: trainFile.pricesEurPerMWh };
     let test;
     if (testPath) {
