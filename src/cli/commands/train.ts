@@ -230,7 +230,7 @@ export const command = defineCommand({
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       information: result.params.information.mode,
       forecast: result.params.information.forecast,
-      site: result.params.site,
+      site: result.params.site ?? null,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
       out: outDir ?? null,

@@ -142,8 +142,8 @@ export type RunParams = {
   run: RunOptions;
   /** The information mode and forecaster the agent observed under (forecast null under known-24h). */
   information: { mode: 'known-24h' | 'day-ahead'; forecast: string | null };
-  /** The site the agent trained on (as the model records it), or null for the battery alone or a plain site. */
-  site: SiteRecord | null;
+  /** The site the agent trained on (as the model records it); absent for the battery alone or a plain site. */
+  site?: SiteRecord;
   seed: number;
   /** The seconds cap, or null for none. */
   seconds: number | null;
@@ -613,7 +613,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     cloneConfig: cloneCfg,
     run: runOpts,
     information,
-    site: modelSite.site ?? null,
+    ...modelSite,
     seed: req.seed,
     seconds: capS,
     backend: deps.backend,
