@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { runCli } from '../bess.ts';
 import { OWNER_TAG, claimTaskRun, completeTaskRun, engineRetryOf, runStatus } from './claim.ts';
 import { awsBatch, cloudRunJob, kubernetesJob, slurmScript } from './engines.ts';
-import { experimentName, loadSweepSpec, taskIndex, type LoadedSpec } from './run-task.ts';
+import { checkSpecFiles, experimentName, loadSweepSpec, taskIndex, type LoadedSpec } from './run-task.ts';
 import { validateJsonSchema, K8S_JOB_SCHEMA } from './k8s-job-schema.ts';
 import { ensureExperiment, readStoreDir } from '../../io/mlflow-dir.ts';
 import type { MlflowRun } from '../../core/mlflow/layout.ts';
@@ -464,6 +464,8 @@ describe('a lear sweep task with the spec’s exogenous file', () => {
     const none = await cli(['sweep', noPrices, '--engine', 'slurm', '--mlruns', mlruns]);
     expect(none.code).toBe(2);
     expect(none.err).toContain(`${noPrices}: files[1]: no such file: ${join(sub, 'no-such.csv')}`);
+    // The README's lear example names files that are there, relative to its folder.
+    await expect(checkSpecFiles(await loadSweepSpec('test-data/sweep/de-lu-lear.json'))).resolves.toBeUndefined();
   }, 60_000);
 });
 

@@ -343,4 +343,18 @@ describe("the README's 1,000-task example", () => {
     });
     expect(new Set(sweepTasks(spec).map((t) => t.runId)).size).toBe(1000);
   });
+
+  it('test-data/sweep/de-lu-lear.json: ridge and lear on DE-LU 2023 with the SMARD forecasts, 12 tasks', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const spec = parseSweepSpec(
+      JSON.parse(await readFile('test-data/sweep/de-lu-lear.json', 'utf8')),
+      'de-lu-lear.json',
+    );
+    const tasks = sweepTasks(spec);
+    expect(tasks.length).toBe(12);
+    expect(new Set(tasks.map((t) => t.exogenous))).toEqual(
+      new Set(['../exogenous/de-lu-2023-generation-forecast-hourly.csv']),
+    );
+    expect(tasks.map((t) => t.forecast)).toEqual([...Array(6).fill('ridge'), ...Array(6).fill('lear')]);
+  });
 });
