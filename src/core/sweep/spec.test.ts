@@ -262,6 +262,16 @@ describe('exogenous files', () => {
     );
     expect(sweepId(empty)).toBe(sweepId(parseSweepSpec(base, 'x.json')));
   });
+
+  it('a file named like an Object property is a key like any other', () => {
+    const odd = { files: ['toString', '__proto__'], seeds: [1], information: ['day-ahead'] };
+    expect(() => parseSweepSpec({ ...odd, forecast: ['lear'] }, 'x.json')).toThrow(/files\[0\] "toString" has none/);
+    const spec = parseSweepSpec({ ...odd, exogenous: JSON.parse('{"__proto__": "p.csv"}') as unknown }, 'x.json');
+    expect(sweepTasks(spec).map((t) => [t.file, t.exogenous, t.forecast])).toEqual([
+      ['toString', null, 'ridge'],
+      ['__proto__', 'p.csv', 'lear'],
+    ]);
+  });
 });
 
 // Specs written before the exogenous field expand into the same tasks, ids and order, and the same sweep id: these

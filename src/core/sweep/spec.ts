@@ -207,7 +207,7 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
     );
   const exogenous = parseExogenous(spec.exogenous, files, information, fail);
   const learAt = forecast.indexOf('lear');
-  const bare = files.findIndex((f) => !(f in exogenous));
+  const bare = files.findIndex((f) => !Object.hasOwn(exogenous, f));
   if (learAt >= 0 && bare >= 0)
     fail(
       `forecast[${learAt}]`,
@@ -298,12 +298,11 @@ function parseExogenous(
 ): Record<string, string> {
   if (v === undefined) return {};
   const form = 'a path (every file\'s) or an object {"<file in files>": "<exogenous file>"}';
-  let out: Record<string, string>;
+  const entries: [string, string][] = [];
   if (typeof v === 'string') {
     if (!v.trim()) fail('exogenous', `must be ${form}, got ""`);
-    out = Object.fromEntries(files.map((f) => [f, v]));
+    for (const f of files) entries.push([f, v]);
   } else if (isObject(v)) {
-    out = {};
     for (const [k, p] of Object.entries(v)) {
       if (!files.includes(k))
         fail(
@@ -312,10 +311,12 @@ function parseExogenous(
         );
       if (typeof p !== 'string' || !p.trim())
         fail(`exogenous.${show(k)}`, `must be the exogenous file's path (a string), got ${show(p)}`);
-      out[k] = p as string;
+      entries.push([k, p as string]);
     }
   } else return fail('exogenous', `must be ${form}, got ${show(v)}`);
-  if (Object.keys(out).length && !information.includes('day-ahead'))
+  // fromEntries defines own properties whatever the file is called (even "__proto__"); lookups use Object.hasOwn.
+  const out: Record<string, string> = Object.fromEntries(entries);
+  if (entries.length && !information.includes('day-ahead'))
     fail(
       'exogenous',
       `applies to information day-ahead only (as bess train --exogenous), but information is ${show(information)}`,
@@ -374,7 +375,7 @@ export function sweepTask(spec: SweepSpec, index: number): SweepTask {
   const information = chosen.get('information') as InformationMode;
   const file = chosen.get('files') as string;
   // Known-24h tasks see no forecast: they carry no exogenous file (and keep the ids they had without one).
-  const exogenous = information === 'day-ahead' ? (spec.exogenous[file] ?? null) : null;
+  const exogenous = information === 'day-ahead' && Object.hasOwn(spec.exogenous, file) ? spec.exogenous[file] : null;
   const forecast = spec.forecast.length
     ? (chosen.get('forecast') as string)
     : information === 'day-ahead'
