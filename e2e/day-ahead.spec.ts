@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 // Training under day-ahead information on the page: the agent sees naive-d1's forecast, not the day's prices; its
 // result is shown beside planning on the same forecast over the same test split, labelled with mode and forecaster,
@@ -94,6 +95,11 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
   );
   // The page's own price and SOC charts stay as they are.
   await expect(page.getByTestId('soc-chart')).toHaveAttribute('data-planner', 'no');
+  await page.mouse.move(0, 0);
+  const axe = await new AxeBuilder({ page }).include('[data-testid="day-ahead-results"]').analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
   // The stored run records the information mode and forecaster (the runs table shows them once runs differ).
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
   await expect.poll(() => storedInformation(page)).toEqual([{ mode: 'day-ahead', forecast: 'naive-d1' }]);
