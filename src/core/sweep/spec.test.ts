@@ -367,4 +367,17 @@ describe("the README's 1,000-task example", () => {
     );
     expect(tasks.map((t) => t.forecast)).toEqual([...Array(6).fill('ridge'), ...Array(6).fill('lear')]);
   });
+
+  it("the README's day-ahead shaping sweep: one coefficient at a time, the two specs' runs distinct", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const load = async (name: string) =>
+      sweepTasks(parseSweepSpec(JSON.parse(await readFile(`test-data/sweep/${name}`, 'utf8')), name));
+    const bonus = await load('shaping-day-ahead-bonus.json');
+    const penalty = await load('shaping-day-ahead-penalty.json');
+    expect(bonus.map((t) => t.env.sellAboveAvgBonusCoef)).toEqual([0, 0, 0, 0.1, 0.1, 0.1, 0.3, 0.3, 0.3]);
+    expect(penalty.map((t) => t.env.buyAboveAvgPenaltyEurPerKWh)).toEqual([0, 0, 0, 0.2, 0.2, 0.2]);
+    for (const t of [...bonus, ...penalty]) expect([t.information, t.forecast]).toEqual(['day-ahead', 'ridge']);
+    // Both specs share the sweep's name, so they meet in one experiment: their run ids must not collide.
+    expect(new Set([...bonus, ...penalty].map((t) => t.runId)).size).toBe(15);
+  });
 });
