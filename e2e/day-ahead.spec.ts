@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { openLab, trainOnWasm } from './journey.ts';
 
 // Training under day-ahead information on the page: the agent sees naive-d1's forecast, not the day's prices; its
 // result is shown beside planning on the same forecast over the same test split, labelled with mode and forecaster,
@@ -41,9 +42,8 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
   page,
 }) => {
   test.setTimeout(480_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await page.getByLabel('Backend').selectOption('wasm');
+  await openLab(page);
+  await trainOnWasm(page);
   // A tiny budget (one cloning epoch, one PPO iteration): the run's work, not a time, so any load gives the same.
   await page.getByLabel('Preset').selectOption('quick');
   await page.getByLabel(/PPO steps/).fill('1024');
@@ -112,8 +112,7 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
   await expect(page.getByTestId('information-forecast')).toHaveValue('naive-d1');
 
   // A known-24h run: no day-ahead box, no forecast under the prices, no planner SOC.
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await trainOnWasm(page, 'quick');
   await page.getByLabel(/PPO steps/).fill('1024');
   await page.getByTestId('information-select').selectOption('known-24h');
   await page.getByTestId('train-button').click();
@@ -127,14 +126,12 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
 
 test('day-ahead on too little data: the trainer says why, the page keeps working', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await openLab(page);
   await page
     .getByTestId('csv-input')
     .setInputFiles({ name: 'twelve-days.csv', mimeType: 'text/csv', buffer: hourlyCsv(12) });
   await expect(page.getByTestId('dataset-summary')).toContainText('288');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await trainOnWasm(page, 'quick');
   await page.getByTestId('information-select').selectOption('day-ahead');
   // naive-d7 first issues a week in: too little of the nine training days is left to learn from.
   await page.getByTestId('information-forecast').selectOption('naive-d7');

@@ -12,11 +12,11 @@
 // docs/screenshots/sizing.png comes from scripts/sizing-screenshot.ts, mlflow-runs.png from e2e/mlflow.spec.ts.
 // Prints what each picture shows (share, phase, filter line) so a reader can check the README's words against it.
 // Usage: npx tsx scripts/screenshots.ts [--no-build] [OUT_DIR]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Page, chromium } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import type { Page } from '@playwright/test';
+import { withPreviewPage } from './preview-browser.ts';
 
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
@@ -30,31 +30,14 @@ if (build) {
   const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
   if (b.status !== 0) throw new Error('vite build failed');
 }
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-  detached: true,
-});
-try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
-    } catch {
-      if (i > 120) throw new Error('vite preview did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+await withPreviewPage(port, { width: 1440, height: 900 }, async (page, url) => {
   const shot = (name: string) => join(outDir, name);
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(url);
   await page.getByTestId('dataset-summary').filter({ hasText: '8,760' }).waitFor();
   await page.getByTestId('oracle-profit').filter({ hasText: 'EUR' }).waitFor();
   if (only === null) await lab(page, shot);
   await dayAhead(page, shot);
-  await browser.close();
-} finally {
-  process.kill(-server.pid!);
-}
+});
 
 /** lab-overview, training, charts-zoomed, agent-results and agent-why: the known-24h Quick look run. */
 async function lab(page: Page, shot: (name: string) => string): Promise<void> {
