@@ -25,9 +25,10 @@ const MODULES = [
   'forecast',
   'site',
   'uncertain',
+  'plan-corrections',
 ];
 /** Run only when named: the agent-quality table trains 27 times for 120 s (about an hour at --jobs 1). */
-const OPT_IN = new Set(['quality', 'uncertain']);
+const OPT_IN = new Set(['quality', 'uncertain', 'plan-corrections']);
 
 const here = new URL('.', import.meta.url);
 const args = process.argv.slice(2);

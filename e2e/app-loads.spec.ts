@@ -1,8 +1,8 @@
 import { test, expect } from '@playwright/test';
+import { pageErrors } from './journey.ts';
 
 test('the page loads from its own origin with a Content-Security-Policy', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   const response = await page.goto('/');
   expect(response?.ok()).toBe(true);
   await expect(page.locator('h1')).toContainText('PowerBidder');

@@ -1,12 +1,12 @@
 import { type Page, expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { runFileText } from './run-file.ts';
+import { openLab, pageErrors, runRows, trainOnWasm } from './journey.ts';
 
 // Comparing runs as in MLflow: columns for the settings that differ, sorting and filtering, the diff of two runs,
 // distinct colours per overlaid run with losses/KL/entropy plots; and a stored run reopened after a reload.
 
 const importInput = (page: Page) => page.locator('input[aria-label="Import a run file"]');
-const rows = (page: Page) => page.getByTestId('runs-table').locator('tbody tr');
 const file = (name: string, text: string) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
 const params = (seed: number, sellBonus: number, clone: boolean) => ({
   seed,
@@ -32,17 +32,11 @@ const history = (kl: number) => [
   })),
 ];
 
-async function open(page: Page, errors: string[]): Promise<void> {
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-}
-
 test('the runs table shows the settings that differ, sorts and filters; two runs diff side by side and overlay in their colours', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  await open(page, errors);
+  const errors = pageErrors(page);
+  await openLab(page);
   const runs = [
     ['a', 'Shaped seed 1', 0.9, params(1, 0.1, true), 0.01],
     ['b', 'Money seed 2', 0.8, params(2, 0, true), 0.02],
@@ -52,7 +46,7 @@ test('the runs table shows the settings that differ, sorts and filters; two runs
     await importInput(page).setInputFiles(
       file(`${id}.powerbidder-run.json`, runFileText(id, name, share, { params: p, history: history(kl) })),
     );
-  await expect(rows(page)).toHaveCount(3);
+  await expect(runRows(page)).toHaveCount(3);
 
   // A column for each setting that differs, none for those that do not (learning rate, budget).
   const head = page.getByTestId('runs-table').locator('thead');
@@ -74,14 +68,14 @@ test('the runs table shows the settings that differ, sorts and filters; two runs
   // Filtering: by a column, by text, and a wrong column said.
   const filter = page.getByLabel('Filter runs');
   await filter.fill('seed>1');
-  await expect(rows(page)).toHaveCount(2);
+  await expect(runRows(page)).toHaveCount(2);
   await filter.fill('warmstart:none');
-  await expect(rows(page)).toHaveCount(1);
-  await expect(rows(page).first().locator('input.name')).toHaveValue('PPO only seed 3');
+  await expect(runRows(page)).toHaveCount(1);
+  await expect(runRows(page).first().locator('input.name')).toHaveValue('PPO only seed 3');
   await filter.fill('colour=red');
   await expect(page.getByTestId('runs-filter-error')).toContainText('No column "colour"');
   await filter.fill('');
-  await expect(rows(page)).toHaveCount(3);
+  await expect(runRows(page)).toHaveCount(3);
 
   // Tick two runs: their diff, parameters (the differing ones highlighted) and results.
   await page.getByRole('checkbox', { name: 'Compare Shaped seed 1' }).check();
@@ -136,9 +130,9 @@ test('a stored run is reopened after a reload: its results, SOC and step table c
   page,
 }) => {
   test.setTimeout(240_000);
-  const errors: string[] = [];
-  await open(page, errors);
-  await page.getByLabel('Backend').selectOption('wasm');
+  const errors = pageErrors(page);
+  await openLab(page);
+  await trainOnWasm(page);
   // A tiny budget: one cloning epoch and one PPO iteration.
   await page.getByLabel(/Clone epochs/).fill('1');
   await page.getByLabel(/PPO steps/).fill('1024');
@@ -148,16 +142,16 @@ test('a stored run is reopened after a reload: its results, SOC and step table c
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/);
   const share = await page.getByTestId('rl-share').textContent();
   const profit = await page.getByTestId('rl-profit').textContent();
-  await expect(rows(page)).toHaveCount(1);
-  await expect(rows(page).first().locator('td.status')).toHaveText('');
+  await expect(runRows(page)).toHaveCount(1);
+  await expect(runRows(page).first().locator('td.status')).toHaveText('');
 
   await page.reload();
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await expect(rows(page)).toHaveCount(1);
+  await expect(runRows(page)).toHaveCount(1);
   await expect(page.getByTestId('rl-share')).toHaveCount(0);
   await expect(page.getByTestId('soc-chart')).toHaveAttribute('data-agent', 'no');
 
-  await rows(page).first().getByRole('button', { name: /^Open/ }).click();
+  await runRows(page).first().getByRole('button', { name: /^Open/ }).click();
   const banner = page.getByTestId('reopened-run');
   await expect(banner).toContainText('Reopened run: “Run 1”');
   await expect(banner).toContainText('come from its stored record');

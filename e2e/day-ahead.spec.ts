@@ -1,7 +1,14 @@
 import { expect, type Page, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { openLab, trainOnWasm } from './journey.ts';
 
 // Training under day-ahead information on the page: the agent sees naive-d1's forecast, not the day's prices; its
-// result is shown beside planning on the same forecast over the same test split, labelled with mode and forecaster.
+// result is shown beside planning on the same forecast over the same test split, labelled with mode and forecaster,
+// with the oracle in the same table, the forecast drawn under the test split's prices and the agent's, the planner's
+// and the oracle's SOC on one time axis. A known-24h run shows none of that.
+
+/** A number in the page's format ("1,234.56 EUR", "−3.2%"). */
+const numberOf = (text: string | null) => Number((text ?? '').replace(/[^\d.−-]/g, '').replace('−', '-'));
 
 /** The stored runs' recorded information ({ mode, forecast }), read from IndexedDB as the page stored them. */
 const storedInformation = (page: Page) =>
@@ -34,10 +41,9 @@ function hourlyCsv(days: number): Buffer {
 test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, the run records the mode', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await page.getByLabel('Backend').selectOption('wasm');
+  test.setTimeout(480_000);
+  await openLab(page);
+  await trainOnWasm(page);
   // A tiny budget (one cloning epoch, one PPO iteration): the run's work, not a time, so any load gives the same.
   await page.getByLabel('Preset').selectOption('quick');
   await page.getByLabel(/PPO steps/).fill('1024');
@@ -62,6 +68,38 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
   });
   await expect(results.getByTestId('day-ahead-baseline-threshold')).toHaveText(/%$/);
   await expect(results.getByTestId('day-ahead-margin')).toHaveText(/The agent (beats|trails) planning/);
+  // The oracle on the same table: 100%, and the profit the agent's share is taken of (the results' own oracle).
+  await expect(results.getByTestId('day-ahead-baseline-oracle')).toHaveText('100.0%');
+  const oracleEur = numberOf(await results.getByTestId('day-ahead-profit-oracle').textContent());
+  expect(oracleEur).toBeGreaterThan(0);
+  expect(Math.round(oracleEur)).toBe(numberOf(await page.getByTestId('headline-oracle').textContent()));
+  expect(numberOf(await results.getByTestId('day-ahead-agent-profit').textContent())).toBe(
+    numberOf(await page.getByTestId('rl-profit').textContent()),
+  );
+  await expect(results.getByTestId('day-ahead-profit-plan-on-forecast')).toHaveText(/EUR$/);
+  // The forecast under the actual prices, named in the legend; the three SOC paths on the same axis.
+  const charts = results.getByTestId('day-ahead-charts');
+  await expect(charts.locator('[data-forecast="yes"]')).toHaveCount(1);
+  await expect(charts.getByTestId('price-legend-forecast')).toHaveText('naive-d1 forecast (issued at gate closure)');
+  const soc = charts.getByTestId('day-ahead-soc-chart');
+  await expect(soc).toHaveAttribute('data-planner', 'yes');
+  await expect(soc).toHaveAttribute('data-agent', 'yes');
+  await expect(soc.getByTestId('soc-legend-planner')).toHaveText('Plan-on-forecast SOC (naive-d1)');
+  // Hovering a step reads all three paths and, on the price pane, the forecast for that step.
+  await soc.getByTestId('soc-hover').hover();
+  const tip = soc.getByTestId('soc-tooltip');
+  for (const who of ['Agent SOC', 'Plan-on-forecast SOC', 'Oracle SOC']) await expect(tip).toContainText(who);
+  await charts.locator('[data-forecast="yes"] .overlay').hover();
+  await expect(charts.locator('[data-forecast="yes"] .tip')).toContainText(
+    /naive-d1 forecast \(issued at gate closure\): −?\d[\d,]*\.\d\d EUR\/MWh/,
+  );
+  // The page's own price and SOC charts stay as they are.
+  await expect(page.getByTestId('soc-chart')).toHaveAttribute('data-planner', 'no');
+  await page.mouse.move(0, 0);
+  const axe = await new AxeBuilder({ page }).include('[data-testid="day-ahead-results"]').analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
   // The stored run records the information mode and forecaster (the runs table shows them once runs differ).
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
   await expect.poll(() => storedInformation(page)).toEqual([{ mode: 'day-ahead', forecast: 'naive-d1' }]);
@@ -72,18 +110,28 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await expect(page.getByTestId('information-select')).toHaveValue('day-ahead');
   await expect(page.getByTestId('information-forecast')).toHaveValue('naive-d1');
+
+  // A known-24h run: no day-ahead box, no forecast under the prices, no planner SOC.
+  await trainOnWasm(page, 'quick');
+  await page.getByLabel(/PPO steps/).fill('1024');
+  await page.getByTestId('information-select').selectOption('known-24h');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 180_000 });
+  await expect(page.getByTestId('result-information')).toContainText('it saw known-24h prices');
+  await expect(page.getByTestId('day-ahead-results')).toHaveCount(0);
+  await expect(page.getByTestId('day-ahead-charts')).toHaveCount(0);
+  await expect(page.locator('[data-forecast="yes"]')).toHaveCount(0);
+  await expect(page.locator('[data-planner="yes"]')).toHaveCount(0);
 });
 
 test('day-ahead on too little data: the trainer says why, the page keeps working', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await openLab(page);
   await page
     .getByTestId('csv-input')
     .setInputFiles({ name: 'twelve-days.csv', mimeType: 'text/csv', buffer: hourlyCsv(12) });
   await expect(page.getByTestId('dataset-summary')).toContainText('288');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await trainOnWasm(page, 'quick');
   await page.getByTestId('information-select').selectOption('day-ahead');
   // naive-d7 first issues a week in: too little of the nine training days is left to learn from.
   await page.getByTestId('information-forecast').selectOption('naive-d7');

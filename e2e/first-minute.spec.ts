@@ -1,35 +1,17 @@
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dropFile, fixture, openLab, pageErrors, realFile, trainOnWasm } from './journey.ts';
 
 // The first minute, as a new user has it: the dropped file survives a reload, the next step (Train) is on the first
 // screen at 1440×900, the oracle's schedule downloads, an invalid battery marks the oracle stale in plain words,
 // and the display options (CET/CEST clock, MW units, clipped price axis) are remembered.
 
-const realFile = (name: string) => fileURLToPath(new URL(`../test-data/real/${name}`, import.meta.url));
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
 test.use({ viewport: { width: 1440, height: 900 } });
-
-async function dropFile(page: Page, name: string, content: string): Promise<void> {
-  const dt = await page.evaluateHandle(
-    ({ name, content }) => {
-      const d = new DataTransfer();
-      d.items.add(new File([content], name, { type: 'text/csv' }));
-      return d;
-    },
-    { name, content },
-  );
-  const zone = page.getByRole('region', { name: /drop a price csv/i });
-  await zone.dispatchEvent('dragover', { dataTransfer: dt });
-  await zone.dispatchEvent('drop', { dataTransfer: dt });
-}
 
 test('a dropped file is still there after a reload; a bad file does not replace it; a chosen sample does', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   await page.goto('/');
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toContainText('de-lu-2023-hourly.csv');
@@ -94,8 +76,7 @@ test('at 1440×900 the Train button is on the first screen, without scrolling', 
 });
 
 test('the oracle schedule downloads as CSV: one row per step, with its units', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await openLab(page);
   await expect(page.getByTestId('oracle-schedule-csv')).toBeEnabled();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -185,8 +166,7 @@ test('the first Train click on a fresh start keeps the page and the dropped file
   page,
 }) => {
   // The served build is what `npm start` serves: no dependency re-optimisation that reloads the page on first use.
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   let loads = 0;
   page.on('load', () => loads++);
   await page.goto('/');
@@ -195,8 +175,7 @@ test('the first Train click on a fresh start keeps the page and the dropped file
   await expect(page.getByTestId('dataset-summary')).toContainText('be-2023-hourly.csv');
   // A marker on the window: a reload would drop it.
   await page.evaluate(() => ((window as unknown as { firstMinute: number }).firstMinute = 1));
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await trainOnWasm(page, 'quick');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('stop-button')).toBeEnabled();
   await expect(page.getByTestId('rl-share')).toHaveText(/^−?\d[\d,]*\.\d%$/, { timeout: 240_000 });

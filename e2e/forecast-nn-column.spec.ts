@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import { openLab, pageErrors } from './journey.ts';
 
 /** A plain price file of `days` hourly days from 2023-01-01 CET with a forecast column 3 EUR/MWh above the price. */
 function plainFile(days: number): Buffer {
@@ -23,8 +24,7 @@ async function only(page: Page, models: string[]): Promise<void> {
 test('column: a price file with a forecast column offers it, scores it, keeps it after a reload; a file without says so', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-hourly.csv');
   // The bundled sample has no forecast column: column is not offered.
@@ -65,8 +65,7 @@ test('column: a price file with a forecast column offers it, scores it, keeps it
 });
 
 test('nn: trains in the forecast worker on a tiny budget, with progress, and lands in the table', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await openLab(page);
   await only(page, ['naive-d1', 'nn']);
   await expect(page.getByTestId('nn-note')).toContainText('lear');
   await page.getByTestId('nn-epochs').fill('2');

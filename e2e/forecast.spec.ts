@@ -1,12 +1,12 @@
 import { test, expect } from '@playwright/test';
+import { openLab } from './journey.ts';
 
 const SMARD = 'test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv';
 
 test('day-ahead information: drop SMARD forecasts, compare, cancel keeps the table, a bad file keeps the prices', async ({
   page,
 }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await openLab(page);
 
   await page.getByTestId('exogenous-input').setInputFiles(SMARD);
   await expect(page.getByTestId('exogenous-summary')).toContainText('Wind Onshore');

@@ -1,39 +1,13 @@
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dropFile, fixture, openLab, pageErrors, realFile, shot } from './journey.ts';
 
 // Journeys through the lab page as a user makes them: the default sample, dropping files, battery parameters and
 // the oracle, training twice. Screenshots go to e2e/screenshots/ (git-ignored) to be looked at.
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const realFile = (name: string) => fileURLToPath(new URL(`../test-data/real/${name}`, import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
-
-async function openWithDefaultSample(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
-}
-
-/** Drops a file on the drop zone the way a browser does: a DataTransfer holding a File. */
-async function dropFile(page: Page, name: string, content: string): Promise<void> {
-  const dt = await page.evaluateHandle(
-    ({ name, content }) => {
-      const d = new DataTransfer();
-      d.items.add(new File([content], name, { type: 'text/csv' }));
-      return d;
-    },
-    { name, content },
-  );
-  const zone = page.getByRole('region', { name: /drop a price csv/i });
-  await zone.dispatchEvent('dragover', { dataTransfer: dt });
-  await zone.dispatchEvent('drop', { dataTransfer: dt });
-}
-
 test('first load shows the bundled DE-LU 2023 sample, summarised, with its attribution', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await openWithDefaultSample(page);
+  const errors = pageErrors(page);
+  await openLab(page, { oracle: 'EUR' });
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toContainText('60 min');
   await expect(summary).toContainText('−500.00 EUR/MWh');
@@ -59,7 +33,7 @@ test('first load shows the bundled DE-LU 2023 sample, summarised, with its attri
 test('a good file from the picker replaces the data; a broken dropped file shows an error and keeps it', async ({
   page,
 }) => {
-  await openWithDefaultSample(page);
+  await openLab(page, { oracle: 'EUR' });
   await page.getByTestId('csv-input').setInputFiles(realFile('dk1-2025q4-15min-iso.csv'));
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toContainText('8,836');
@@ -81,7 +55,7 @@ test('a good file from the picker replaces the data; a broken dropped file shows
 test('the oracle profit follows the capacity; a bad parameter is named next to its field and in the error panel', async ({
   page,
 }) => {
-  await openWithDefaultSample(page);
+  await openLab(page, { oracle: 'EUR' });
   const profit = page.getByTestId('oracle-profit');
   const before = await profit.textContent();
   await page.getByLabel('Capacity').fill('200');
@@ -98,7 +72,7 @@ test('the oracle profit follows the capacity; a bad parameter is named next to i
 
 test('the page fits 1024×768 without horizontal overflow', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 768 });
-  await openWithDefaultSample(page);
+  await openLab(page, { oracle: 'EUR' });
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { parse } from 'yaml';
+import { trainOnWasm } from './journey.ts';
 
 // Runs in MLflow's file store: a trained run, staged Production, exported as mlruns.zip (the layout checked file by
 // file), deleted, imported back; a damaged zip changes nothing; a store MLflow wrote imports what it can.
@@ -61,8 +62,7 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await trainOnWasm(page, 'quick');
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
   const rows = page.getByTestId('runs-table').locator('tbody tr');

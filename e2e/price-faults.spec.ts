@@ -1,5 +1,6 @@
 import { type Locator, expect, test } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { openLab, pageErrors } from './journey.ts';
 
 // Faulty price files picked in the real page: Chromium's worker decodes and reads them through the same path as
 // `bess` (workers/parse-parity.test.ts proves the two agree in Node); here the user sees the result.
@@ -15,11 +16,9 @@ async function openNotes(summary: Locator, name: RegExp): Promise<void> {
 test('encodings are decoded, missing values filled and reported, broken files refused with their row', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
+  const errors = pageErrors(page);
+  await openLab(page);
   const summary = page.getByTestId('dataset-summary');
-  await expect(summary).toContainText('8,760');
 
   for (const [file, encoding] of [
     ['utf16le-bom.csv', 'UTF-16LE'],

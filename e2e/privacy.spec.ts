@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { openLab, trainOnWasm } from './journey.ts';
 
 // Nothing leaves the browser: every request of a journey (page, workers, wasm, samples) stays on the page's origin.
 test('loading the app, its sample and the oracle sends no request beyond the page origin', async ({
@@ -15,9 +16,7 @@ test('loading the app, its sample and the oracle sends no request beyond the pag
     seen.push(url);
     if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
   });
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
+  await openLab(page, { oracle: /\d/ });
   await page.waitForLoadState('networkidle');
   expect(seen.some((u) => u.includes('samples/'))).toBe(true);
   expect(foreign).toEqual([]);
@@ -45,8 +44,7 @@ test.describe('workers', () => {
     context.on('response', (r) => headers.set(new URL(r.url()).pathname, r.headers()['content-security-policy']));
     await page.goto('/');
     await expect(page.getByTestId('oracle-profit')).toContainText(/\d/);
-    await page.getByLabel('Backend').selectOption('wasm');
-    await page.getByLabel('Preset').selectOption('quick');
+    await trainOnWasm(page, 'quick');
     await page.getByTestId('train-button').click();
     await expect(page.getByTestId('rl-share')).toHaveText(/%$/, { timeout: 120_000 });
     const page_ = headers.get('/');

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { openLab, pageErrors, trainOnWasm } from './journey.ts';
 
 // A researcher changes one shaping coefficient in a PPO-only run (no teacher warm start, where shaping acts on
 // everything the agent learns): the same seed and budget with another sell-above-average bonus gives a different
@@ -8,12 +9,9 @@ test('a changed shaping coefficient in a PPO-only run: another result, and the d
   page,
 }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('scratch');
+  const errors = pageErrors(page);
+  await openLab(page);
+  await trainOnWasm(page, 'scratch');
   await expect(page.getByLabel('Warm start from the teacher')).not.toBeChecked();
   // Ten PPO iterations: the budget is work, so the two runs differ only by the coefficient.
   await page.getByLabel('PPO steps').fill('10240');

@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { openLab, pageErrors } from './journey.ts';
 
 // The PV site journey: choose the bundled DE-LU 2023 PV site, see the site optimum (as pinned against HiGHS in
 // test-data/site/pinned-site-optima.json), change the grid connection and see it re-solved, and a fee pair that
@@ -6,12 +7,10 @@ import { test, expect } from '@playwright/test';
 test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved for grid limits and fees', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
+  await openLab(page);
   await page.getByLabel('Bundled market-year').selectOption('de-lu-2023-pv');
   await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-pv100-iso.csv');
   await expect(page.getByText('Source: Bundesnetzagentur | SMARD.de (prices and the TSOs')).toBeVisible();
@@ -43,8 +42,7 @@ test('the DE-LU 2023 PV site sample shows the site oracle’s numbers, re-solved
 test.describe('when the site worker fails', () => {
   test.use({ serviceWorkers: 'block' });
   test('the Site panel says so and the battery oracle still stands', async ({ page }) => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     await page.route(/site\.worker[^/]*\.js/, (route) => route.abort());
     await page.goto('/');
     await page.getByLabel('Bundled market-year').selectOption('de-lu-2023-pv');

@@ -1,16 +1,9 @@
 import { type Page, expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { openLab, pageErrors, shot } from './journey.ts';
 
 // Battery sizing on the bundled DE-LU 2023 sample: a small grid through the page's worker pool, its heatmap and best
 // cell, a click that loads a cell into the battery panel (and the oracle follows), and a cancel mid-run.
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
-
-async function openWithDefaultSample(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
-}
 
 /** Clicks the heatmap cell at capacity index x, power index y (y up) of an nx × ny grid. */
 async function clickCell(page: Page, x: number, y: number, nx: number, ny: number): Promise<void> {
@@ -28,9 +21,8 @@ const eurText = (s: string | null) => Number((s ?? '').replace(/[^\d.−-]/g, ''
 test('a small grid draws its heatmap and best cell; a click loads that battery and the oracle follows', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await openWithDefaultSample(page);
+  const errors = pageErrors(page);
+  await openLab(page, { oracle: 'EUR' });
   const panel = page.getByTestId('sizing-panel');
   await panel.getByLabel(/^Storage sizes/).fill('100:500:100');
   await panel.getByLabel(/^Power sizes/).fill('50:250:50');
@@ -82,7 +74,7 @@ test('a small grid draws its heatmap and best cell; a click loads that battery a
 });
 
 test('cancel mid-run keeps the solved cells and leaves the page usable', async ({ page }) => {
-  await openWithDefaultSample(page);
+  await openLab(page, { oracle: 'EUR' });
   const panel = page.getByTestId('sizing-panel');
   // 500 × 50 cells: far longer than the time to press Cancel.
   await panel.getByLabel(/^Storage sizes/).fill('10:5000:10');

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { openLab, trainOnWasm } from './journey.ts';
 
 // Training through the real trainer worker (wasm): a short run, its backtest and CSV export, then a second run
 // with other shaping that is stopped early; the first run's curve stays for comparison.
@@ -8,10 +9,8 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
   page,
 }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
-  await page.getByLabel('Backend').selectOption('wasm');
+  await openLab(page, { oracle: 'EUR' });
+  await trainOnWasm(page);
   // A small budget (one cloning epoch, ten PPO iterations): the run's work, not a time, so any load gives the same.
   await page.getByLabel('Preset').selectOption('quick');
   await expect(page.getByLabel(/Clone epochs/)).toHaveValue('1');
@@ -72,10 +71,8 @@ test('train twice: share of oracle, agent SOC, step CSV; stop keeps the best pol
 
 test('two runs with the same seed and budget give the same result', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await openLab(page);
+  await trainOnWasm(page, 'quick');
   const results: string[] = [];
   for (let run = 0; run < 2; run++) {
     await page.getByTestId('train-button').click();

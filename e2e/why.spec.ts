@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { openLab, trainOnWasm } from './journey.ts';
 
 // Why the agent acted (issue 12 §4, §5): a short run shows its phases by name with progress per cloning minibatch;
 // then the step table filters the steps where the agent and the oracle (or the teacher) disagree, with the money
@@ -12,11 +13,8 @@ test('filter the steps where agent and oracle disagree and see what they cost; t
   page,
 }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
-  await expect(page.getByTestId('oracle-profit')).toContainText('EUR');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Preset').selectOption('quick');
+  await openLab(page, { oracle: 'EUR' });
+  await trainOnWasm(page, 'quick');
   // Every phase label the status shows, as rendered (each progress message is its own render).
   await page.evaluate(() => {
     const seen: string[] = [];

@@ -6,18 +6,23 @@
 //   charts-zoomed.png   prices and SOC zoomed into two weeks of the test split, the SOC tooltip saying why
 //   agent-results.png   the agent on the test split: share of oracle, profits, cumulative profit, step table
 //   agent-why.png       the step table filtered to the steps where agent and oracle disagree, with their cost
+//   day-ahead.png       a Quick look run under day-ahead with ridge: the agent beside the baselines and the oracle,
+//                       two weeks of the test split with the forecast under the prices and the three SOC paths
+// --only day-ahead takes day-ahead.png alone (one training run instead of two).
 // docs/screenshots/sizing.png comes from scripts/sizing-screenshot.ts, mlflow-runs.png from e2e/mlflow.spec.ts.
 // Prints what each picture shows (share, phase, filter line) so a reader can check the README's words against it.
 // Usage: npx tsx scripts/screenshots.ts [--no-build] [OUT_DIR]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import type { Page } from '@playwright/test';
+import { withPreviewPage } from './preview-browser.ts';
 
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
-const outDir = args.find((a) => !a.startsWith('--')) ?? 'docs/screenshots';
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+if (only !== null && only !== 'day-ahead') throw new Error(`--only: "${only}" is not a picture set (day-ahead)`);
+const outDir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only') ?? 'docs/screenshots';
 const port = Number(process.env.SCREENSHOT_PORT ?? 4275);
 mkdirSync(outDir, { recursive: true });
 
@@ -25,25 +30,17 @@ if (build) {
   const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
   if (b.status !== 0) throw new Error('vite build failed');
 }
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-  detached: true,
-});
-try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
-    } catch {
-      if (i > 120) throw new Error('vite preview did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+await withPreviewPage(port, { width: 1440, height: 900 }, async (page, url) => {
   const shot = (name: string) => join(outDir, name);
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(url);
   await page.getByTestId('dataset-summary').filter({ hasText: '8,760' }).waitFor();
   await page.getByTestId('oracle-profit').filter({ hasText: 'EUR' }).waitFor();
+  if (only === null) await lab(page, shot);
+  await dayAhead(page, shot);
+});
+
+/** lab-overview, training, charts-zoomed, agent-results and agent-why: the known-24h Quick look run. */
+async function lab(page: Page, shot: (name: string) => string): Promise<void> {
   await page.screenshot({ path: shot('lab-overview.png') });
   console.log(`lab-overview.png: oracle ${await page.getByTestId('oracle-profit').textContent()}`);
 
@@ -95,7 +92,41 @@ try {
   await page.getByTestId('steps-filter').selectOption('oracle');
   await page.locator('.steps').screenshot({ path: shot('agent-why.png') });
   console.log(`agent-why.png: ${(await page.getByTestId('steps-cost').innerText()).trim()}`);
-  await browser.close();
-} finally {
-  process.kill(-server.pid!);
+}
+
+/** day-ahead.png: a Quick look run under day-ahead with ridge, its box zoomed into two weeks of the test split. */
+async function dayAhead(page: Page, shot: (name: string) => string): Promise<void> {
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Preset').selectOption('quick');
+  await page.getByTestId('information-select').selectOption('day-ahead');
+  await page.getByTestId('information-forecast').selectOption('ridge');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('result-information').filter({ hasText: 'day-ahead, ridge' }).waitFor({ timeout: 600_000 });
+  const box = page.getByTestId('day-ahead-results');
+  await box.getByTestId('day-ahead-charts').waitFor({ timeout: 300_000 });
+  // Two weeks: wheel-zoom the test split's price pane about its middle, then hover the SOC pane there.
+  const overlay = box.locator('[data-forecast="yes"] .overlay');
+  await overlay.scrollIntoViewIfNeeded();
+  const o = (await overlay.boundingBox())!;
+  await page.mouse.move(o.x + o.width * 0.5, o.y + o.height / 2);
+  for (let i = 0; i < 13; i++) await page.mouse.wheel(0, -100);
+  await page.waitForTimeout(300);
+  const soc = (await box.getByTestId('soc-hover').boundingBox())!;
+  // A step where the agent and the planner hold different charges, when the window has one.
+  const tip = box.getByTestId('soc-tooltip');
+  let f = 0.3;
+  for (; f < 0.95; f += 0.005) {
+    await page.mouse.move(soc.x + soc.width * f, soc.y + soc.height / 2);
+    const t = (await tip.textContent()) ?? '';
+    const at = (who: string) => new RegExp(`${who} SOC ([\\d.,]+)`).exec(t)?.[1];
+    if (at('Agent') && at('Agent') !== at('Plan-on-forecast')) break;
+  }
+  // The same step on the price pane: its tooltip adds the price and the forecast, and covers no legend.
+  await page.mouse.move(soc.x + soc.width * f, o.y + o.height * 0.8);
+  const priceTip = box.locator('[data-forecast="yes"] .tip');
+  await box.screenshot({ path: shot('day-ahead.png') });
+  const row = async (id: string) => (await box.getByTestId(id).textContent())?.trim();
+  console.log(
+    `day-ahead.png: agent ${await row('day-ahead-agent-share')}, plan-on-forecast ${await row('day-ahead-baseline-plan-on-forecast')}, threshold ${await row('day-ahead-baseline-threshold')}, oracle ${await row('day-ahead-profit-oracle')}; tooltip ${(await priceTip.innerText()).replace(/\n/g, ' | ')}`,
+  );
 }

@@ -2,28 +2,12 @@
 // with vite preview on a port of its own, runs a 50 × 50 grid on the bundled DE-LU 2023 sample in Debian's
 // Chromium and photographs the sizing panel. Prints the panel's status line (cells, solves, seconds, workers).
 // Usage: npx tsx scripts/sizing-screenshot.ts [OUT.png]
-import { spawn } from 'node:child_process';
-import { chromium } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import { withPreviewPage } from './preview-browser.ts';
 
 const out = process.argv[2] ?? 'docs/screenshots/sizing.png';
 const port = 4274;
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-  detached: true,
-});
-try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
-    } catch {
-      if (i > 120) throw new Error('vite preview did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
-  await page.goto(`http://127.0.0.1:${port}/`);
+await withPreviewPage(port, { width: 1400, height: 1000 }, async (page, url) => {
+  await page.goto(url);
   await page.getByTestId('oracle-profit').waitFor();
   const panel = page.getByTestId('sizing-panel');
   await panel.getByLabel(/^Storage sizes/).fill('100:5000:100');
@@ -35,7 +19,4 @@ try {
   await page.getByTestId('sizing-heatmap').click({ position: { x: 300, y: 120 } });
   await panel.screenshot({ path: out });
   console.log(`wrote ${out}`);
-  await browser.close();
-} finally {
-  process.kill(-server.pid!);
-}
+});

@@ -36,6 +36,8 @@ export interface CompareRequest {
   nnEpochs?: number;
   /** The forecast column of the price file (the `column` forecaster), aligned to its steps, and its name. */
   column?: { name: string; valuesEurPerMWh: Float64Array } | null;
+  /** Day-ahead rows: strategies ('oracle' included) whose SOC path over the test span the row carries. */
+  socOf?: string[];
 }
 
 /** One row of the table: an information mode (and forecaster) with every baseline's score. */
@@ -46,6 +48,8 @@ export interface CompareRow {
   metrics: ForecastMetrics | null;
   /** Day-ahead: the forecast for the test span (D's part of every issue), for the chart. */
   forecastEurPerMWh: Float64Array | null;
+  /** Day-ahead: SOC after each test-span step, kWh, of the strategies named in CompareRequest.socOf. */
+  socAfterKWh?: Record<string, Float64Array>;
   /** Set instead of strategies when this forecaster could not run (e.g. too little history). */
   error?: string;
 }

@@ -83,4 +83,32 @@ describe('forecast worker', () => {
     expect(r.rows[2].error).toMatch(/ridge needs 63 days of prices/);
     expect(r.rows[3].strategies.length).toBe(5);
   });
+
+  it("a day-ahead row carries the SOC paths asked for (the planner's and the oracle's) over the test span", async () => {
+    const days = 40 * 24;
+    const cut = {
+      ...market,
+      timesUtcMs: market.timesUtcMs.slice(0, days),
+      pricesEurPerMWh: market.pricesEurPerMWh.slice(0, days),
+    };
+    const req = {
+      market: cut,
+      exogenous: null,
+      trainShare: 0.75,
+      battery: {},
+      models: ['naive-d1'],
+      noiseEurPerMWh: 10,
+      seed: 1,
+    };
+    const r = await forecastWorker.compare({ ...req, socOf: ['oracle', 'plan-on-forecast'] });
+    if (!r.ok) throw new Error(r.message);
+    const row = r.rows[2];
+    expect(Object.keys(row.socAfterKWh!).sort()).toEqual(['oracle', 'plan-on-forecast']);
+    for (const soc of Object.values(row.socAfterKWh!)) expect(soc.length).toBe(r.spanTo - r.spanFrom);
+    expect(r.rows[0].socAfterKWh).toBeUndefined();
+    const plain = await forecastWorker.compare(req);
+    if (!plain.ok) throw new Error(plain.message);
+    expect(plain.rows[2].socAfterKWh).toBeUndefined();
+    expect(plain.rows[2].strategies).toEqual(row.strategies.map((s) => ({ ...s, ms: expect.any(Number) })));
+  });
 });

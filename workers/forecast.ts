@@ -126,6 +126,7 @@ export const forecastWorker: ForecastApi = {
             mode: 'day-ahead',
             forecaster,
             exogenous: USES_EXOGENOUS.has(name) && exo ? exo : [],
+            socOf: req.socOf,
           });
           const metrics = forecastMetrics(
             r.forecastEurPerMWh!,
@@ -140,6 +141,7 @@ export const forecastWorker: ForecastApi = {
             strategies: r.strategies,
             metrics,
             forecastEurPerMWh: r.forecastEurPerMWh,
+            ...(req.socOf?.length ? { socAfterKWh: r.socAfterKWh } : {}),
           });
         } catch (e) {
           if (!(e instanceof ForecastError)) throw e;

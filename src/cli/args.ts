@@ -19,120 +19,165 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** The battery flags of DESIGN.md; spread into a command's options. Unset flags keep the battery model's defaults. */
-export const BATTERY_OPTIONS = {
-  'capacity-kwh': { type: 'number', arg: 'KWH', help: `usable capacity (default ${DEFAULT_BATTERY.capacityKWh})` },
+/** A flag that sets one field of a spec (BatterySpec, SiteSpec): a number flag its value, a boolean flag `set`. */
+type FieldFlag<S> = OptionSpec & { field: keyof S & string; set?: unknown };
+
+/** The options of a FieldFlag table, as a command declares them (without `field` and `set`). */
+type FieldFlagOptions<T> = { readonly [K in keyof T]: Omit<T[K], 'field' | 'set'> };
+
+/**
+ * One table of flags that each set a field of `S`: the options to spread into a command, the spec the given flags
+ * make (absent flags stay undefined, an unset boolean flag leaves its field out) and the flag behind a field.
+ */
+function fieldFlags<S extends object>() {
+  return <const T extends Record<string, FieldFlag<S>>>(table: T) => {
+    const rows = Object.entries(table) as [keyof T & string, FieldFlag<S>][];
+    const options = Object.fromEntries(
+      rows.map(([flag, { field: _field, set: _set, ...option }]) => [flag, option]),
+    ) as FieldFlagOptions<T>;
+    const spec = (values: Partial<Record<keyof T, unknown>>): S => {
+      const out: Record<string, unknown> = {};
+      for (const [flag, { type, field, set }] of rows) {
+        const v = values[flag];
+        if (type === 'boolean') {
+          if (v) out[field] = set;
+        } else if (v !== undefined) out[field] = v;
+      }
+      return out as S;
+    };
+    const flagFor = (field: string): string | undefined => {
+      const hit = rows.find(([, f]) => f.field === field);
+      return hit ? `--${hit[0]}` : undefined;
+    };
+    return { options, spec, flagFor };
+  };
+}
+
+/** The battery flags of DESIGN.md, each with the BatterySpec field it sets. Unset flags keep the model's defaults. */
+const BATTERY_FLAGS = fieldFlags<BatterySpec>()({
+  'capacity-kwh': {
+    field: 'capacityKWh',
+    type: 'number',
+    arg: 'KWH',
+    help: `usable capacity (default ${DEFAULT_BATTERY.capacityKWh})`,
+  },
   'power-kw': {
+    field: 'powerKW',
     type: 'number',
     arg: 'KW',
     help: `power limit, both directions (default ${DEFAULT_BATTERY.chargePowerKW})`,
   },
-  'charge-power-kw': { type: 'number', arg: 'KW', help: 'charge power limit (default --power-kw)' },
-  'discharge-power-kw': { type: 'number', arg: 'KW', help: 'discharge power limit (default --power-kw)' },
+  'charge-power-kw': {
+    field: 'chargePowerKW',
+    type: 'number',
+    arg: 'KW',
+    help: 'charge power limit (default --power-kw)',
+  },
+  'discharge-power-kw': {
+    field: 'dischargePowerKW',
+    type: 'number',
+    arg: 'KW',
+    help: 'discharge power limit (default --power-kw)',
+  },
   'charge-efficiency': {
+    field: 'chargeEfficiency',
     type: 'number',
     arg: 'X',
     help: `share of grid energy reaching the cell, [${BATTERY_LIMITS.minEfficiency}, 1] (default ${DEFAULT_BATTERY.chargeEfficiency})`,
   },
   'discharge-efficiency': {
+    field: 'dischargeEfficiency',
     type: 'number',
     arg: 'X',
     help: `share of cell energy reaching the grid, [${BATTERY_LIMITS.minEfficiency}, 1] (default ${DEFAULT_BATTERY.dischargeEfficiency})`,
   },
   'degradation-eur-per-kwh': {
+    field: 'degradationEurPerKWh',
     type: 'number',
     arg: 'EUR',
     help: `wear cost per kWh of throughput (default ${DEFAULT_BATTERY.degradationEurPerKWh})`,
   },
-  'initial-soc-kwh': { type: 'number', arg: 'KWH', help: 'SOC at the start (default --min-soc-kwh)' },
-  'min-soc-kwh': { type: 'number', arg: 'KWH', help: 'lowest SOC (default 0)' },
-  'max-soc-kwh': { type: 'number', arg: 'KWH', help: 'highest SOC (default --capacity-kwh)' },
-  'terminal-soc-kwh': { type: 'number', arg: 'KWH', help: 'SOC the horizon must end with at least (default free)' },
+  'initial-soc-kwh': {
+    field: 'initialSocKWh',
+    type: 'number',
+    arg: 'KWH',
+    help: 'SOC at the start (default --min-soc-kwh)',
+  },
+  'min-soc-kwh': { field: 'minSocKWh', type: 'number', arg: 'KWH', help: 'lowest SOC (default 0)' },
+  'max-soc-kwh': { field: 'maxSocKWh', type: 'number', arg: 'KWH', help: 'highest SOC (default --capacity-kwh)' },
+  'terminal-soc-kwh': {
+    field: 'terminalSocKWh',
+    type: 'number',
+    arg: 'KWH',
+    help: 'SOC the horizon must end with at least (default free)',
+  },
   'independent-power-limits': {
+    field: 'sharedPowerLimit',
+    set: false,
     type: 'boolean',
     help: 'charge and discharge may each use full power in one step (original system)',
   },
-} as const satisfies OptionSpecs;
+});
 
-type BatteryNumberFlag = Exclude<keyof typeof BATTERY_OPTIONS, 'independent-power-limits'>;
-
-/** Which BatterySpec field each numeric battery flag sets. */
-const BATTERY_FIELDS: Record<BatteryNumberFlag, keyof BatterySpec> = {
-  'capacity-kwh': 'capacityKWh',
-  'power-kw': 'powerKW',
-  'charge-power-kw': 'chargePowerKW',
-  'discharge-power-kw': 'dischargePowerKW',
-  'charge-efficiency': 'chargeEfficiency',
-  'discharge-efficiency': 'dischargeEfficiency',
-  'degradation-eur-per-kwh': 'degradationEurPerKWh',
-  'initial-soc-kwh': 'initialSocKWh',
-  'min-soc-kwh': 'minSocKWh',
-  'max-soc-kwh': 'maxSocKWh',
-  'terminal-soc-kwh': 'terminalSocKWh',
-};
-
-/** The battery flags given, as a BatterySpec (resolveBattery validates it); absent flags stay undefined. */
-export function batterySpec(values: OptionValues<typeof BATTERY_OPTIONS>): BatterySpec {
-  const spec: BatterySpec = {};
-  for (const [flag, field] of Object.entries(BATTERY_FIELDS) as [BatteryNumberFlag, keyof BatterySpec][]) {
-    const v = values[flag];
-    if (v !== undefined) (spec as Record<string, unknown>)[field] = v;
-  }
-  if (values['independent-power-limits']) spec.sharedPowerLimit = false;
-  return spec;
-}
-
-/** The flag that sets a BatterySpec field (`sharedPowerLimit` → --independent-power-limits), for error messages. */
-export function batteryFlagFor(field: keyof BatterySpec): string | undefined {
-  if (field === 'sharedPowerLimit') return '--independent-power-limits';
-  const hit = Object.entries(BATTERY_FIELDS).find(([, f]) => f === field);
-  return hit ? `--${hit[0]}` : undefined;
-}
-
-/** The site flags of DESIGN.md "Site"; spread into a command's options beside BATTERY_OPTIONS. */
-export const SITE_OPTIONS = {
-  'pv-scale': { type: 'number', arg: 'X', help: "multiplies the file's pv_kw column (default 1)" },
-  'import-limit-kw': { type: 'number', arg: 'KW', help: 'largest power drawn from the grid (default unlimited)' },
-  'export-limit-kw': { type: 'number', arg: 'KW', help: 'largest power fed into the grid (default unlimited)' },
-  'import-fee-eur-per-mwh': { type: 'number', arg: 'EUR', help: 'added to the price of energy bought (default 0)' },
+/** The site flags of DESIGN.md "Site", each with the SiteSpec field it sets. */
+const SITE_FLAGS = fieldFlags<SiteSpec>()({
+  'pv-scale': { field: 'pvScale', type: 'number', arg: 'X', help: "multiplies the file's pv_kw column (default 1)" },
+  'import-limit-kw': {
+    field: 'importLimitKW',
+    type: 'number',
+    arg: 'KW',
+    help: 'largest power drawn from the grid (default unlimited)',
+  },
+  'export-limit-kw': {
+    field: 'exportLimitKW',
+    type: 'number',
+    arg: 'KW',
+    help: 'largest power fed into the grid (default unlimited)',
+  },
+  'import-fee-eur-per-mwh': {
+    field: 'importFeeEurPerMWh',
+    type: 'number',
+    arg: 'EUR',
+    help: 'added to the price of energy bought (default 0)',
+  },
   'export-fee-eur-per-mwh': {
+    field: 'exportFeeEurPerMWh',
     type: 'number',
     arg: 'EUR',
     help: 'taken off the price of energy sold (default 0; the two fees must sum to ≥ 0)',
   },
   'charge-from-pv-only': {
+    field: 'chargeFromPvOnly',
+    set: true,
     type: 'boolean',
     help: 'the battery charges only from PV surplus over the load, never from the grid',
   },
-} as const satisfies OptionSpecs;
+});
 
-type SiteNumberFlag = Exclude<keyof typeof SITE_OPTIONS, 'charge-from-pv-only'>;
+/** The battery flags of DESIGN.md; spread into a command's options. Unset flags keep the battery model's defaults. */
+export const BATTERY_OPTIONS = BATTERY_FLAGS.options satisfies OptionSpecs;
 
-/** Which SiteSpec field each numeric site flag sets. */
-const SITE_FIELDS: Record<SiteNumberFlag, keyof SiteSpec> = {
-  'pv-scale': 'pvScale',
-  'import-limit-kw': 'importLimitKW',
-  'export-limit-kw': 'exportLimitKW',
-  'import-fee-eur-per-mwh': 'importFeeEurPerMWh',
-  'export-fee-eur-per-mwh': 'exportFeeEurPerMWh',
-};
+/** The battery flags given, as a BatterySpec (resolveBattery validates it); absent flags stay undefined. */
+export function batterySpec(values: OptionValues<typeof BATTERY_OPTIONS>): BatterySpec {
+  return BATTERY_FLAGS.spec(values);
+}
+
+/** The flag that sets a BatterySpec field (`sharedPowerLimit` → --independent-power-limits), for error messages. */
+export function batteryFlagFor(field: keyof BatterySpec): string | undefined {
+  return BATTERY_FLAGS.flagFor(field);
+}
+
+/** The site flags of DESIGN.md "Site"; spread into a command's options beside BATTERY_OPTIONS. */
+export const SITE_OPTIONS = SITE_FLAGS.options satisfies OptionSpecs;
 
 /** The site flags given, as a SiteSpec (resolveSite validates it); absent flags stay undefined. */
 export function siteSpec(values: OptionValues<typeof SITE_OPTIONS>): SiteSpec {
-  const spec: SiteSpec = {};
-  for (const [flag, field] of Object.entries(SITE_FIELDS) as [SiteNumberFlag, keyof SiteSpec][]) {
-    const v = values[flag];
-    if (v !== undefined) (spec as Record<string, unknown>)[field] = v;
-  }
-  if (values['charge-from-pv-only']) spec.chargeFromPvOnly = true;
-  return spec;
+  return SITE_FLAGS.spec(values);
 }
 
 /** The flag that sets a SiteSpec field, for error messages; undefined for a file column (pv_kw, load_kw). */
 export function siteFlagFor(field: string): string | undefined {
-  if (field === 'chargeFromPvOnly') return '--charge-from-pv-only';
-  const hit = Object.entries(SITE_FIELDS).find(([, f]) => f === field);
-  return hit ? `--${hit[0]}` : undefined;
+  return SITE_FLAGS.flagFor(field);
 }
 
 /** Parses `argv` (after the command's name) against the command's declared options; throws CliError on any mistake. */

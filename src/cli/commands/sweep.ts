@@ -7,7 +7,7 @@ import { CliError } from '../args.ts';
 import { keyValueTable } from '../format.ts';
 import { taskCount } from '../../core/sweep/index.ts';
 import { emitManifests, runLocal, runSlurm, type EngineResult } from '../sweep/engines.ts';
-import { loadSweepSpec } from '../sweep/run-task.ts';
+import { checkSpecFiles, loadSweepSpec } from '../sweep/run-task.ts';
 
 const ENGINES = ['local', 'slurm', 'k8s', 'cloud-run', 'aws-batch'] as const;
 const DEFAULT_VOLUME: Record<string, string> = {
@@ -93,6 +93,9 @@ export const command = defineCommand({
     if (engine !== 'slurm' && (values.work || values['sbatch-args']))
       throw new CliError(`--${values.work ? 'work' : 'sbatch-args'} is for --engine slurm`);
 
+    // Local and Slurm tasks read the data where this command runs (a shared file system): a missing file fails here,
+    // once, rather than in every task. Remote manifests are written where the data may not be.
+    if (!remote) await checkSpecFiles(loaded);
     let result: EngineResult;
     if (remote) {
       if (values['container-spec'] && !values['container-spec'].startsWith('/'))

@@ -2,7 +2,7 @@
 // split, compared with the strategies of `bess compare` on the same split, and logged as ONE MLflow run whose id
 // is fixed by the task (claim.ts keeps it one run through crashes, retries and concurrent attempts).
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { CliError, type SITE_OPTIONS, siteFlagFor } from '../args.ts';
@@ -164,12 +164,41 @@ function dataPath(loaded: LoadedSpec, file: string): string {
   return isAbsolute(file) ? file : resolve(loaded.baseDir, file);
 }
 
+/** The data files a spec (or one task of it) names, with their field paths: `files[1]`, `exogenous."de.csv"`. */
+function namedFiles(spec: SweepSpec, task?: SweepTask): [string, string][] {
+  const files = spec.files.flatMap((f, i): [string, string][] =>
+    !task || f === task.file ? [[`files[${i}]`, f]] : [],
+  );
+  const exogenous = Object.entries(spec.exogenous).flatMap(([f, p]): [string, string][] =>
+    !task || (f === task.file && task.exogenous) ? [[`exogenous.${JSON.stringify(f)}`, p]] : [],
+  );
+  return [...files, ...exogenous];
+}
+
+/**
+ * Every data file the spec names (or, given a task, the ones it reads) exists: a missing one is a CLI error naming
+ * the spec, the field and the resolved path. `bess sweep --engine local|slurm` checks all before submitting;
+ * `bess sweep-task` its own (the manifests of remote engines are written where the data may not be).
+ */
+export async function checkSpecFiles(loaded: LoadedSpec, task?: SweepTask): Promise<void> {
+  for (const [field, p] of namedFiles(loaded.spec, task)) {
+    const path = dataPath(loaded, p);
+    const s = await stat(path).catch((e: NodeJS.ErrnoException) => e);
+    if (s instanceof Error || !s.isFile())
+      throw new CliError(
+        `${loaded.path}: ${field}: ${s instanceof Error && s.code === 'ENOENT' ? 'no such file' : 'not a readable file'}: ${path}` +
+          " (paths resolve against the spec file's folder)",
+      );
+  }
+}
+
 /** The params a task's run carries from the start (RUNNING), so a crashed attempt says what it was. */
 export function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unknown> {
   return {
     sweep: { name: spec.name, index: task.index, information: task.information, forecast: task.forecast },
     task: {
       file: task.file,
+      ...(task.exogenous ? { exogenous: task.exogenous } : {}),
       battery: task.battery,
       env: task.env,
       ppo: task.ppo,
@@ -248,7 +277,9 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
   const beat = setInterval(() => void heartbeat(claim.runDir, Date.now()).catch(() => {}), o.heartbeatS * 1000);
   beat.unref();
   try {
+    await checkSpecFiles(o.loaded, task);
     const file = dataPath(o.loaded, task.file);
+    const exogenous = task.exogenous ? dataPath(o.loaded, task.exogenous) : undefined;
     const series = await loadPriceFile(file);
     const n = series.pricesEurPerMWh.length;
     // Day-ahead decisions are per delivery day: the test split starts at the first day start after the share, as
@@ -286,7 +317,7 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
             ],
             series.dtHours,
             task.forecast!,
-            undefined,
+            exogenous,
           )),
         }
       : undefined;
@@ -328,7 +359,7 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     if (dayAhead) {
       const { json } = await compareWithInformation(
         file,
-        { information: 'day-ahead', forecast: task.forecast!, 'train-share': TRAIN_SHARE },
+        { information: 'day-ahead', forecast: task.forecast!, exogenous, 'train-share': TRAIN_SHARE },
         battery,
         site.plain ? undefined : site,
       );

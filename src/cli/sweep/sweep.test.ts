@@ -2,15 +2,15 @@
 // attempts), a killed `bess sweep-task` retried without a duplicate run, the index sources, the engines' scripts
 // and manifests (the Kubernetes Job checked against the batch/v1 schema subset in k8s-job-schema.ts).
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../bess.ts';
 import { OWNER_TAG, claimTaskRun, completeTaskRun, engineRetryOf, runStatus } from './claim.ts';
 import { awsBatch, cloudRunJob, kubernetesJob, slurmScript } from './engines.ts';
-import { experimentName, loadSweepSpec, taskIndex, type LoadedSpec } from './run-task.ts';
+import { checkSpecFiles, experimentName, loadSweepSpec, taskIndex, type LoadedSpec } from './run-task.ts';
 import { validateJsonSchema, K8S_JOB_SCHEMA } from './k8s-job-schema.ts';
 import { ensureExperiment, readStoreDir } from '../../io/mlflow-dir.ts';
 import type { MlflowRun } from '../../core/mlflow/layout.ts';
@@ -333,6 +333,142 @@ describe('a day-ahead sweep task', () => {
   }, 300_000);
 });
 
+describe('a lear sweep task with the spec’s exogenous file', () => {
+  // 124 days of DE-LU 2023 and the SMARD generation forecasts of the same year: lear first issues on day 84, which
+  // leaves a few training days before the test split; one clone epoch and no PPO iteration keep it to seconds.
+  const SMARD = resolve('test-data/exogenous/de-lu-2023-generation-forecast-hourly.csv');
+  let sub: string;
+  let prices: string;
+  beforeAll(async () => {
+    sub = join(dir, 'lear');
+    await mkdir(sub, { recursive: true });
+    prices = join(sub, 'de-lu-124d.csv');
+    const lines = (await readFile('test-data/real/de-lu-2023-hourly.csv', 'utf8')).split('\n');
+    await writeFile(prices, lines.slice(0, 1 + 124 * 24).join('\n') + '\n');
+  });
+  const learSpec = (exogenous: string) => ({
+    name: 'lear',
+    files: ['de-lu-124d.csv'],
+    seeds: [3],
+    information: ['day-ahead'],
+    forecast: ['lear'],
+    exogenous: { 'de-lu-124d.csv': exogenous },
+    ppo: { totalTimesteps: [256] },
+    clone: { epochs: [1] },
+  });
+  const cli = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      stdout: async (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      nowMs: () => 0,
+    };
+    const code = await runCli(argv, io);
+    return { code, out: out.join(''), err: err.join('') };
+  };
+
+  it('trains and compares exactly as bess train and bess compare with --exogenous FILE, and records the file', async () => {
+    // The path is relative to the spec's folder, as files are.
+    const exogenous = relative(sub, SMARD);
+    const spec = join(sub, 'lear.json');
+    await writeFile(spec, JSON.stringify(learSpec(exogenous)));
+    const mlruns = join(sub, 'mlruns');
+    const task = await cli(['sweep-task', spec, '--index', '0', '--mlruns', mlruns, '--json']);
+    expect(task.err).not.toMatch(/bess:/);
+    expect(task.code).toBe(0);
+    expect(JSON.parse(task.out)).toMatchObject({ status: 'finished' });
+    const { store } = await readStoreDir(mlruns);
+    const run = store.runs.find((r) => r.tags['powerbidder.sweep.name'] === 'lear')!;
+    expect(run.status).toBe('FINISHED');
+    expect(run.params['sweep.forecast']).toBe('lear');
+    expect(run.params['task.exogenous']).toBe(exogenous);
+    expect(run.params['task.file']).toBe('de-lu-124d.csv');
+    const model = JSON.parse(
+      new TextDecoder().decode(run.artifacts.find((a) => a.path === 'model/model.json')!.bytes),
+    ) as { config: { information?: { mode: string; forecast: string } } };
+    expect(model.config.information).toEqual({ mode: 'day-ahead', forecast: 'lear' });
+    const lastOf = (k: string) => run.metrics[k].at(-1)!.value;
+
+    // The same training by bess train (same budget, seed and backend): the same kept policy on the same test split.
+    const train = await cli([
+      'train',
+      '--train',
+      prices,
+      '--information',
+      'day-ahead',
+      '--forecast',
+      'lear',
+      '--exogenous',
+      SMARD,
+      '--clone-epochs',
+      '1',
+      '--total-timesteps',
+      '256',
+      '--seed',
+      '3',
+      '--backend',
+      'wasm',
+      '--out',
+      join(sub, 'model'),
+      '--quiet',
+      '--json',
+    ]);
+    expect(train.code).toBe(0);
+    const trained = JSON.parse(train.out) as { shareOfOracle: number; profitEur: number; forecast: string };
+    expect(trained.forecast).toBe('lear');
+    expect(lastOf('eval/profit_eur')).toBe(trained.profitEur);
+    expect(lastOf('eval/share_of_oracle')).toBe(trained.shareOfOracle);
+
+    // The baselines are bess compare --information day-ahead --forecast lear --exogenous's.
+    const compare = await cli([
+      'compare',
+      prices,
+      '--information',
+      'day-ahead',
+      '--forecast',
+      'lear',
+      '--exogenous',
+      SMARD,
+      '--json',
+    ]);
+    expect(compare.code).toBe(0);
+    const strategies = (JSON.parse(compare.out) as { strategies: { name: string; profitEur: number }[] }).strategies;
+    const slug = (name: string) =>
+      name
+        .split(' (')[0]
+        .replace(/[^\w]+/g, '_')
+        .replace(/^_|_$/g, '');
+    expect(strategies.map((s) => slug(s.name))).toContain('plan_on_forecast');
+    for (const s of strategies) expect(lastOf(`compare/${slug(s.name)}/profit_eur`)).toBe(s.profitEur);
+  }, 300_000);
+
+  it('a missing exogenous file is named by its field, before bess sweep starts any task and in bess sweep-task', async () => {
+    const spec = join(sub, 'missing-exo.json');
+    await writeFile(spec, JSON.stringify({ ...learSpec('no-such-smard.csv'), name: 'missing-exo' }));
+    const mlruns = join(sub, 'missing-exo-mlruns');
+    const message = `${spec}: exogenous."de-lu-124d.csv": no such file: ${join(sub, 'no-such-smard.csv')}`;
+    const sweep = await cli(['sweep', spec, '--engine', 'local', '--mlruns', mlruns]);
+    expect(sweep.code).toBe(2);
+    expect(sweep.err).toContain(message);
+    expect(sweep.err).not.toContain('[task 0]');
+    const task = await cli(['sweep-task', spec, '--index', '0', '--mlruns', mlruns]);
+    expect(task.code).toBe(2);
+    expect(task.err).toContain(message);
+    const { store } = await readStoreDir(mlruns);
+    expect(store.runs.map((r) => r.status)).toEqual(['FAILED']);
+    // So is a missing price file.
+    const noPrices = join(sub, 'missing-prices.json');
+    await writeFile(noPrices, JSON.stringify({ name: 'missing-prices', files: ['a.csv', 'no-such.csv'], seeds: [1] }));
+    await writeFile(join(sub, 'a.csv'), 'timestamp,price_eur_mwh\n');
+    const none = await cli(['sweep', noPrices, '--engine', 'slurm', '--mlruns', mlruns]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain(`${noPrices}: files[1]: no such file: ${join(sub, 'no-such.csv')}`);
+    // The README's lear example names files that are there, relative to its folder.
+    await expect(checkSpecFiles(await loadSweepSpec('test-data/sweep/de-lu-lear.json'))).resolves.toBeUndefined();
+  }, 60_000);
+});
+
 describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
   it('marks its run KILLED; the retry reports it and leaves one FINISHED run', async () => {
     const mlruns = join(dir, 'terminated');
@@ -365,8 +501,10 @@ describe('a terminated bess sweep-task (scancel, a deleted pod)', () => {
 
 describe('engines', () => {
   it('local: tasks that fail are reported by index, their runs FAILED, the sweep exits 2', async () => {
+    // A file that exists (bess sweep checks that first) but that no task can read.
+    await writeFile(join(dir, 'not-prices.csv'), 'timestamp,price_eur_mwh\n2023-01-01T00:00:00Z,cheap\n');
     const spec = join(dir, 'missing.json');
-    await writeFile(spec, JSON.stringify({ name: 'missing', files: ['no-such-prices.csv'], seeds: [1, 2] }));
+    await writeFile(spec, JSON.stringify({ name: 'missing', files: ['not-prices.csv'], seeds: [1, 2] }));
     const mlruns = join(dir, 'missing-mlruns');
     const err: string[] = [];
     const io = { stdout: async () => {}, stderr: (t: string) => void err.push(t), nowMs: () => 0 };
@@ -374,7 +512,7 @@ describe('engines', () => {
     expect(err.join('')).toContain(
       'bess: 2 of 2 tasks did not finish: indices 0,1 (rerun the same command: finished tasks are not redone)',
     );
-    expect(err.join('')).toMatch(/\[task 1\] bess: no such file: .*no-such-prices.csv/);
+    expect(err.join('')).toMatch(/\[task 1\] bess: not-prices.csv: too few rows/);
     const { store } = await readStoreDir(mlruns);
     expect(store.runs.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
   }, 120_000);

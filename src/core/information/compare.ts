@@ -34,6 +34,11 @@ export interface InformationComparison {
   /** Day-ahead: D's part of every issue over the span (span-relative), and the time issuing took. */
   forecastEurPerMWh: Float64Array | null;
   forecastMs: number;
+  /**
+   * SOC after each span step, kWh, of the strategies named in CompareInput.socOf ('oracle' among them): the same
+   * runs that are scored above, not a second simulation.
+   */
+  socAfterKWh: Record<string, Float64Array>;
 }
 
 export interface CompareInput {
@@ -49,6 +54,8 @@ export interface CompareInput {
   site?: SiteRun;
   /** Injected clock for the ms columns (core stays free of Date.now). */
   nowMs?: () => number;
+  /** Strategies (by name, 'oracle' included) whose SOC path the comparison returns in socAfterKWh. */
+  socOf?: readonly string[];
 }
 
 const share = (x: number, oracle: number) => (oracle !== 0 ? x / oracle : x === 0 ? 1 : 0);
@@ -61,9 +68,13 @@ export function compareUnderInformation(input: CompareInput): InformationCompari
   const site = activeSite(input);
   const span = { pricesEurPerMWh: series.pricesEurPerMWh.subarray(spanFrom, spanTo), dtHours: series.dtHours, battery };
   // The yardstick: the battery's, or on a site the site's, perfect-foresight optimum of the same span.
-  const oracleEur = site
-    ? solveSiteOracle({ ...span, site: site.site, series: sliceSiteSeries(site.series, spanFrom, spanTo) }).profitEur
-    : solveOracle(span).profitEur;
+  const oracle = site
+    ? solveSiteOracle({ ...span, site: site.site, series: sliceSiteSeries(site.series, spanFrom, spanTo) })
+    : solveOracle(span);
+  const oracleEur = oracle.profitEur;
+  const socOf = new Set(input.socOf ?? []);
+  const socAfterKWh: Record<string, Float64Array> = {};
+  if (socOf.has('oracle')) socAfterKWh.oracle = oracle.schedule.socKWh;
   const strategies: StrategyScore[] = [{ name: 'oracle', profitEur: oracleEur, shareOfOracle: 1, ms: now() - t0 }];
   const setup: InformationSetup = {
     series,
@@ -86,6 +97,7 @@ export function compareUnderInformation(input: CompareInput): InformationCompari
       shareOfOracle: share(r.profitEur, oracleEur),
       ms: now() - t0,
     });
+    if (socOf.has(s.name)) socAfterKWh[s.name] = r.trace.socAfterKWh;
   }
   return {
     information: input.mode,
@@ -93,5 +105,6 @@ export function compareUnderInformation(input: CompareInput): InformationCompari
     strategies,
     forecastEurPerMWh,
     forecastMs,
+    socAfterKWh,
   };
 }

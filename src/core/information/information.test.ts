@@ -6,6 +6,7 @@ import { createRng } from '../rl/rng.ts';
 import { columnForecaster, naiveD1, naiveD7, ridgeForecaster, type Forecaster } from '../forecast/index.ts';
 import {
   baselineStrategies,
+  compareUnderInformation,
   decisionPoints,
   deliveryDays,
   runStrategy,
@@ -15,6 +16,7 @@ import {
   type Strategy,
 } from './index.ts';
 import { planOnForecast } from './strategies.ts';
+import { simulate } from '../sim/simulate.ts';
 
 /** Seeded prices with a daily shape, noise and some negative hours, over `days` CET days from `fromIso`. */
 function market(days: number, dtHours: number, seed: number, fromIso = '2023-01-01T23:00:00Z'): MarketSeries {
@@ -170,5 +172,63 @@ describe('information modes', () => {
       }
     }
     expect(threshold.totalChargedKWh).toBeGreaterThan(0);
+  });
+});
+
+describe('compareUnderInformation(input) socOf', () => {
+  const series = market(30, 1, 9);
+  const span = testSpan(series.timesUtcMs, 1, 0.7);
+  const base = { series, spanFrom: span.from, spanTo: span.to, battery, mode: 'day-ahead' as const };
+
+  it("returns the scored runs' SOC paths: plan-on-forecast's from its committed schedule, the oracle's from its solve", () => {
+    const r = compareUnderInformation({ ...base, forecaster: naiveD1(), socOf: ['oracle', 'plan-on-forecast'] });
+    expect(Object.keys(r.socAfterKWh).sort()).toEqual(['oracle', 'plan-on-forecast']);
+    const setup: InformationSetup = {
+      series,
+      spanFrom: span.from,
+      spanTo: span.to,
+      mode: 'day-ahead',
+      forecaster: naiveD1(),
+    };
+    const plan = runStrategy(setup, decisionPoints(setup).points, planOnForecast, battery);
+    expect(Array.from(r.socAfterKWh['plan-on-forecast'])).toEqual(Array.from(plan.trace.socAfterKWh));
+    // The oracle's path replayed through the one battery model gives its profit, the share's denominator.
+    const prices = series.pricesEurPerMWh.subarray(span.from, span.to);
+    const oracle = solveOracle({ pricesEurPerMWh: prices, dtHours: 1, battery });
+    expect(Array.from(r.socAfterKWh.oracle)).toEqual(Array.from(oracle.schedule.socKWh));
+    const replay = simulate(battery, prices, 1, oracle.schedule);
+    expect(Array.from(replay.socAfterKWh)).toEqual(Array.from(r.socAfterKWh.oracle));
+    expect(r.strategies[0].name).toBe('oracle');
+    expect(r.strategies[0].profitEur).toBeCloseTo(replay.profitEur, 9);
+    for (const soc of Object.values(r.socAfterKWh)) {
+      expect(soc.length).toBe(span.to - span.from);
+      expect(Math.min(...soc)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...soc)).toBeLessThanOrEqual(battery.capacityKWh);
+    }
+    // The planner and the oracle do not hold the same path (the forecast is not the truth).
+    expect(Array.from(r.socAfterKWh['plan-on-forecast'])).not.toEqual(Array.from(r.socAfterKWh.oracle));
+  });
+
+  it('adds no path unless asked and leaves the scores as they were', () => {
+    const plain = compareUnderInformation({ ...base, forecaster: naiveD1() });
+    const traced = compareUnderInformation({ ...base, forecaster: naiveD1(), socOf: ['oracle', 'plan-on-forecast'] });
+    expect(plain.socAfterKWh).toEqual({});
+    expect(traced.strategies.map((s) => [s.name, s.profitEur])).toEqual(
+      plain.strategies.map((s) => [s.name, s.profitEur]),
+    );
+  });
+
+  it("the planner's SOC for day D does not change when D's actual prices do", () => {
+    const days = deliveryDays(series.timesUtcMs, 1);
+    const k = days.findIndex((d) => d.start >= span.from) + 3;
+    const D = days[k];
+    const changed = { ...series, pricesEurPerMWh: series.pricesEurPerMWh.slice() };
+    for (let i = D.start; i < D.end; i++) changed.pricesEurPerMWh[i] = i % 2 ? 900 : -400;
+    const a = compareUnderInformation({ ...base, forecaster: naiveD1(), socOf: ['plan-on-forecast'] });
+    const b = compareUnderInformation({ ...base, series: changed, forecaster: naiveD1(), socOf: ['plan-on-forecast'] });
+    const upTo = D.end - span.from;
+    expect(Array.from(b.socAfterKWh['plan-on-forecast'].subarray(0, upTo))).toEqual(
+      Array.from(a.socAfterKWh['plan-on-forecast'].subarray(0, upTo)),
+    );
   });
 });

@@ -133,7 +133,25 @@ describe('bad specs name the field path', () => {
     ],
     [
       { files: ['a'], seeds: [1], information: ['day-ahead'], forecast: ['lear'] },
-      /forecast\[0\]: "lear" needs exogenous day-ahead forecasts/,
+      /forecast\[0\]: "lear" needs exogenous day-ahead forecasts \(bess train --exogenous\) for every file, but files\[0\] "a" has none in exogenous/,
+    ],
+    [
+      { files: ['a', 'b'], seeds: [1], information: ['day-ahead'], forecast: ['ridge', 'lear'], exogenous: { a: 'x' } },
+      /forecast\[1\]: "lear" needs .* but files\[1\] "b" has none in exogenous \(add "exogenous": \{"b": "<exogenous file>"\}\)/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['day-ahead'], exogenous: { 'c.csv': 'x' } },
+      /bad.json: exogenous."c.csv": is not in files \(the keys are files entries as written there: "a"\)/,
+    ],
+    [
+      { files: ['a'], seeds: [1], information: ['day-ahead'], exogenous: { a: 3 } },
+      /exogenous."a": must be the exogenous file's path \(a string\), got 3/,
+    ],
+    [{ files: ['a'], seeds: [1], information: ['day-ahead'], exogenous: ['x'] }, /exogenous: must be a path/],
+    [{ files: ['a'], seeds: [1], information: ['day-ahead'], exogenous: '' }, /exogenous: must be a path/],
+    [
+      { files: ['a'], seeds: [1], exogenous: 'x' },
+      /exogenous: applies to information day-ahead only \(as bess train --exogenous\), but information is \["known-24h"\]/,
     ],
     [
       { files: ['a'], seeds: [1], information: ['day-ahead'], forecast: ['ridge', 'arima'] },
@@ -201,6 +219,118 @@ describe('information and forecast axes', () => {
   });
 });
 
+describe('exogenous files', () => {
+  const base = { files: ['de.csv', 'be.csv'], seeds: [1, 2], information: ['day-ahead'] };
+  it('go with their price file: day-ahead tasks carry them, lear is then the default, the task count is unchanged', () => {
+    const spec = parseSweepSpec({ ...base, exogenous: { 'de.csv': '../exo/de-smard.csv' } }, 'x.json');
+    expect(spec.exogenous).toEqual({ 'de.csv': '../exo/de-smard.csv' });
+    expect(sweepTasks(spec).map((t) => [t.file, t.forecast, t.exogenous, t.seed])).toEqual([
+      ['de.csv', 'lear', '../exo/de-smard.csv', 1],
+      ['de.csv', 'lear', '../exo/de-smard.csv', 2],
+      ['be.csv', 'ridge', null, 1],
+      ['be.csv', 'ridge', null, 2],
+    ]);
+    // A file without an exogenous file keeps the tasks (and ids) it had in a spec without the field.
+    const without = sweepTasks(parseSweepSpec(base, 'x.json'));
+    expect(sweepTask(spec, 2).taskId).toBe(without[2].taskId);
+    expect(sweepTask(spec, 0).taskId).not.toBe(without[0].taskId);
+    expect(sweepTask(spec, 0).configId).toBe(sweepTask(spec, 1).configId);
+    expect(sweepId(spec)).not.toBe(sweepId(parseSweepSpec(base, 'x.json')));
+  });
+
+  it('one path is every file’s; with a forecast axis every forecaster of the file gets it (as --exogenous does)', () => {
+    const spec = parseSweepSpec({ ...base, seeds: [1], forecast: ['ridge', 'lear'], exogenous: 'smard.csv' }, 'x.json');
+    expect(spec.exogenous).toEqual({ 'de.csv': 'smard.csv', 'be.csv': 'smard.csv' });
+    expect(sweepTasks(spec).map((t) => `${t.file}/${t.forecast}/${t.exogenous}`)).toEqual([
+      'de.csv/ridge/smard.csv',
+      'de.csv/lear/smard.csv',
+      'be.csv/ridge/smard.csv',
+      'be.csv/lear/smard.csv',
+    ]);
+    // The same file under another exogenous file is another configuration.
+    const other = parseSweepSpec(
+      { ...base, seeds: [1], forecast: ['ridge', 'lear'], exogenous: 'other.csv' },
+      'x.json',
+    );
+    expect(sweepTask(other, 1).configId).not.toBe(sweepTask(spec, 1).configId);
+  });
+
+  it('known-24h tasks of a mixed spec carry none and keep their ids; an empty object is no exogenous', () => {
+    const mixed = parseSweepSpec(
+      { files: ['de.csv'], seeds: [1], information: ['known-24h', 'day-ahead'], exogenous: { 'de.csv': 'x.csv' } },
+      'x.json',
+    );
+    const [k, d] = sweepTasks(mixed);
+    expect([k.information, k.forecast, k.exogenous]).toEqual(['known-24h', null, null]);
+    expect([d.information, d.forecast, d.exogenous]).toEqual(['day-ahead', 'lear', 'x.csv']);
+    expect(k.taskId).toBe(sweepTask(parseSweepSpec({ files: ['de.csv'], seeds: [1] }), 0).taskId);
+    const empty = parseSweepSpec({ ...base, exogenous: {} }, 'x.json');
+    expect(sweepTasks(empty).map((t) => t.runId)).toEqual(
+      sweepTasks(parseSweepSpec(base, 'x.json')).map((t) => t.runId),
+    );
+    expect(sweepId(empty)).toBe(sweepId(parseSweepSpec(base, 'x.json')));
+  });
+
+  it('a file named like an Object property is a key like any other', () => {
+    const odd = { files: ['toString', '__proto__'], seeds: [1], information: ['day-ahead'] };
+    expect(() => parseSweepSpec({ ...odd, forecast: ['lear'] }, 'x.json')).toThrow(/files\[0\] "toString" has none/);
+    const spec = parseSweepSpec({ ...odd, exogenous: JSON.parse('{"__proto__": "p.csv"}') as unknown }, 'x.json');
+    expect(sweepTasks(spec).map((t) => [t.file, t.exogenous, t.forecast])).toEqual([
+      ['toString', null, 'ridge'],
+      ['__proto__', 'p.csv', 'lear'],
+    ]);
+  });
+});
+
+// Specs written before the exogenous field expand into the same tasks, ids and order, and the same sweep id: these
+// digests were taken on the code before the field existed (commit f3b08c9), over `index:taskId:configId:runId`.
+describe('backwards compatibility', () => {
+  const digest = (raw: unknown, name: string) => {
+    const spec = parseSweepSpec(raw, `${name}.json`, name);
+    const lines = sweepTasks(spec).map((t) => `${t.index}:${t.taskId}:${t.configId}:${t.runId}`);
+    return [lines.length, sweepId(spec), hash128(lines.join('\n'))];
+  };
+  it.each([
+    ['tiny', 'test-data/sweep/tiny.json', 4, 'adb870b150809dfdf41f21fca982596d', 'd6c70bc60b87db0f4e0668382fe159c2'],
+    [
+      'example-1000',
+      'test-data/sweep/example-1000.json',
+      1000,
+      '95278180d2d60af81c3da62a5efe07ae',
+      '2c4a516ced5da76bcdfaa7c194fdfc86',
+    ],
+  ])('%s', async (name, path, n, id, tasks) => {
+    const { readFile } = await import('node:fs/promises');
+    expect(digest(JSON.parse(await readFile(path, 'utf8')), name)).toEqual([n, id, tasks]);
+  });
+  it('day-ahead specs (with and without a forecast axis)', () => {
+    const da = {
+      name: 'da',
+      files: ['a.csv', 'b.csv'],
+      seeds: [1, 2],
+      information: ['known-24h', 'day-ahead'],
+      battery: { capacityKWh: [100, 200] },
+    };
+    expect(digest(da, 'day-ahead')).toEqual([
+      16,
+      '12d02d2dc43e13fc055079fb5ff620fb',
+      '6e769b8138cafd9215b90c304b4ac934',
+    ]);
+    const fc = {
+      name: 'fc',
+      files: ['a.csv'],
+      seeds: [1, 2],
+      information: ['day-ahead'],
+      forecast: ['naive-d1', 'ridge'],
+    };
+    expect(digest(fc, 'forecasts')).toEqual([
+      4,
+      'e976ee207c5a93d94a6fe6c3afc95b6b',
+      '89b438bdf537a80856aa8293d3da8375',
+    ]);
+  });
+});
+
 describe('stable ids', () => {
   it('stableJson sorts keys at every level and keeps array order', () => {
     expect(stableJson({ b: 1, a: { d: [2, 1], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
@@ -230,6 +360,33 @@ describe("the README's 1,000-task example", () => {
       seconds: 3600,
     });
     expect(new Set(sweepTasks(spec).map((t) => t.runId)).size).toBe(1000);
+  });
+
+  it('test-data/sweep/de-lu-lear.json: ridge and lear on DE-LU 2023 with the SMARD forecasts, 12 tasks', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const spec = parseSweepSpec(
+      JSON.parse(await readFile('test-data/sweep/de-lu-lear.json', 'utf8')),
+      'de-lu-lear.json',
+    );
+    const tasks = sweepTasks(spec);
+    expect(tasks.length).toBe(12);
+    expect(new Set(tasks.map((t) => t.exogenous))).toEqual(
+      new Set(['../exogenous/de-lu-2023-generation-forecast-hourly.csv']),
+    );
+    expect(tasks.map((t) => t.forecast)).toEqual([...Array(6).fill('ridge'), ...Array(6).fill('lear')]);
+  });
+
+  it("the README's day-ahead shaping sweep: one coefficient at a time, the two specs' runs distinct", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const load = async (name: string) =>
+      sweepTasks(parseSweepSpec(JSON.parse(await readFile(`test-data/sweep/${name}`, 'utf8')), name));
+    const bonus = await load('shaping-day-ahead-bonus.json');
+    const penalty = await load('shaping-day-ahead-penalty.json');
+    expect(bonus.map((t) => t.env.sellAboveAvgBonusCoef)).toEqual([0, 0, 0, 0.1, 0.1, 0.1, 0.3, 0.3, 0.3]);
+    expect(penalty.map((t) => t.env.buyAboveAvgPenaltyEurPerKWh)).toEqual([0, 0, 0, 0.2, 0.2, 0.2]);
+    for (const t of [...bonus, ...penalty]) expect([t.information, t.forecast]).toEqual(['day-ahead', 'ridge']);
+    // Both specs share the sweep's name, so they meet in one experiment: their run ids must not collide.
+    expect(new Set([...bonus, ...penalty].map((t) => t.runId)).size).toBe(15);
   });
 });
 

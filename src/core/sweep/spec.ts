@@ -3,6 +3,9 @@
 // clone, then seeds; within battery, site, env, ppo and clone the fields in alphabetical order). Seeds vary
 // fastest. Task I is decoded from I directly (mixed radix), so a task of a 100,000-task sweep costs nothing to find.
 //
+// `exogenous` is no axis: it names, per price file, the day-ahead exogenous forecasts (wind, solar, load) that
+// file's day-ahead tasks give their forecaster, as `bess train --exogenous FILE` does; lear needs one.
+//
 // Every task has a stable id: a hash of its whole configuration (not of its index), so the same configuration in
 // an edited spec keeps its id, and a finished task is recognised whatever the order. Its run id in MLflow is the
 // hash of (sweep name, task id): one run per task, ever.
@@ -32,12 +35,14 @@ export type InformationMode = (typeof INFORMATION_MODES)[number];
 /** What this build's trainer can run (bess train --information): the next 24 h of actual prices, or day-ahead. */
 export const RUNNABLE_INFORMATION: readonly InformationMode[] = ['known-24h', 'day-ahead'];
 
-/** Forecasters a sweep may train day-ahead agents on (bess train --forecast): those that need no file beyond the
- * price file (lear needs exogenous forecasts, which a spec does not name yet). */
-export const SWEEP_FORECASTS: readonly string[] = FORECAST_MODELS.filter((m) => m !== 'lear');
+/** Forecasters a sweep may train day-ahead agents on (bess train --forecast); lear needs the spec's `exogenous`
+ * file for every price file. */
+export const SWEEP_FORECASTS: readonly string[] = FORECAST_MODELS;
 
 /** The forecaster of a day-ahead task when the spec has no forecast axis (bess train's default without exogenous). */
 export const DEFAULT_SWEEP_FORECAST = 'ridge';
+/** ... and when the task's file has an exogenous file (bess train's default with --exogenous). */
+export const DEFAULT_SWEEP_FORECAST_EXOGENOUS = 'lear';
 
 /** Battery fields a sweep may vary (BatterySpec, without the derived powerKW alias' twins resolved). */
 const BATTERY_FIELDS = [
@@ -67,6 +72,9 @@ export interface SweepSpec {
   seeds: number[];
   information: InformationMode[];
   forecast: string[];
+  /** The exogenous file of each price file that has one: `files` entry → path (both as written, relative to the
+   * spec's folder); empty when the spec names none. */
+  exogenous: Record<string, string>;
   battery: Record<string, Scalar[]>;
   site: Record<string, Scalar[]>;
   env: Record<string, Scalar[]>;
@@ -88,6 +96,8 @@ export interface SweepTask {
   file: string;
   information: InformationMode;
   forecast: string | null;
+  /** The exogenous file (as the spec wrote it) of a day-ahead task whose file has one; null otherwise. */
+  exogenous: string | null;
   battery: BatterySpec;
   site: Record<string, Scalar>;
   env: Partial<EnvConfig>;
@@ -110,6 +120,7 @@ const TOP_FIELDS = [
   'seeds',
   'information',
   'forecast',
+  'exogenous',
   'battery',
   'site',
   'env',
@@ -183,11 +194,6 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
 
   const forecast = list('forecast', spec.forecast, false).map((f, i) => {
     if (typeof f !== 'string') fail(`forecast[${i}]`, `must be a forecast model name, got ${show(f)}`);
-    if (f === 'lear')
-      fail(
-        `forecast[${i}]`,
-        '"lear" needs exogenous day-ahead forecasts (bess train --exogenous), which a sweep spec cannot name yet',
-      );
     if (!SWEEP_FORECASTS.includes(f as string))
       fail(`forecast[${i}]`, `must be one of ${SWEEP_FORECASTS.join(', ')}, got ${show(f)}`);
     return f as string;
@@ -199,6 +205,15 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
       'forecast',
       `applies to information day-ahead only, but information[${notDayAhead}] is ${show(information[notDayAhead])} ` +
         '(sweep known-24h in a spec of its own)',
+    );
+  const exogenous = parseExogenous(spec.exogenous, files, information, fail);
+  const learAt = forecast.indexOf('lear');
+  const bare = files.findIndex((f) => !Object.hasOwn(exogenous, f));
+  if (learAt >= 0 && bare >= 0)
+    fail(
+      `forecast[${learAt}]`,
+      `"lear" needs exogenous day-ahead forecasts (bess train --exogenous) for every file, but files[${bare}] ` +
+        `${show(files[bare])} has none in exogenous (add "exogenous": {${show(files[bare])}: "<exogenous file>"})`,
     );
 
   const group = (
@@ -267,6 +282,7 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
     seeds,
     information,
     forecast,
+    exogenous,
     battery,
     site,
     env,
@@ -276,6 +292,41 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
   };
   checkCombinations(result, fail);
   return result;
+}
+
+/** `exogenous`: one path for every file, or {"<files entry>": "<path>"}; for day-ahead information only. */
+function parseExogenous(
+  v: unknown,
+  files: readonly string[],
+  information: readonly InformationMode[],
+  fail: (path: string, message: string) => never,
+): Record<string, string> {
+  if (v === undefined) return {};
+  const form = 'a path (every file\'s) or an object {"<file in files>": "<exogenous file>"}';
+  const entries: [string, string][] = [];
+  if (typeof v === 'string') {
+    if (!v.trim()) fail('exogenous', `must be ${form}, got ""`);
+    for (const f of files) entries.push([f, v]);
+  } else if (isObject(v)) {
+    for (const [k, p] of Object.entries(v)) {
+      if (!files.includes(k))
+        fail(
+          `exogenous.${show(k)}`,
+          `is not in files (the keys are files entries as written there: ${files.map(show).join(', ')})`,
+        );
+      if (typeof p !== 'string' || !p.trim())
+        fail(`exogenous.${show(k)}`, `must be the exogenous file's path (a string), got ${show(p)}`);
+      entries.push([k, p as string]);
+    }
+  } else return fail('exogenous', `must be ${form}, got ${show(v)}`);
+  // fromEntries defines own properties whatever the file is called (even "__proto__"); lookups use Object.hasOwn.
+  const out: Record<string, string> = Object.fromEntries(entries);
+  if (entries.length && !information.includes('day-ahead'))
+    fail(
+      'exogenous',
+      `applies to information day-ahead only (as bess train --exogenous), but information is ${show(information)}`,
+    );
+  return out;
 }
 
 /** The axes in their stable order: [path, values]. */
@@ -315,9 +366,9 @@ function groupOf(chosen: Map<string, unknown>, g: string): Record<string, Scalar
   return out;
 }
 
-/** The sweep's id: a hash of its normalised spec. */
+/** The sweep's id: a hash of its normalised spec (a spec without exogenous files hashes as before the field was). */
 export function sweepId(spec: SweepSpec): string {
-  return hash128(stableJson(spec));
+  return hash128(stableJson(Object.keys(spec.exogenous).length ? spec : { ...spec, exogenous: undefined }));
 }
 
 /** Task `index` (0 ≤ index < taskCount). */
@@ -327,15 +378,22 @@ export function sweepTask(spec: SweepSpec, index: number): SweepTask {
     throw new RangeError(`task index ${index} is out of range: this sweep has ${n} tasks (0–${n - 1})`);
   const chosen = pick(spec, index);
   const information = chosen.get('information') as InformationMode;
+  const file = chosen.get('files') as string;
+  // Known-24h tasks see no forecast: they carry no exogenous file (and keep the ids they had without one).
+  const exogenous = information === 'day-ahead' && Object.hasOwn(spec.exogenous, file) ? spec.exogenous[file] : null;
   const forecast = spec.forecast.length
     ? (chosen.get('forecast') as string)
     : information === 'day-ahead'
-      ? DEFAULT_SWEEP_FORECAST
+      ? exogenous
+        ? DEFAULT_SWEEP_FORECAST_EXOGENOUS
+        : DEFAULT_SWEEP_FORECAST
       : null;
   const config = {
-    file: chosen.get('files') as string,
+    file,
     information,
     forecast,
+    // Left out of the hashed configuration when null, so tasks without one keep the ids they had before the field.
+    exogenous: exogenous ?? undefined,
     battery: groupOf(chosen, 'battery') as BatterySpec,
     site: groupOf(chosen, 'site'),
     env: groupOf(chosen, 'env') as Partial<EnvConfig>,
@@ -347,7 +405,15 @@ export function sweepTask(spec: SweepSpec, index: number): SweepTask {
   const seed = chosen.get('seeds') as number;
   const configId = hash128(stableJson(config));
   const taskId = hash128(stableJson({ ...config, seed }));
-  return { index, taskId, configId, runId: hash128(`${spec.name}\u0000${taskId}`), ...config, seed };
+  return {
+    index,
+    taskId,
+    configId,
+    runId: hash128(`${spec.name}\u0000${taskId}`),
+    ...config,
+    exogenous,
+    seed,
+  };
 }
 
 /** Every task, in index order (small sweeps, tests, the report). */

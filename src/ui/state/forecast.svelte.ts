@@ -135,7 +135,8 @@ export class ForecastState {
   }
 
   /**
-   * One forecaster's day-ahead baselines (plan-on-forecast, rolling-horizon, threshold) on a day-ahead training
+   * One forecaster's day-ahead baselines (plan-on-forecast, rolling-horizon, threshold, and the oracle with its and
+   * the planner's SOC paths) on a day-ahead training
    * run's test split, by the same worker call as the table: the series is cut to the run's span [trainStart, n) so
    * the forecaster sees the history the agent's did. The panel's own table is left as it is.
    */
@@ -164,6 +165,8 @@ export class ForecastState {
         noiseEurPerMWh: 10,
         seed: 1,
         column: col ? { name: col.name, valuesEurPerMWh: cut(col.valuesEurPerMWh) } : null,
+        // The results draw the planner's and the oracle's SOC beside the agent's, from these very runs.
+        socOf: ['oracle', 'plan-on-forecast'],
       }),
     );
   }
