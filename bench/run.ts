@@ -9,6 +9,8 @@ export interface BenchResult {
   columns: string[];
   rows: (string | number)[][];
   json: unknown;
+  /** Further tables the module measured (printed after the first; their json is in `json`). */
+  more?: { title: string; columns: string[]; rows: (string | number)[][] }[];
 }
 
 /** Bench modules by name; a module whose file is absent is skipped with a note. */
@@ -46,6 +48,7 @@ for (const name of MODULES) {
   const r = await mod.bench({ quick });
   console.log(`\n## ${r.title}\n`);
   console.log(table(r.columns, r.rows));
+  for (const m of r.more ?? []) console.log(`\n## ${m.title}\n\n${table(m.columns, m.rows)}`);
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,

@@ -2,12 +2,14 @@
 // (src/core/oracle/lp.ts siteLp), at 8,760 hourly steps (the DE-LU 2023 PV site file) and 35,040 quarter-hours
 // (the same year with each hour's price and PV held for its four quarters), for a few site settings; the battery
 // oracle on the same prices for scale. Warm = median of repeated runs after the first; cold = the first run.
+// Then (not with --quick) the agent trained on the site, beside the site-aware planners (bench/site-agent.ts).
 import { DEFAULT_BATTERY } from '../src/core/battery/index.ts';
 import { type HighsLike, siteLp, solveWithHighs } from '../src/core/oracle/lp.ts';
 import { solveOracle } from '../src/core/oracle/oracle.ts';
 import { solveSiteOracle } from '../src/core/oracle/site-oracle.ts';
 import { type SiteSpec, resolveSite } from '../src/core/site/index.ts';
 import { loadPriceFile } from '../src/io/load.ts';
+import { agentOnSite } from './site-agent.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -93,7 +95,10 @@ export async function bench(opts: { quick: boolean }) {
       });
     }
   }
+  const seeds = (process.env.BENCH_SITE_SEEDS ?? '1').split(',').map(Number);
+  const agent = opts.quick ? null : await agentOnSite(s, seeds);
   return {
+    ...(agent ? { more: [agent] } : {}),
     title: 'Site oracle (slope-trick DP) vs HiGHS on the site LP, DE-LU 2023 PV site, default battery',
     columns: [
       'steps',
@@ -108,6 +113,6 @@ export async function bench(opts: { quick: boolean }) {
       'battery oracle warm ms',
     ],
     rows,
-    json,
+    json: agent ? { oracle: json, agent: agent.json } : json,
   };
 }

@@ -5,6 +5,7 @@ import type { SavedModel } from '../src/core/rl/model.ts';
 import type { PriceSlice, TrainRequest, TrainResult } from '../src/core/rl/run.ts';
 import type { Backtest, TrainProgress } from '../src/core/rl/types.ts';
 import type { DayAheadInputs } from '../src/core/rl/day-ahead.ts';
+import type { SiteSeries, SiteSpec } from '../src/core/site/site.ts';
 
 export type { CloneConfig, PpoConfig, RunOptions } from '../src/core/rl/config.ts';
 export type { EnvConfig } from '../src/core/env/config.ts';
@@ -16,10 +17,17 @@ export type {
   RunWork,
   TrainInformation,
   TrainRequest,
+  TrainSite,
   TrainResult,
 } from '../src/core/rl/run.ts';
 export type { DayAheadInputs } from '../src/core/rl/day-ahead.ts';
 export type { Backtest, BacktestTrace, BackendName, StopReason, TrainProgress } from '../src/core/rl/types.ts';
+
+/** The site of a backtest: the series' PV and load, step for step, and site fields that override the model's. */
+export interface BacktestSite {
+  series: SiteSeries;
+  site?: SiteSpec;
+}
 
 export interface TrainerApi {
   /**
@@ -45,6 +53,7 @@ export interface TrainerApi {
     battery: BatterySpec,
     /** A day-ahead model's forecaster inputs (exogenous series, forecast column) and first step. */
     inputs?: DayAheadInputs,
-    options?: { teacher?: boolean },
+    /** `site`: the series' PV and load for a model trained on a site (ModelConfig.site), and overrides of its fields. */
+    options?: { teacher?: boolean; site?: BacktestSite },
   ): Promise<Backtest>;
 }

@@ -4,7 +4,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { type BatterySpec, resolveBattery } from '../src/core/battery/index.ts';
-import { createObsContext } from '../src/core/env/index.ts';
+import { createObsContext, siteFromRecord, siteIsActive, withSite } from '../src/core/env/index.ts';
+import { type ObsContext } from '../src/core/env/features.ts';
+import { assertSiteSeries, resolveSite } from '../src/core/site/site.ts';
 import { type OracleInput, type OracleResult } from '../src/core/oracle/types.ts';
 import { solveOracle } from '../src/core/oracle/oracle.ts';
 import { backtestWeights } from '../src/core/rl/backtest.ts';
@@ -21,6 +23,7 @@ import type {
   TrainRequest,
   TrainResult,
   TrainerApi,
+  BacktestSite,
 } from './trainer-api.ts';
 
 /** What the trainer needs from its host; every field has a default that works in Node and in a worker. */
@@ -152,7 +155,7 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
       dtHours: number,
       batterySpec: BatterySpec,
       inputs?: DayAheadInputs,
-      options: { teacher?: boolean } = {},
+      options: { teacher?: boolean; site?: BacktestSite } = {},
     ): Promise<Backtest> {
       const { model, weights } = checkSavedModel(saved);
       const { config } = model;
@@ -160,9 +163,11 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
         throw new Error(`model was trained on ${config.dtHours} h steps, the series has ${dtHours} h steps`);
       const battery = resolveBattery(batterySpec);
       const s = { timesUtcMs: series.timesUtcMs, pricesEurPerMWh: series.pricesEurPerMWh, dtHours };
+      const onSite = siteFor(config.site, options.site, series.pricesEurPerMWh.length);
       if (config.information?.mode === 'day-ahead') {
         // Decisions start at the first delivery day the model's forecaster issues for; the oracle covers the same span.
-        const { ctx, from, to } = dayAheadModelContext(config, s, battery, inputs);
+        const { ctx: plain, from, to } = dayAheadModelContext(config, s, battery, inputs);
+        const ctx = onSite(plain, from, to);
         const span = {
           timesUtcMs: series.timesUtcMs.subarray(from, to),
           pricesEurPerMWh: series.pricesEurPerMWh.subarray(from, to),
@@ -177,10 +182,39 @@ export function createTrainer(overrides: Partial<TrainerDeps> = {}): TrainerApi 
           options.teacher ? undefined : null,
         );
       }
-      const ctx = createObsContext(s, battery, config.env, config.stats);
+      const ctx = onSite(createObsContext(s, battery, config.env, config.stats), 0, series.pricesEurPerMWh.length);
       return backtestWeights(weights, ctx, s, battery, config.env, deps.oracle, options.teacher ? undefined : null);
     },
   };
+}
+
+/**
+ * How a backtest puts a context on the model's site: the model's site parameters with `given.site`'s fields on top,
+ * the given PV and load (steps [from, to) for a context of those steps). A model without a site on an active site,
+ * or a site model without the series' PV and load, is an Error naming the problem.
+ */
+function siteFor(
+  record: SavedModel['config']['site'],
+  given: BacktestSite | undefined,
+  steps: number,
+): (ctx: ObsContext, from: number, to: number) => ObsContext {
+  if (!record) {
+    if (given && siteIsActive(resolveSite(given.site ?? {}), given.series))
+      throw new Error(
+        'model was trained on the battery alone (no site): it does not observe PV or load; train it on the site (bess train with the site flags)',
+      );
+    return (ctx) => ctx;
+  }
+  if (!given)
+    throw new Error(
+      'model was trained on a site (config.site): the backtest needs the series PV and load (pv_kw, load_kw)',
+    );
+  const site = siteFromRecord(record, given.site ?? {});
+  assertSiteSeries(site, given.series, steps);
+  const cut = (xs: ArrayLike<number> | null, from: number, to: number) =>
+    xs === null ? null : Float64Array.from({ length: to - from }, (_, i) => xs[from + i]);
+  return (ctx, from, to) =>
+    withSite(ctx, site, { pvKW: cut(given.series.pvKW, from, to), loadKW: cut(given.series.loadKW, from, to) }, record);
 }
 
 /** The default trainer instance (what the worker exposes). */

@@ -151,10 +151,10 @@ describe('bess compare on a site', () => {
     expect(free.strategies[0].profitEur).toBeGreaterThan(oracle.profitEur);
   });
 
-  it('--information with --model on a site is refused: the agent is scored on the battery alone', async () => {
+  it('--information with --model on a site reads the model first: a missing one is named (the agent on a site: site-agent.test.ts)', async () => {
     const r = await cli('compare', 'test-data/site/load-small.csv', '--information', 'known-24h', '--model', 'nowhere');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--model: the agent is scored on the battery alone under --information/);
+    expect(r.err).toMatch(/^bess: nowhere: no model.json/);
   });
 });
 

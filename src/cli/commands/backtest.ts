@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../command.ts';
-import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
+import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batterySpec, siteSpec } from '../args.ts';
+import { modelSiteInputs, siteText } from '../site.ts';
 import { keyValueTable } from '../format.ts';
 import { type BatterySpec } from '../../core/battery/index.ts';
 import { ModelFileError, parseSavedModel } from '../../core/rl/model.ts';
@@ -30,6 +31,7 @@ export const command = defineCommand({
       help: 'day-ahead exogenous forecasts, for a model trained with --information day-ahead --forecast lear',
     },
     ...BATTERY_OPTIONS,
+    ...SITE_OPTIONS,
   },
   async run({ values, positionals: [file] }) {
     const dir = values.model;
@@ -56,6 +58,8 @@ export const command = defineCommand({
     const { terminalSocKWh, ...trained } = model.config.battery;
     const battery: BatterySpec = anyFlag ? flags : { ...trained, terminalSocKWh: terminalSocKWh ?? undefined };
     const series = await loadPriceFile(file);
+    // A site model is scored on its site (site flags override its fields) around the file's pv_kw/load_kw.
+    const site = modelSiteInputs(model, where, values, series);
     const info = model.config.information;
     if (!info && values.exogenous !== undefined)
       throw new CliError('--exogenous: this model observes actual prices (known-24h), not a forecast');
@@ -77,6 +81,7 @@ export const command = defineCommand({
         series.dtHours,
         battery,
         inputs,
+        site ? { site: { series: site.series, site: siteSpec(values) } } : {},
       );
     } catch (err) {
       if (err instanceof ForecastError) throw new CliError(`${file}: ${err.message}`);
@@ -93,6 +98,7 @@ export const command = defineCommand({
       steps: actions.length,
       information: info?.mode ?? 'known-24h',
       forecast: info?.forecast ?? null,
+      site: model.config.site ? { ...model.config.site, ...siteSpec(values) } : null,
       finalSocKWh: bt.trace.socAfterKWh[actions.length - 1] ?? 0,
       file,
       model: dir,
@@ -105,6 +111,7 @@ export const command = defineCommand({
         ['share of oracle', `${(100 * json.shareOfOracle).toFixed(2)} %`],
         ['equivalent cycles', json.equivalentCycles],
         ['steps', json.steps],
+        ['site', model.config.site ? siteText({ ...model.config.site, ...siteSpec(values) }) : siteText(null)],
       ]),
     };
   },

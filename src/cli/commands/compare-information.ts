@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ModelFileError, type SavedModel, parseSavedModel } from '../../core/rl/model.ts';
 import { ForecastError } from '../../core/forecast/index.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
+import type { BacktestSite } from '../../../workers/trainer-api.ts';
 import {
   type ForecastInputValues,
   asCliError,
@@ -32,18 +33,18 @@ export async function compareWithInformation(
   battery: BatteryParams,
   /** A site that adds something to the battery (PV, load, limits, fees): every baseline plans and settles on it. */
   site?: SiteRun,
+  /** The agent's site (a model trained on one): the file's PV and load and the site flags over the model's site. */
+  agentSite?: BacktestSite,
 ): Promise<{ json: unknown; text: string }> {
   const mode = values.information;
-  if (site && values.model)
-    throw new CliError(
-      '--model: the agent is scored on the battery alone under --information; drop the site flags (and the pv_kw/load_kw columns), or compare the baselines on the site without --model',
-    );
   const inputs = await loadForecastInputs(file, values);
   let model = values.forecast;
   if (model && mode !== 'day-ahead')
     throw new CliError(`--forecast applies to --information day-ahead only (got ${mode})`);
   // A day-ahead agent brings its forecaster: the baselines are scored with the same one on the same span.
   const agent = values.model ? await loadModel(values.model) : null;
+  if (agent && !agent.config.site && site)
+    throw new CliError(`--model: ${values.model} was trained on the battery alone, not on this site`);
   const agentForecast = agent?.config.information?.forecast;
   if (agent && mode === 'day-ahead') {
     if (!agentForecast)
@@ -83,7 +84,7 @@ export async function compareWithInformation(
           }
         : null;
     r.strategies.push(
-      await agentScore(values.model, agent, mode, series, span, battery, r.strategies[0].profitEur, extra),
+      await agentScore(values.model, agent, mode, series, span, battery, r.strategies[0].profitEur, extra, agentSite),
     );
   }
   const start = new Date(series.timesUtcMs[span.from]).toISOString();
@@ -105,7 +106,8 @@ export async function compareWithInformation(
   return { json, text };
 }
 
-async function loadModel(dir: string): Promise<SavedModel> {
+/** The model in a run folder (bess train --out DIR); a missing or damaged model.json is a CliError naming it. */
+export async function loadModel(dir: string): Promise<SavedModel> {
   let text: string;
   try {
     text = await readFile(join(dir, 'model.json'), 'utf8');
@@ -134,6 +136,7 @@ async function agentScore(
   battery: BatteryParams,
   oracleEur: number,
   dayAheadInputs: { exogenous?: Float64Array[]; column?: Float64Array } | null,
+  agentSite?: BacktestSite,
 ) {
   const trained = model.config.information?.mode ?? 'known-24h';
   if (mode !== trained)
@@ -144,6 +147,20 @@ async function agentScore(
     );
   const t0 = performance.now();
   const spec = { ...battery, terminalSocKWh: battery.terminalSocKWh ?? undefined };
+  // The agent's site over the steps it is backtested on (the span, or for day-ahead everything up to its end).
+  const siteOver = (from: number, to: number) =>
+    agentSite
+      ? {
+          site: {
+            site: agentSite.site,
+            series: {
+              pvKW: agentSite.series.pvKW === null ? null : Float64Array.from(agentSite.series.pvKW).slice(from, to),
+              loadKW:
+                agentSite.series.loadKW === null ? null : Float64Array.from(agentSite.series.loadKW).slice(from, to),
+            },
+          },
+        }
+      : {};
   const bt = dayAheadInputs
     ? // The whole series up to the span's end: the forecaster issues from the span's first day on what came before.
       await asCliErrorAsync(() =>
@@ -156,6 +173,7 @@ async function agentScore(
           series.dtHours,
           spec,
           { ...dayAheadInputs, fromStep: span.from },
+          siteOver(0, span.to),
         ),
       )
     : await createTrainer().backtest(
@@ -166,6 +184,8 @@ async function agentScore(
         },
         series.dtHours,
         spec,
+        undefined,
+        siteOver(span.from, span.to),
       );
   if (bt.trace.actions.length !== span.to - span.from)
     throw new CliError(`--model: the agent's forecaster could not issue for the whole test span`);

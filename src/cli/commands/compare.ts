@@ -1,7 +1,7 @@
 // `bess compare`: every strategy's profit on one price file and battery, as a share of the exact oracle.
 import { defineCommand, type OptionValues } from '../command.ts';
-import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batterySpec } from '../args.ts';
-import { type SiteInputs, siteInputs } from '../site.ts';
+import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batterySpec, siteSpec } from '../args.ts';
+import { type SiteInputs, modelSiteInputs, siteInputs } from '../site.ts';
 import { solveSiteOracle } from '../../core/oracle/site-oracle.ts';
 import { siteWithoutBattery, simulateSite } from '../../core/site/simulate.ts';
 import type { Schedule } from '../../core/sim/simulate.ts';
@@ -12,7 +12,7 @@ import { solveOracle } from '../../core/oracle/oracle.ts';
 import { rollingHorizon, solveActionDp } from '../../core/oracle/action-dp.ts';
 import { heuristicEstimate } from '../../core/oracle/heuristic.ts';
 import { table } from '../format.ts';
-import { compareWithInformation } from './compare-information.ts';
+import { compareWithInformation, loadModel } from './compare-information.ts';
 import { FORECAST_INPUT_OPTIONS } from './forecast-inputs.ts';
 import { INFORMATION_MODES } from '../../core/information/index.ts';
 import { FORECAST_MODELS } from '../../core/forecast/index.ts';
@@ -118,8 +118,21 @@ export const command = defineCommand({
     const battery = resolveBattery(batterySpec(values));
     const { information } = values;
     if (information) {
-      const site = siteInputs(values, await loadPriceFile(file));
-      return compareWithInformation(file, { ...values, information }, battery, site.plain ? undefined : site);
+      const series = await loadPriceFile(file);
+      // An agent trained on a site brings it: every strategy is scored on the model's site, site flags on top.
+      const agent = values.model ? await loadModel(values.model) : null;
+      const site = agent ? modelSiteInputs(agent, values.model!, values, series) : siteInputs(values, series);
+      if (agent && !site && !siteInputs(values, series).plain)
+        throw new CliError(
+          `--model: ${values.model} was trained on the battery alone, and ${series.source} is a site (pv_kw/load_kw); train the agent on the site (bess train --train ${series.source}), or compare it on the battery alone with --pv-scale 0 on a file without load_kw`,
+        );
+      return compareWithInformation(
+        file,
+        { ...values, information },
+        battery,
+        site && !site.plain ? site : undefined,
+        agent && site ? { series: site.series, site: siteSpec(values) } : undefined,
+      );
     }
     for (const flag of ['forecast', 'model', 'exogenous', 'noise-eur-per-mwh', 'seed'] as const)
       if (values[flag] !== undefined) throw new CliError(`--${flag} needs --information MODE`);

@@ -4,7 +4,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineCommand } from '../command.ts';
-import { BATTERY_OPTIONS, CliError, batterySpec } from '../args.ts';
+import { BATTERY_OPTIONS, CliError, SITE_OPTIONS, batterySpec, siteSpec } from '../args.ts';
+import { siteInputs, siteText } from '../site.ts';
+import type { SiteSeries } from '../../core/site/site.ts';
 import { prepareOutDir } from '../out-dir.ts';
 import { keyValueTable } from '../format.ts';
 import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
@@ -82,6 +84,7 @@ export const command = defineCommand({
     },
     ...MLFLOW_TRAIN_OPTIONS,
     ...BATTERY_OPTIONS,
+    ...SITE_OPTIONS,
   },
   async run({ values }, io) {
     const { train: trainPath, out: outDir, test: testPath, seconds, seed, backend } = values;
@@ -100,6 +103,9 @@ export const command = defineCommand({
       throw new CliError('--teacher planner needs --information day-ahead (the planner plans on the forecast)');
 
     const trainFile = await loadPriceFile(trainPath);
+    // The site: the file's pv_kw/load_kw columns with the site flags (as bess oracle and compare read them).
+    const trainSite = siteInputs(values, trainFile);
+    let siteSeries: { train: SiteSeries; test: SiteSeries };
     let train = { timesUtcMs: trainFile.timesUtcMs, pricesEurPerMWh: trainFile.pricesEurPerMWh };
     let test;
     if (testPath) {
@@ -107,6 +113,16 @@ export const command = defineCommand({
       if (Math.abs(testFile.dtHours - trainFile.dtHours) > 1e-9)
         throw new CliError(`--test has ${testFile.dtHours} h steps, --train has ${trainFile.dtHours} h`);
       test = { timesUtcMs: testFile.timesUtcMs, pricesEurPerMWh: testFile.pricesEurPerMWh };
+      const testSite = siteInputs(values, testFile);
+      for (const [column, key] of [
+        ['pv_kw', 'pvKW'],
+        ['load_kw', 'loadKW'],
+      ] as const)
+        if ((trainSite.series[key] === null) !== (testSite.series[key] === null))
+          throw new CliError(
+            `--test: ${column} is in ${trainSite.series[key] ? trainPath : testPath} only; the site needs it in both files or neither`,
+          );
+      siteSeries = { train: trainSite.series, test: testSite.series };
     } else {
       const n = trainFile.pricesEurPerMWh.length;
       // Day-ahead decisions are per delivery day: the test split starts at the first day start after the share, as
@@ -116,7 +132,15 @@ export const command = defineCommand({
         : Math.floor(n * TRAIN_SHARE);
       test = { timesUtcMs: train.timesUtcMs.slice(cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(cut) };
       train = { timesUtcMs: train.timesUtcMs.slice(0, cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(0, cut) };
+      const part = (xs: ArrayLike<number> | null, from: number, to?: number) =>
+        xs === null ? null : Float64Array.from(xs).slice(from, to);
+      const all = trainSite.series;
+      siteSeries = {
+        train: { pvKW: part(all.pvKW, 0, cut), loadKW: part(all.loadKW, 0, cut) },
+        test: { pvKW: part(all.pvKW, cut), loadKW: part(all.loadKW, cut) },
+      };
     }
+    const site = { site: siteSpec(values), ...siteSeries };
     const minSteps = Math.ceil(48 / trainFile.dtHours);
     if (train.pricesEurPerMWh.length < minSteps || test.pricesEurPerMWh.length < 1)
       throw new CliError(
@@ -172,6 +196,7 @@ export const command = defineCommand({
             ...(values.teacher === undefined ? {} : { teacher: values.teacher }),
           },
           ...(information ? { information } : {}),
+          site,
           ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
         },
         onProgress,
@@ -205,6 +230,7 @@ export const command = defineCommand({
       ppoSps: lastPpo?.metrics['charts/SPS'] ?? 0,
       information: result.params.information.mode,
       forecast: result.params.information.forecast,
+      site: result.params.site ?? null,
       trainSteps: train.pricesEurPerMWh.length,
       testSteps: test.pricesEurPerMWh.length,
       out: outDir ?? null,
@@ -243,6 +269,7 @@ export const command = defineCommand({
         ['share of oracle', `${(100 * summary.shareOfOracle).toFixed(2)} %`],
         ['validation share', `${(100 * summary.validationShare).toFixed(2)} %`],
         ['equivalent cycles', summary.equivalentCycles],
+        ['site', siteText(summary.site)],
         ['backend', summary.backend],
         ['kept policy', summary.kept],
         ['ended', `${summary.stopReason} (${STOP_REASON_TEXT[summary.stopReason]})`],

@@ -5,7 +5,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { CliError } from '../args.ts';
+import { CliError, type SITE_OPTIONS, siteFlagFor } from '../args.ts';
+import type { OptionValues } from '../command.ts';
+import { type SiteInputs, siteInputs } from '../site.ts';
+import { type SiteSpec, SiteParamError, isPlainSite } from '../../core/site/site.ts';
+import type { PriceSeries } from '../../core/prices/types.ts';
 import { STRATEGIES } from '../commands/compare.ts';
 import { compareWithInformation } from '../commands/compare-information.ts';
 import { dayAheadInputsFor } from '../commands/forecast-inputs.ts';
@@ -140,6 +144,22 @@ export interface RunTaskOptions {
   onKillable?: (kill: (() => Promise<void>) | undefined) => void;
 }
 
+/** The task's site over `series`: its site fields resolved; a bad one, or PV/load it cannot take, names the task. */
+function taskSite(task: SweepTask, series: PriceSeries): SiteInputs {
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(task.site)) {
+    const flag = siteFlagFor(k)?.slice(2);
+    if (flag) values[flag] = v;
+  }
+  try {
+    return siteInputs(values as OptionValues<typeof SITE_OPTIONS>, series);
+  } catch (e) {
+    if (e instanceof SiteParamError || e instanceof CliError)
+      throw new CliError(`task ${task.index} (site ${JSON.stringify(task.site)}): ${e.message}`);
+    throw e;
+  }
+}
+
 function dataPath(loaded: LoadedSpec, file: string): string {
   return isAbsolute(file) ? file : resolve(loaded.baseDir, file);
 }
@@ -184,6 +204,8 @@ export function taskParams(spec: SweepSpec, task: SweepTask): Record<string, unk
       ppo: task.ppo,
       clone: task.clone,
       cloneWarmStart: task.cloneWarmStart,
+      // Only when the spec has a site axis, so runs of specs without one keep their params.
+      ...(Object.keys(task.site).length ? { site: task.site } : {}),
     },
     seed: task.seed,
     seconds: task.seconds,
@@ -274,6 +296,16 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
         `${task.file}: too short to train (needs at least 48 hours of training data and a test split)`,
       );
 
+    // The site: the file's pv_kw/load_kw with the task's site fields, as `bess train FILE [site flags]` reads it.
+    const siteSpec = task.site as SiteSpec;
+    const site = taskSite(task, series);
+    const part = (xs: ArrayLike<number> | null, from: number, to?: number) =>
+      xs === null ? null : Float64Array.from(xs).slice(from, to);
+    const siteSplit = {
+      train: { pvKW: part(site.series.pvKW, 0, cut), loadKW: part(site.series.loadKW, 0, cut) },
+      test: { pvKW: part(site.series.pvKW, cut), loadKW: part(site.series.loadKW, cut) },
+    };
+
     const information: TrainInformation | undefined = dayAhead
       ? {
           mode: 'day-ahead',
@@ -305,6 +337,7 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
         seed: task.seed,
         backend: o.backend,
         ...(information ? { information } : {}),
+        site: { site: siteSpec, ...siteSplit },
       },
       (p) => {
         if (p.message) o.log(`task ${task.index}: ${p.phase} ${p.message}`);
@@ -328,6 +361,7 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
         file,
         { information: 'day-ahead', forecast: task.forecast!, exogenous, 'train-share': TRAIN_SHARE },
         battery,
+        site.plain ? undefined : site,
       );
       for (const r of (json as { strategies: { name: string; profitEur: number; shareOfOracle: number }[] })
         .strategies) {
@@ -337,7 +371,12 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     }
     for (const s of dayAhead ? [] : STRATEGIES) {
       if (s.note) continue; // an estimate (the original heuristic), not a replayed schedule: no share to report
-      const ctx = { series: testSeries, battery, values: {} as never };
+      const ctx = {
+        series: testSeries,
+        battery,
+        values: {} as never,
+        site: { site: site.site, series: siteSplit.test, plain: isPlainSite(site.site, siteSplit.test) },
+      };
       if (s.applies && !s.applies(ctx)) continue;
       const eur = await s.profitEur(ctx);
       if (Number.isNaN(oracleEur)) oracleEur = eur;

@@ -615,3 +615,53 @@ describe('engines', () => {
     );
   });
 });
+
+describe('a site sweep task', () => {
+  it('trains, backtests and compares on the task’s site (the file’s PV with the site axis’ fields)', async () => {
+    const spec = join(dir, 'site.json');
+    await writeFile(
+      spec,
+      JSON.stringify({
+        name: 'site',
+        files: [join(process.cwd(), 'test-data/site/de-lu-2023-06-pv100-21d.csv')],
+        seeds: [1],
+        site: { exportLimitKW: [40] },
+        ppo: { totalTimesteps: [256] },
+        clone: { epochs: [1] },
+      }),
+    );
+    const mlruns = join(dir, 'site-mlruns');
+    const io = { stdout: async () => {}, stderr: () => {}, nowMs: () => 0 };
+    expect(await runCli(['sweep-task', spec, '--index', '0', '--mlruns', mlruns, '--json'], io)).toBe(0);
+    const { store } = await readStoreDir(mlruns);
+    const run = store.runs.find((r) => r.tags['powerbidder.sweep.name'] === 'site')!;
+    expect(run.status).toBe('FINISHED');
+    expect(run.params['task.site.exportLimitKW']).toBe('40');
+    const model = JSON.parse(
+      new TextDecoder().decode(run.artifacts.find((a) => a.path === 'model/model.json')!.bytes),
+    ) as { config: { site?: { exportLimitKW: number | null } } };
+    expect(model.config.site?.exportLimitKW).toBe(40);
+    // The baselines ran on the same site and test split: their oracle is the agent's (the site optimum).
+    const lastOf = (k: string) => run.metrics[k].at(-1)!.value;
+    expect(lastOf('compare/oracle/profit_eur')).toBeCloseTo(lastOf('eval/oracle_profit_eur'), 9);
+    expect(lastOf('compare/hold/profit_eur')).toBeGreaterThan(0); // the PV alone earns on the site
+    expect(lastOf('eval/profit_eur')).toBeLessThanOrEqual(lastOf('eval/oracle_profit_eur') + 1e-9);
+  }, 300_000);
+
+  it('a site field the file cannot take is an error naming the task', async () => {
+    const spec = join(dir, 'site-bad.json');
+    await writeFile(
+      spec,
+      JSON.stringify({
+        name: 'site-bad',
+        files: [join(process.cwd(), 'test-data/cli/be-2023-10days.csv')],
+        seeds: [1],
+        site: { pvScale: [2] },
+      }),
+    );
+    let err = '';
+    const io = { stdout: async () => {}, stderr: (t: string) => void (err += t), nowMs: () => 0 };
+    expect(await runCli(['sweep-task', spec, '--index', '0', '--mlruns', join(dir, 'bad-mlruns')], io)).toBe(2);
+    expect(err).toMatch(/task 0 \(site \{"pvScale":2\}\): --pv-scale: be-2023-10days.csv has no pv_kw column/);
+  });
+});

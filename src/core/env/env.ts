@@ -1,9 +1,11 @@
 // The RL environment: steps through a price series with the one battery model (requestForPowerFraction +
-// stepBattery). Reward = (cash + shaping) / rewardScaleEur; `cashEur` is reported separately and is the only money
+// stepBattery), or on a site (ctx.site, env/site.ts) with the one per-step site settlement (stepSite, as
+// simulateSite replays it: the site clips the request to its limits and PV-only rule, the grid settles the rest). Reward = (cash + shaping) / rewardScaleEur; `cashEur` is reported separately and is the only money
 // anyone reports. `terminated` = the series has no further step (stored energy can no longer be sold); `truncated`
 // = the episode window ended while the series goes on (the value of the next state should be bootstrapped).
 
 import { type BatteryParams, requestForPowerFraction, stepBattery } from '../battery/index.ts';
+import { siteStepContext, stepSite } from '../site/site.ts';
 import { type Rng } from '../rl/rng.ts';
 import { eurForEnergy } from '../units.ts';
 import { type EnvConfig, actionLevels } from './config.ts';
@@ -64,7 +66,19 @@ export class BatteryEnv {
     const ctx = this.ctx;
     const price = ctx.pricesEurPerMWh[this.t];
     const req = requestForPowerFraction(this.battery, this.levels[action], ctx.dtHours);
-    const r = stepBattery(this.battery, this.socKWh, req.chargeKWh, req.dischargeKWh, price, ctx.dtHours);
+    const site = ctx.site;
+    const r = site
+      ? stepSite(
+          this.battery,
+          siteStepContext(this.battery, site.site, site.series, this.t, price, ctx.dtHours),
+          this.socKWh,
+          req.chargeKWh,
+          req.dischargeKWh,
+          price,
+          ctx.dtHours,
+          site.plain,
+        )
+      : stepBattery(this.battery, this.socKWh, req.chargeKWh, req.dischargeKWh, price, ctx.dtHours);
     const shaping = shapingEur(this.config, price, ctx.forecastAvgEurPerMWh[this.t], r.chargedKWh, r.dischargedKWh);
     this.socKWh = r.socAfterKWh;
     this.t++;

@@ -16,6 +16,7 @@ import { type BatteryParams, cellBuyCostEur, cellSellValueEur, maxChargeKWh } fr
 import { eurForEnergy, eurPerMWhFromEurPerKWh, KWH_PER_MWH, MS_PER_HOUR } from '../units.ts';
 import { nearestIndex } from '../oracle/action-dp.ts';
 import { type EnvConfig, horizonSteps } from './config.ts';
+import { type SiteParams, type SiteSeries } from '../site/site.ts';
 
 /** The features of one observation, in order; width 'horizon' = one per look-ahead step (H). */
 export const OBS_FEATURES = [
@@ -76,7 +77,23 @@ export const DAY_AHEAD_FEATURES = [
   },
 ] as const satisfies readonly { name: string; width: number; doc: string }[];
 
-export type ObsFeatureName = (typeof OBS_FEATURES)[number]['name'] | (typeof DAY_AHEAD_FEATURES)[number]['name'];
+/**
+ * Features a site observation appends last (env/site.ts attaches them; a model records them in its layout and its
+ * config.site). PV and load are the file's pv_kw (× pvScale) and load_kw over the training split's std of each.
+ * Known-24h sees the next H steps of PV and load as the file gives them: it treats the file's PV and load as perfect
+ * forecasts, as it treats the next H prices. Day-ahead reads the same values (the file carries no PV forecast).
+ */
+export const SITE_FEATURES = [
+  { name: 'pv', width: 1, doc: "PV power now (the file's pv_kw × pvScale) over the training split's PV std" },
+  { name: 'load', width: 1, doc: "load now (the file's load_kw) over the training split's load std" },
+  { name: 'nextPv', width: 'horizon', doc: 'PV of the next H steps, as the file gives it (a perfect PV forecast)' },
+  { name: 'nextLoad', width: 'horizon', doc: 'load of the next H steps, as the file gives it (a perfect forecast)' },
+] as const satisfies readonly { name: string; width: number | 'horizon'; doc: string }[];
+
+export type ObsFeatureName =
+  | (typeof OBS_FEATURES)[number]['name']
+  | (typeof DAY_AHEAD_FEATURES)[number]['name']
+  | (typeof SITE_FEATURES)[number]['name'];
 
 /** What the agent observes: known-24h (the next H actual prices) or day-ahead (the forecast issued at gate closure). */
 export type ObsMode = 'known-24h' | 'day-ahead';
@@ -95,14 +112,20 @@ export interface ObsLayout {
   readonly dim: number;
 }
 
-/** Offsets and widths of every feature for `horizon` look-ahead steps; day-ahead appends DAY_AHEAD_FEATURES. */
-export function obsLayout(horizon: number, mode: ObsMode = 'known-24h'): ObsLayout {
+/**
+ * Offsets and widths of every feature for `horizon` look-ahead steps; day-ahead appends DAY_AHEAD_FEATURES, a site
+ * then SITE_FEATURES.
+ */
+export function obsLayout(horizon: number, mode: ObsMode = 'known-24h', site = false): ObsLayout {
   const slots: ObsSlot[] = [];
   const at = {} as Record<ObsFeatureName, number>;
-  for (const f of DAY_AHEAD_FEATURES) at[f.name] = -1;
+  for (const f of [...DAY_AHEAD_FEATURES, ...SITE_FEATURES]) at[f.name] = -1;
   let offset = 0;
-  const features: readonly { name: ObsFeatureName; width: number | 'horizon' }[] =
-    mode === 'day-ahead' ? [...OBS_FEATURES, ...DAY_AHEAD_FEATURES] : OBS_FEATURES;
+  const features: readonly { name: ObsFeatureName; width: number | 'horizon' }[] = [
+    ...OBS_FEATURES,
+    ...(mode === 'day-ahead' ? DAY_AHEAD_FEATURES : []),
+    ...(site ? SITE_FEATURES : []),
+  ];
   for (const f of features) {
     const width = f.width === 'horizon' ? horizon : f.width;
     slots.push({ name: f.name, offset, width });
@@ -178,6 +201,20 @@ export interface ObsContext {
   readonly stats: NormStats;
   /** Day-ahead only (null under known-24h): what the agent sees instead of the next H actual prices. */
   readonly dayAhead: DayAheadObs | null;
+  /** The site the env settles on and the agent observes (env/site.ts withSite); absent or null: the battery alone. */
+  readonly site?: SiteObs | null;
+}
+
+/** The site part of an observation context: what the env settles each step with, and the PV/load features. */
+export interface SiteObs {
+  readonly site: SiteParams;
+  /** PV and load per step of the context (index t = the context's step t). */
+  readonly series: SiteSeries;
+  /** isPlainSite of site and series (simulateSite's own flag, so env cash equals its replay bit for bit). */
+  readonly plain: boolean;
+  /** Scaled PV and load over their training std per step, padded with the last value for `horizon` steps. */
+  readonly pvNorm: Float32Array;
+  readonly loadNorm: Float32Array;
 }
 
 /** The day-ahead part of an observation context (env/day-ahead.ts builds it). */
@@ -359,4 +396,11 @@ export function writeObservation(ctx: ObsContext, t: number, socKWh: number, out
   const perKWh = KWH_PER_MWH / (ctx.windowNormalisation ? spread : st.priceStdEurPerMWh);
   out[offset + at.chargeMargin] = ctx.chargeMarginEurPerKWh[t] * perKWh;
   out[offset + at.dischargeMargin] = ctx.dischargeMarginEurPerKWh[t] * perKWh;
+  const site = ctx.site;
+  if (site) {
+    out[offset + at.pv] = site.pvNorm[t];
+    out[offset + at.load] = site.loadNorm[t];
+    out.set(site.pvNorm.subarray(t + 1, t + 1 + h), offset + at.nextPv);
+    out.set(site.loadNorm.subarray(t + 1, t + 1 + h), offset + at.nextLoad);
+  }
 }

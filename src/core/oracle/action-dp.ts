@@ -321,12 +321,25 @@ export function teacherActionsOnLattice(
   horizon: number,
   startSocsKWh: ArrayLike<number>,
   terminalValueEurPerKWh = 0,
+  /** The site's step cash (siteCash(input), prepared once per series); null: the battery model's cash. */
+  cash: ((t: number, c: number, d: number) => number) | null = null,
 ): Int32Array {
   const S = lattice.socKWh.length;
   const end = Math.min(input.pricesEurPerMWh.length, start + Math.max(1, horizon));
   const value = terminalValues(lattice, terminalValueEurPerKWh, null);
   const first = new Int32Array(S);
-  backwardDp(lattice, input.battery, input.pricesEurPerMWh, start, end, value, new Float64Array(S), undefined, first);
+  backwardDp(
+    lattice,
+    input.battery,
+    input.pricesEurPerMWh,
+    start,
+    end,
+    value,
+    new Float64Array(S),
+    undefined,
+    first,
+    cash,
+  );
   const out = new Int32Array(startSocsKWh.length);
   for (let i = 0; i < out.length; i++) out[i] = start < end ? first[latticeIndex(lattice, startSocsKWh[i])] : 0;
   return out;

@@ -6,8 +6,11 @@
 import { type BatteryParams, requestForPowerFraction, stepCashEur } from '../battery/index.ts';
 import { type EnvConfig, actionLevels } from '../env/config.ts';
 import { type ObsContext } from '../env/features.ts';
-import { buildActionLattice, teacherActionsOnLattice } from '../oracle/action-dp.ts';
+import { siteOfCtx } from '../env/site.ts';
+import { buildActionLattice, siteCash, teacherActionsOnLattice } from '../oracle/action-dp.ts';
+import { solveSiteOracle } from '../oracle/site-oracle.ts';
 import { type OracleInput, type OracleResult } from '../oracle/types.ts';
+import { simulateSite } from '../site/simulate.ts';
 import { simulate } from '../sim/simulate.ts';
 import { greedyRollout } from './evaluate.ts';
 import { type PolicyWeights } from './mlp.ts';
@@ -29,16 +32,20 @@ export function actionDpTeacherAt(
 ): TeacherAt {
   const levels = actionLevels(env.numActions);
   const lattice = buildActionLattice(battery, levels, ctx.dtHours, [battery.initialSocKWh, ...Array.from(socsKWh)]);
-  const input = { pricesEurPerMWh: ctx.pricesEurPerMWh, dtHours: ctx.dtHours, battery, levels };
+  const input = { pricesEurPerMWh: ctx.pricesEurPerMWh, dtHours: ctx.dtHours, battery, levels, ...siteOfCtx(ctx) };
   const window = ctx.horizon + 1;
   const soc = new Float64Array(1);
+  const cash = siteCash(input);
   return (t, socKWh) => {
     soc[0] = socKWh;
-    return teacherActionsOnLattice(lattice, input, t, window, soc)[0];
+    return teacherActionsOnLattice(lattice, input, t, window, soc, 0, cash)[0];
   };
 }
 
-/** Greedy backtest of weights on a series, with the oracle's profit and SOC on the same series and battery. */
+/**
+ * Greedy backtest of weights on a series, with the oracle's profit and SOC on the same series and battery. On a
+ * site (ctx.site) the actions are replayed through simulateSite and the oracle is the site's (solveSiteOracle).
+ */
 export function backtestWeights(
   weights: PolicyWeights,
   ctx: ObsContext,
@@ -60,15 +67,21 @@ export function backtestWeights(
     chargeKWh[t] = r.chargeKWh;
     dischargeKWh[t] = r.dischargeKWh;
   }
-  const sim = simulate(battery, series.pricesEurPerMWh, ctx.dtHours, { chargeKWh, dischargeKWh });
-  const o = oracle({ pricesEurPerMWh: series.pricesEurPerMWh, dtHours: ctx.dtHours, battery });
+  const site = ctx.site;
+  const oracleInput = { pricesEurPerMWh: series.pricesEurPerMWh, dtHours: ctx.dtHours, battery };
+  const sim = site
+    ? simulateSite({ ...oracleInput, site: site.site, series: site.series }, { chargeKWh, dischargeKWh })
+    : simulate(battery, series.pricesEurPerMWh, ctx.dtHours, { chargeKWh, dischargeKWh });
+  const siteOracle = site ? solveSiteOracle({ ...oracleInput, site: site.site, series: site.series }) : null;
+  const o = siteOracle ?? oracle(oracleInput);
   const oracleGridKWh = new Float64Array(n);
   const oracleCashEur = new Float64Array(n);
   for (let t = 0; t < n; t++) {
     const c = o.schedule.chargeKWh[t];
     const d = o.schedule.dischargeKWh[t];
-    oracleGridKWh[t] = c - d;
-    oracleCashEur[t] = stepCashEur(battery, series.pricesEurPerMWh[t], c, d);
+    // On a site: the grid's energy (import − export) and the site's cash of the oracle's replay.
+    oracleGridKWh[t] = siteOracle ? siteOracle.trace.importStepKWh[t] - siteOracle.trace.exportStepKWh[t] : c - d;
+    oracleCashEur[t] = siteOracle ? siteOracle.trace.cashEur[t] : stepCashEur(battery, series.pricesEurPerMWh[t], c, d);
   }
   const ask = teacher === undefined ? actionDpTeacherAt(ctx, battery, env, uniqueValues(sim.socBeforeKWh)) : teacher;
   let teacherActions: Int32Array | undefined;

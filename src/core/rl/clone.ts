@@ -9,12 +9,15 @@ import { type BatteryParams } from '../battery/index.ts';
 import { type EnvConfig, actionLevels } from '../env/config.ts';
 import { type ObsContext, plannerActionAt, writeObservation } from '../env/features.ts';
 import {
+  type ActionDpInput,
   backwardDp,
   buildActionLattice,
   latticeIndex,
   reachableSocLevels,
+  siteCash,
   teacherActionsOnLattice,
 } from '../oracle/action-dp.ts';
+import { siteOfCtx } from '../env/site.ts';
 import { stepCashEur } from '../battery/index.ts';
 
 /** What the teacher is asked, per dataset. */
@@ -23,6 +26,8 @@ export interface TeacherInput {
   dtHours: number;
   battery: BatteryParams;
   levels: number[];
+  /** The site the context settles on (env/site.ts siteOfCtx): the action-set DP then plans on the site's cash. */
+  site?: ActionDpInput['site'];
 }
 
 /** The teacher (oracle/action-dp.ts by default; tests may pass a hand-checkable one). */
@@ -46,7 +51,8 @@ export const ACTION_DP_TEACHER: Teacher = {
       input.battery.initialSocKWh,
       ...socs,
     ]);
-    return (start, horizon) => teacherActionsOnLattice(lattice, input, start, horizon, socs);
+    const cash = siteCash(input);
+    return (start, horizon) => teacherActionsOnLattice(lattice, input, start, horizon, socs, 0, cash);
   },
 };
 
@@ -146,11 +152,24 @@ export function buildHindsightAdvantageDataset(
   const n = prices.length;
   const scale = ctx.stats.rewardScaleEur;
   const q = new Float64Array(A);
+  // On a site, the site's step cash (an action the site would cut is −Infinity there).
+  const cash = siteCash({ pricesEurPerMWh: prices, dtHours: ctx.dtHours, battery, levels, ...siteOfCtx(ctx) });
   for (let i = 0; i < steps; i++) {
     const t = stepIndices ? stepIndices[i] : i;
     // Value after step t over the next H actual prices (zero terminal value), as the hindsight teacher solves.
     value.fill(0);
-    backwardDp(lattice, battery, prices, t + 1, Math.min(n, t + 1 + ctx.horizon), value, scratch);
+    backwardDp(
+      lattice,
+      battery,
+      prices,
+      t + 1,
+      Math.min(n, t + 1 + ctx.horizon),
+      value,
+      scratch,
+      undefined,
+      undefined,
+      cash,
+    );
     for (let l = 0; l < L; l++) {
       const s = latticeIndex(lattice, socLevels[l]);
       let best = -Infinity;
@@ -158,7 +177,10 @@ export function buildHindsightAdvantageDataset(
       for (let a = 0; a < A; a++) {
         const j = s * A + a;
         q[a] =
-          stepCashEur(battery, prices[t], lattice.chargedKWh[j], lattice.dischargedKWh[j]) + value[lattice.next[j]];
+          (cash
+            ? cash(t, lattice.chargedKWh[j], lattice.dischargedKWh[j])
+            : stepCashEur(battery, prices[t], lattice.chargedKWh[j], lattice.dischargedKWh[j])) +
+          value[lattice.next[j]];
         if (q[a] > best) {
           best = q[a];
           bestA = a;
@@ -167,7 +189,9 @@ export function buildHindsightAdvantageDataset(
       const k = i * L + l;
       writeObservation(ctx, t, socLevels[l], obs, k * ctx.obsDim);
       actions[k] = bestA;
-      for (let a = 0; a < A; a++) advantages[k * A + a] = (q[a] - best) / scale;
+      // An action the site would cut (−Infinity in the site's cash) is valued as hold (index 0), which is always
+      // feasible: a finite advantage keeps the loss finite.
+      for (let a = 0; a < A; a++) advantages[k * A + a] = ((q[a] === -Infinity ? q[0] : q[a]) - best) / scale;
     }
   }
   return { obs, actions, count, obsDim: ctx.obsDim, socLevels, advantages };
@@ -192,7 +216,7 @@ export function buildCloneDataset(
   const count = steps * L;
   const obs = new Float32Array(count * ctx.obsDim);
   const actions = new Int32Array(count);
-  const input = { pricesEurPerMWh: ctx.pricesEurPerMWh, dtHours: ctx.dtHours, battery, levels };
+  const input = { pricesEurPerMWh: ctx.pricesEurPerMWh, dtHours: ctx.dtHours, battery, levels, ...siteOfCtx(ctx) };
   // The agent sees the current price and the next H: the teacher solves over exactly that window.
   const window = ctx.horizon + 1;
   const ask = teacher.prepare(input, socLevels);

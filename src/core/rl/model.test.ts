@@ -231,3 +231,54 @@ describe('saved model loader', () => {
     }
   });
 });
+
+describe('saved model on a site', () => {
+  const siteModel = (): SavedModel => {
+    const env = resolveEnvConfig({ horizonHours: 6 });
+    const dim = obsLayout(horizonSteps(env, 1), 'known-24h', true).dim;
+    return toSavedModel(initPolicyWeights(dim, 3, 8, createRng(1)), {
+      env,
+      stats: { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 25, rewardScaleEur: 1.25 },
+      dtHours: 1,
+      battery: resolveBattery({}),
+      hiddenSize: 8,
+      validationShare: 0.9,
+      backend: 'wasm',
+      site: {
+        pvScale: 1,
+        importLimitKW: null,
+        exportLimitKW: 40,
+        importFeeEurPerMWh: 10,
+        exportFeeEurPerMWh: 0,
+        chargeFromPvOnly: true,
+        pvStdKW: 20,
+        loadStdKW: 1,
+      },
+    });
+  };
+
+  it('records config.site and a layout that ends with the site features; it round-trips through JSON', () => {
+    const m = siteModel();
+    expect(m.config.layout.slice(-4).map((s) => s.name)).toEqual(['pv', 'load', 'nextPv', 'nextLoad']);
+    const back = parseSavedModel(serializeSavedModel(m)).model;
+    expect(back.config).toEqual(m.config);
+  });
+
+  it('an older model without config.site loads unchanged, with no site features', () => {
+    const back = parseSavedModel(serializeSavedModel(validModel())).model;
+    expect(back.config.site).toBeUndefined();
+    expect(back.config.layout.some((s) => s.name === 'pv')).toBe(false);
+  });
+
+  it('refuses a site model whose weights miss the site features, and a site that makes no sense', () => {
+    const o = JSON.parse(serializeSavedModel(validModel()));
+    o.config.site = siteModel().config.site;
+    expect(() => load(o)).toThrow(/config\.layout .* is not this version's observation layout/);
+    const bad = JSON.parse(serializeSavedModel(siteModel()));
+    bad.config.site.exportFeeEurPerMWh = -50;
+    expect(() => load(bad)).toThrow(/config\.site\.exportFeeEurPerMWh/);
+    const missing = JSON.parse(serializeSavedModel(siteModel()));
+    delete missing.config.site.pvStdKW;
+    expect(() => load(missing)).toThrow(/config\.site\.pvStdKW/);
+  });
+});

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { type BatteryParams, BatteryParamError, resolveBattery } from '../battery/index.ts';
 import { type EnvConfig, DEFAULT_ENV_CONFIG, horizonSteps, resolveEnvConfig } from '../env/config.ts';
 import { type NormStats, type ObsSlot, obsLayout } from '../env/features.ts';
+import { type SiteRecord } from '../env/site.ts';
+import { SiteParamError, resolveSite } from '../site/site.ts';
 import { type PolicyWeights, flattenWeights, unflattenWeights } from './mlp.ts';
 import { type BackendName, BACKEND_NAMES } from './types.ts';
 
@@ -35,6 +37,11 @@ export interface ModelConfig {
    * observation.
    */
   information?: ModelInformation;
+  /**
+   * The site it was trained on (absent in older models and for the battery alone): the observation then ends with
+   * the PV/load features (SITE_FEATURES) at these scales, and backtest and compare settle on this site.
+   */
+  site?: SiteRecord;
 }
 
 /** The information a day-ahead model observed under. */
@@ -64,7 +71,9 @@ export class ModelFileError extends Error {}
 /** Packs weights and config. */
 export function toSavedModel(weights: PolicyWeights, config: Omit<ModelConfig, 'layout'>): SavedModel {
   const mode = config.information?.mode ?? 'known-24h';
-  const layout = obsLayout(horizonSteps(config.env, config.dtHours), mode).slots.map((s) => ({ ...s }));
+  const layout = obsLayout(horizonSteps(config.env, config.dtHours), mode, config.site !== undefined).slots.map(
+    (s) => ({ ...s }),
+  );
   return {
     format: MODEL_FORMAT,
     weights: flattenWeights(weights).map((w) => ({ name: w.name, shape: [...w.shape], values: w.values.slice() })),
@@ -75,6 +84,7 @@ export function toSavedModel(weights: PolicyWeights, config: Omit<ModelConfig, '
       battery: { ...config.battery },
       layout,
       ...(config.information ? { information: { ...config.information } } : {}),
+      ...(config.site ? { site: { ...config.site } } : {}),
     },
   };
 }
@@ -136,6 +146,19 @@ export const savedModelSchema = z.object({
       )
       .optional(),
     information: z.object({ mode: z.literal('day-ahead'), forecast: z.string().min(1) }).optional(),
+    site: z
+      .object({
+        pvScale: finite,
+        importLimitKW: z.union([finite, z.null()]),
+        exportLimitKW: z.union([finite, z.null()]),
+        importFeeEurPerMWh: finite,
+        exportFeeEurPerMWh: finite,
+        chargeFromPvOnly: z.boolean(),
+        pvStdKW: positive,
+        loadStdKW: positive,
+      })
+      .strict()
+      .optional(),
   }),
 });
 
@@ -175,7 +198,19 @@ export function checkSavedModel(raw: unknown, source = 'model'): { model: SavedM
   } catch (e) {
     return fail(`config.battery: ${e instanceof BatteryParamError ? e.message : String(e)}`);
   }
-  const layout = obsLayout(horizonSteps(env, m.config.dtHours), m.config.information?.mode ?? 'known-24h');
+  if (m.config.site) {
+    try {
+      resolveSite(m.config.site);
+    } catch (e) {
+      if (e instanceof SiteParamError) fail(`config.site.${e.field}: ${e.message}`);
+      throw e;
+    }
+  }
+  const layout = obsLayout(
+    horizonSteps(env, m.config.dtHours),
+    m.config.information?.mode ?? 'known-24h',
+    m.config.site !== undefined,
+  );
   const saved = m.config.layout;
   if (saved === undefined && m.format !== MODEL_FORMAT_V1) fail('config.layout is missing');
   if (saved !== undefined) {

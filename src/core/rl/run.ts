@@ -20,6 +20,9 @@ import {
   VecEnv,
 } from '../env/index.ts';
 import { type EnvSeries, type ObsContext } from '../env/features.ts';
+import { type SiteRecord, computeSiteNormStats, siteContext, siteIsActive, siteRecord } from '../env/site.ts';
+import { solveSiteOracle } from '../oracle/site-oracle.ts';
+import { type SiteSeries, type SiteSpec, assertSiteSeries, resolveSite } from '../site/site.ts';
 import { createForecaster } from '../forecast/registry.ts';
 import { deliveryDays } from '../information/calendar.ts';
 import { type OracleInput, type OracleResult } from '../oracle/types.ts';
@@ -71,6 +74,18 @@ export interface TrainInformation {
   column?: Float64Array;
 }
 
+/**
+ * A site around the battery (DESIGN.md "Site"): the env settles every step on it (stepSite), the agent observes its
+ * PV and load (SITE_FEATURES), the teacher plans on it, and shares are against the site's oracle. A site that adds
+ * nothing (no PV, load, limit, fee or PV-only rule) leaves the run exactly as without one.
+ */
+export interface TrainSite {
+  site: SiteSpec;
+  /** PV and load of the training split and of the test split, step for step (null: the file has no such column). */
+  train: SiteSeries;
+  test: SiteSeries;
+}
+
 /** What a run is asked: data, battery, the configs (unset fields take their defaults), seed, cap, backend. */
 export interface TrainRequest {
   /** Training split (episodes are random windows of it) and test split (greedy backtest), same dtHours. */
@@ -93,6 +108,8 @@ export interface TrainRequest {
   backend?: BackendName | 'auto';
   /** What the agent observes; unset = known-24h. */
   information?: TrainInformation;
+  /** The site the battery sits on; unset = the battery alone. */
+  site?: TrainSite;
 }
 
 /** Which policy a run kept, and the validation numbers that decided it. */
@@ -125,6 +142,8 @@ export type RunParams = {
   run: RunOptions;
   /** The information mode and forecaster the agent observed under (forecast null under known-24h). */
   information: { mode: 'known-24h' | 'day-ahead'; forecast: string | null };
+  /** The site the agent trained on (as the model records it); absent for the battery alone or a plain site. */
+  site?: SiteRecord;
   seed: number;
   /** The seconds cap, or null for none. */
   seconds: number | null;
@@ -207,6 +226,13 @@ function slice(s: PriceSlice, from: number, to: number, dtHours: number): EnvSer
   };
 }
 
+/** PV or load of the training split followed by the test split (both null: no such column). */
+function concatSite(a: ArrayLike<number> | null, b: ArrayLike<number> | null, column: string): Float64Array | null {
+  if (a === null && b === null) return null;
+  if (a === null || b === null) throw new RangeError(`site: ${column} is given for one split only`);
+  return concat(Float64Array.from(a), Float64Array.from(b));
+}
+
 function concat(a: Float64Array, b: Float64Array): Float64Array {
   const out = new Float64Array(a.length + b.length);
   out.set(a);
@@ -223,6 +249,8 @@ export function forecasterForRun(info: TrainInformation, full: PriceSlice) {
 /** The observation contexts of a run: fit, validation, test, and a maker of augmented fit copies. */
 interface RunContexts {
   fit: EnvSeries & PriceSlice;
+  /** First step of the fit context in the training split followed by the test split. */
+  fitFrom: number;
   fitCtx: ObsContext;
   valCtx: ObsContext;
   testCtx: ObsContext;
@@ -282,6 +310,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
       const fit = slice(req.train, 0, nTrain - nVal, dt);
       return {
         fit,
+        fitFrom: 0,
         fitCtx: createObsContext(fit, battery, env, stats),
         valCtx: createObsContext(val, battery, env, stats),
         testCtx: createObsContext(test, battery, env, stats),
@@ -324,13 +353,50 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     const fit = slice(full, fitFrom, fitTo, dt);
     return {
       fit,
+      fitFrom,
       fitCtx: createDayAheadObsContext(fullSeries, fcTrain, fitFrom, fitTo, battery, env, stats),
       valCtx: createDayAheadObsContext(fullSeries, fcTrain, fitTo, nTrain, battery, env, stats),
       testCtx: createDayAheadObsContext(fullSeries, fcTest, nTrain, full.pricesEurPerMWh.length, battery, env, stats),
       fitCopy: (t) => createDayAheadObsContext(fullSeries, fcTrain, fitFrom, fitTo, battery, env, stats, t),
     };
   };
-  const { fit, fitCtx, valCtx, testCtx, fitCopy } = contexts();
+  const raw = contexts();
+  // The site, over the training split followed by the test split; each context gets its own steps of it.
+  const siteParams = req.site ? resolveSite(req.site.site) : null;
+  const nTest = req.test.pricesEurPerMWh.length;
+  const siteFull: { pvKW: Float64Array | null; loadKW: Float64Array | null } | null =
+    req.site && siteParams
+      ? {
+          pvKW: concatSite(req.site.train.pvKW, req.site.test.pvKW, 'pv_kw'),
+          loadKW: concatSite(req.site.train.loadKW, req.site.test.loadKW, 'load_kw'),
+        }
+      : null;
+  if (siteParams && siteFull) assertSiteSeries(siteParams, siteFull, nTrain + nTest);
+  const onSite = siteParams !== null && siteFull !== null && siteIsActive(siteParams, siteFull);
+  const siteRange = (from: number, to: number): SiteSeries => ({
+    pvKW: siteFull?.pvKW?.subarray(from, to) ?? null,
+    loadKW: siteFull?.loadKW?.subarray(from, to) ?? null,
+  });
+  const siteStats = onSite ? computeSiteNormStats(siteParams, siteRange(0, nTrain)) : null;
+  const at = (ctx: ObsContext, from: number): ObsContext =>
+    onSite && siteStats ? siteContext(ctx, true, siteParams, siteRange(from, from + ctx.length), siteStats) : ctx;
+  const fit = raw.fit;
+  const fitCtx = at(raw.fitCtx, raw.fitFrom);
+  const valCtx = at(raw.valCtx, nTrain - nVal);
+  const testCtx = at(raw.testCtx, nTrain);
+  const fitCopy = (t: PriceTransform) => at(raw.fitCopy(t), raw.fitFrom);
+  const modelSite = onSite && siteStats ? { site: siteRecord(siteParams, siteStats) } : {};
+  /** The perfect-foresight optimum of steps [from, to) of the training split followed by the test split. */
+  const optimum = (prices: ArrayLike<number>, from: number): OracleResult =>
+    onSite
+      ? solveSiteOracle({
+          pricesEurPerMWh: prices,
+          dtHours: dt,
+          battery,
+          site: siteParams,
+          series: siteRange(from, from + prices.length),
+        })
+      : deps.oracle({ pricesEurPerMWh: prices, dtHours: dt, battery });
   const teacherName =
     cloneCfg.teacher === 'auto' ? (dayAhead ? DAY_AHEAD_DEFAULT_TEACHER : 'hindsight') : cloneCfg.teacher;
   if (teacherName === 'planner' && !dayAhead)
@@ -344,13 +410,13 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   const modelInformation = dayAhead
     ? { information: { mode: 'day-ahead' as const, forecast: info.forecast ?? '' } }
     : {};
-  const valOracle = deps.oracle({ pricesEurPerMWh: val.pricesEurPerMWh, dtHours: dt, battery }).profitEur;
+  const valOracle = optimum(val.pricesEurPerMWh, nTrain - nVal).profitEur;
   const evaluate = (w: PolicyWeights) => {
     const p = greedyRollout(w, valCtx, battery, env).profitEur;
     return valOracle > 0 ? p / valOracle : p;
   };
   // Test-split share for the live curve only (selection never looks at the test split).
-  const testOracle = deps.oracle({ pricesEurPerMWh: test.pricesEurPerMWh, dtHours: dt, battery });
+  const testOracle = optimum(test.pricesEurPerMWh, nTrain);
   const testShare = (w: PolicyWeights) => {
     const p = greedyRollout(w, testCtx, battery, env).profitEur;
     return testOracle.profitEur > 0 ? p / testOracle.profitEur : 0;
@@ -379,6 +445,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
         validationShare: score,
         backend: deps.backend,
         ...modelInformation,
+        ...modelSite,
       }),
     );
   try {
@@ -546,6 +613,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     cloneConfig: cloneCfg,
     run: runOpts,
     information,
+    ...modelSite,
     seed: req.seed,
     seconds: capS,
     backend: deps.backend,
@@ -567,6 +635,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
     validationShare: bestScore,
     backend: deps.backend,
     ...modelInformation,
+    ...modelSite,
   });
   return { backend: deps.backend, params, history, stopReason, work, kept, model, backtest };
 }

@@ -157,7 +157,15 @@ describe('bad specs name the field path', () => {
       { files: ['a'], seeds: [1], information: ['day-ahead'], forecast: ['ridge', 'arima'] },
       /forecast\[1\]: must be one of naive-d1, naive-d7, ridge, (.+, )?noisy-truth, column, got "arima"/,
     ],
-    [{ files: ['a'], seeds: [1], site: { pvScale: [1] } }, /site.pvScale: this build's trainer has no site model/],
+    [{ files: ['a'], seeds: [1], site: { pvScal: [1] } }, /site.pvScal: unknown field \(site fields: pvScale, /],
+    [
+      { files: ['a'], seeds: [1], site: { exportLimitKW: [10, -1] } },
+      /site.exportLimitKW\[1\]: export limit \(kW\) must be within/,
+    ],
+    [
+      { files: ['a'], seeds: [1], site: { chargeFromPvOnly: ['yes'] } },
+      /site.chargeFromPvOnly\[0\]: must be a boolean/,
+    ],
     [{ files: ['a'], seeds: [1], name: 'a b' }, /name: must be 1–100 letters/],
     [{ files: ['a'], seeds: [1], cloneWarmStart: 'yes' }, /cloneWarmStart: must be true or false/],
   ])('%j', (spec, message) => {
@@ -379,5 +387,22 @@ describe("the README's 1,000-task example", () => {
     for (const t of [...bonus, ...penalty]) expect([t.information, t.forecast]).toEqual(['day-ahead', 'ridge']);
     // Both specs share the sweep's name, so they meet in one experiment: their run ids must not collide.
     expect(new Set([...bonus, ...penalty].map((t) => t.runId)).size).toBe(15);
+  });
+});
+
+describe('the site axis', () => {
+  it('expands site fields like any axis (after battery, before env) and puts them in task.site', () => {
+    const spec = parseSweepSpec({
+      files: ['pv.csv'],
+      seeds: [1],
+      battery: { capacityKWh: [100, 200] },
+      site: { exportLimitKW: [20, 50], chargeFromPvOnly: [false, true] },
+    });
+    expect(taskCount(spec)).toBe(8);
+    expect(sweepTask(spec, 0).site).toEqual({ chargeFromPvOnly: false, exportLimitKW: 20 });
+    expect(sweepTask(spec, 1).site).toEqual({ chargeFromPvOnly: false, exportLimitKW: 50 });
+    expect(sweepTask(spec, 2).site).toEqual({ chargeFromPvOnly: true, exportLimitKW: 20 });
+    expect(sweepTask(spec, 4).battery).toEqual({ capacityKWh: 200 });
+    expect(new Set(Array.from({ length: 8 }, (_, i) => sweepTask(spec, i).configId)).size).toBe(8);
   });
 });

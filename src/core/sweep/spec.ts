@@ -26,6 +26,7 @@ import {
 } from '../rl/config.ts';
 import { FORECAST_MODELS } from '../forecast/registry.ts';
 import { hash128, stableJson } from './hash.ts';
+import { SITE_FIELD_LABELS, SiteParamError, resolveSite } from '../site/site.ts';
 
 /** DESIGN.md "Information". */
 export const INFORMATION_MODES = ['perfect', 'known-24h', 'day-ahead'] as const;
@@ -240,13 +241,17 @@ export function parseSweepSpec(raw: unknown, source = 'sweep spec', defaultName 
   const typeOf = (defaults: Readonly<Record<string, unknown>>) => (k: string) => typeof defaults[k];
 
   const battery = group('battery', BATTERY_FIELDS, (k) => (k === 'sharedPowerLimit' ? 'boolean' : 'number'));
-  if (spec.site !== undefined) {
-    if (!isObject(spec.site)) fail('site', `must be an object {<field>: [values]}, got ${show(spec.site)}`);
-    const first = Object.keys(spec.site as object)[0];
-    if (first !== undefined)
-      fail(`site.${first}`, "this build's trainer has no site model (PV, load, grid limits) yet; leave site out");
-  }
-  const site: Record<string, Scalar[]> = {};
+  // Site fields (SiteSpec; a limit left out is no limit), each value checked alone by the site model.
+  const site = group('site', Object.keys(SITE_FIELD_LABELS), (k) => (k === 'chargeFromPvOnly' ? 'boolean' : 'number'));
+  for (const [k, values] of Object.entries(site))
+    values.forEach((x, i) => {
+      try {
+        resolveSite({ [k]: x });
+      } catch (e) {
+        if (e instanceof SiteParamError) fail(`site.${k}[${i}]`, e.message);
+        throw e;
+      }
+    });
   const env = group(
     'env',
     DEFAULT_ENV_CONFIG as unknown as Record<string, unknown>,
