@@ -5,6 +5,7 @@ import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_NAMES, runCli } from './bess.ts';
+import { cliRunner } from './run-in-process.ts';
 import { MAX_MESSAGE_CHARS } from './format.ts';
 import type { Command } from './command.ts';
 
@@ -13,16 +14,7 @@ const QUARTER = 'test-data/real/dk1-2025q4-15min-iso.csv';
 /** Ten days of BE 2023 (240 hours): enough for a short training run (48 h train minimum) and a test split. */
 const TINY = 'test-data/cli/be-2023-10days.csv';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: async (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    nowMs: () => 0,
-  });
-  return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> };
-}
+const cli = cliRunner<Record<string, unknown>>();
 
 /** Exit 2 and exactly one line on stderr, nothing on stdout; returns that line. */
 async function usageError(...argv: string[]): Promise<string> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './bess.ts';
+import { cliRunner } from './run-in-process.ts';
 import { loadPriceFile } from '../io/load.ts';
 import { testSpan } from '../core/information/index.ts';
 import { requestForPowerFraction, resolveBattery } from '../core/battery/index.ts';
@@ -21,16 +21,7 @@ import { createTrainer } from '../../workers/trainer.ts';
 
 const PV = 'test-data/site/de-lu-2023-06-pv100-21d.csv';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: async (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    nowMs: () => 0,
-  });
-  return { code, out, err, json: () => JSON.parse(out) as Record<string, any> };
-}
+const cli = cliRunner<Record<string, any>>();
 
 let tmp: string;
 beforeAll(async () => {

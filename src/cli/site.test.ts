@@ -1,7 +1,7 @@
 // The site flags on the CLI (DESIGN.md "Site"): bess oracle's site keys and every site mistake as one line, exit 2.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { runCli } from './bess.ts';
+import { cliRunner } from './run-in-process.ts';
 import { loadPriceFile } from '../io/load.ts';
 import { testSpan } from '../core/information/index.ts';
 import { resolveSite } from '../core/site/site.ts';
@@ -12,16 +12,7 @@ import { resolveBattery } from '../core/battery/index.ts';
 const PV = 'test-data/site/de-lu-2023-pv100-iso.csv';
 const PLAIN = 'test-data/real/be-2023-hourly.csv';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: async (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    nowMs: () => 0,
-  });
-  return { code, out, err, json: () => JSON.parse(out) as Record<string, number> };
-}
+const cli = cliRunner<Record<string, number>>();
 
 describe('bess oracle on a site', () => {
   it('adds importedKWh, exportedKWh, curtailedKWh and pvKWh, and equals the pinned HiGHS optimum', async () => {
