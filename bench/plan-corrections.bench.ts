@@ -15,18 +15,12 @@ import { alignExogenous, parseExogenousCsv } from '../src/core/exogenous/index.t
 import { createForecaster, forecastCalendar, type Forecaster } from '../src/core/forecast/index.ts';
 import type { IssueInput } from '../src/core/forecast/types.ts';
 import { compareUnderInformation, planOnForecast, testSpan } from '../src/core/information/index.ts';
+import { FILES as UNCERTAIN_FILES } from './uncertain.bench.ts';
 
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
 const EXO = new URL('../test-data/exogenous/', import.meta.url).pathname;
-const FILES: { file: string; forecast: string; exogenous?: string }[] = [
-  { file: 'be-2022-hourly-iso.csv', forecast: 'ridge' },
-  { file: 'be-2023-hourly.csv', forecast: 'ridge' },
-  { file: 'de-lu-2023-hourly.csv', forecast: 'lear', exogenous: 'de-lu-2023-generation-forecast-hourly.csv' },
-  { file: 'dk1-2023-hourly.csv', forecast: 'ridge' },
-  { file: 'fi-2020-hourly.csv', forecast: 'ridge' },
-  { file: 'fr-2022-hourly.csv', forecast: 'ridge' },
-  { file: 'pt-2023-hourly.csv', forecast: 'ridge' },
-];
+/** The hourly dev market-years of bench uncertain, with its forecaster per file (lear where SMARD exists). */
+const FILES = UNCERTAIN_FILES.filter((f) => f.file.includes('-hourly'));
 /** The correction whose weights on the per-hour and overall recent bias are fitted on the days before the span. */
 const FITTED = 'fitted bias';
 /** Days of past errors the bias corrections average. */

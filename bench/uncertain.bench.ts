@@ -18,7 +18,7 @@ import { join } from 'node:path';
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
 const EXO = new URL('../test-data/exogenous/', import.meta.url).pathname;
 /** Files, their forecaster (lear where an exogenous file exists, else ridge) and exogenous file. */
-const FILES: { file: string; forecast: string; exogenous?: string }[] = [
+export const FILES: { file: string; forecast: string; exogenous?: string }[] = [
   { file: 'be-2022-hourly-iso.csv', forecast: 'ridge' },
   { file: 'be-2023-hourly.csv', forecast: 'ridge' },
   { file: 'de-lu-2023-hourly.csv', forecast: 'lear', exogenous: 'de-lu-2023-generation-forecast-hourly.csv' },
