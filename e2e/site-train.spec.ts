@@ -41,7 +41,7 @@ function testOptima(file: string, site?: Parameters<typeof resolveSite>[0]): { b
 test('a battery-only run is unchanged; a run on the PV site trains and is scored on the Site panel’s site', async ({
   page,
 }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(360_000);
   const errors = pageErrors(page);
   await openLab(page, { oracle: 'EUR' });
   await trainOnWasm(page, 'quick');
@@ -108,5 +108,16 @@ test('a battery-only run is unchanged; a run on the PV site trains and is scored
   // The runs table: two runs, the site's fields a differing parameter.
   await expect(runRows(page)).toHaveCount(2);
   await expect(page.getByTestId('runs-table').locator('th[data-column="param:site.exportLimitKW"]')).toHaveCount(1);
+
+  // The record keeps the site: reopened after a reload, the run still names it and its site oracle.
+  await page.reload();
+  await expect(runRows(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Open Run 2' }).click();
+  await expect(page.getByTestId('reopened-run')).toContainText('Reopened run: “Run 2”');
+  await expect(page.getByTestId('result-site')).toHaveText(
+    'on the site: PV × 1, import unlimited, export 50 kW, fees 30/5 EUR/MWh',
+  );
+  await expect(page.getByTestId('rl-oracle-profit')).toHaveText(eur(site.site));
+  await expect(page.getByTestId('cum-oracle-label')).toHaveText('Site oracle');
   expect(errors).toEqual([]);
 });
