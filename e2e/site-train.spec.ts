@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_BATTERY, resolveBattery } from '../src/core/battery/index.ts';
+import { DEFAULT_BATTERY } from '../src/core/battery/index.ts';
 import { solveOracle } from '../src/core/oracle/oracle.ts';
 import { solveSiteOracle } from '../src/core/oracle/site-oracle.ts';
 import { parsePriceText } from '../src/core/prices/parse.ts';
@@ -22,7 +22,7 @@ function testOptima(file: string, site?: Parameters<typeof resolveSite>[0]): { b
   const s = parsePriceText(file, readFileSync(path, 'utf8'));
   const split = defaultSplit(s.pricesEurPerMWh.length);
   const prices = s.pricesEurPerMWh.subarray(split.trainEnd, split.n);
-  const battery = resolveBattery(DEFAULT_BATTERY);
+  const battery = DEFAULT_BATTERY;
   const cut = (xs: Float64Array | undefined) => (xs ? xs.subarray(split.trainEnd, split.n) : null);
   return {
     battery: solveOracle({ pricesEurPerMWh: prices, dtHours: s.dtHours, battery }).profitEur,
