@@ -10,7 +10,7 @@ import {
   resolveSite,
 } from '../core/site/site.ts';
 import { CliError, type SITE_OPTIONS, siteFlagFor, siteSpec } from './args.ts';
-import type { SiteRecord } from '../core/env/site.ts';
+import { type SiteRecord, siteText } from '../core/env/site.ts';
 import type { SavedModel } from '../core/rl/model.ts';
 import type { OptionValues } from './command.ts';
 
@@ -83,15 +83,5 @@ export function modelSiteInputs(
   return siteInputs(values, series, siteSpecOfRecord(rec));
 }
 
-/** One line that says which site a model trained on. */
-export function siteText(rec: SiteRecord | null | undefined): string {
-  if (!rec) return 'none (the battery alone)';
-  const kw = (v: number | null) => (v === null ? 'unlimited' : `${v} kW`);
-  return [
-    `PV × ${rec.pvScale}`,
-    `import ${kw(rec.importLimitKW)}`,
-    `export ${kw(rec.exportLimitKW)}`,
-    `fees ${rec.importFeeEurPerMWh}/${rec.exportFeeEurPerMWh} EUR/MWh`,
-    ...(rec.chargeFromPvOnly ? ['charge from PV only'] : []),
-  ].join(', ');
-}
+/** One line that says which site a model trained on (src/core/env/site.ts, shared with the page). */
+export { siteText };

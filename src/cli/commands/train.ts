@@ -11,6 +11,7 @@ import { prepareOutDir } from '../out-dir.ts';
 import { keyValueTable } from '../format.ts';
 import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
 import { serializeSavedModel } from '../../core/rl/model.ts';
+import { splitTrainSite } from '../../core/rl/site-split.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { createTrainer } from '../../../workers/trainer.ts';
 import type { TrainProgress } from '../../../workers/trainer-api.ts';
@@ -132,13 +133,8 @@ export const command = defineCommand({
         : Math.floor(n * TRAIN_SHARE);
       test = { timesUtcMs: train.timesUtcMs.slice(cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(cut) };
       train = { timesUtcMs: train.timesUtcMs.slice(0, cut), pricesEurPerMWh: train.pricesEurPerMWh.slice(0, cut) };
-      const part = (xs: ArrayLike<number> | null, from: number, to?: number) =>
-        xs === null ? null : Float64Array.from(xs).slice(from, to);
-      const all = trainSite.series;
-      siteSeries = {
-        train: { pvKW: part(all.pvKW, 0, cut), loadKW: part(all.loadKW, 0, cut) },
-        test: { pvKW: part(all.pvKW, cut), loadKW: part(all.loadKW, cut) },
-      };
+      const { train: trainPart, test: testPart } = splitTrainSite({}, trainSite.series, 0, cut);
+      siteSeries = { train: trainPart, test: testPart };
     }
     const site = { site: siteSpec(values), ...siteSeries };
     const minSteps = Math.ceil(48 / trainFile.dtHours);

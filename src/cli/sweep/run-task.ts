@@ -15,6 +15,7 @@ import { compareWithInformation } from '../commands/compare-information.ts';
 import { dayAheadInputsFor } from '../commands/forecast-inputs.ts';
 import { testSpan } from '../../core/information/index.ts';
 import type { TrainInformation } from '../../core/rl/run.ts';
+import { splitTrainSite } from '../../core/rl/site-split.ts';
 import { loadPriceFile, selectNodeBackend } from '../commands/rl-node.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 import { type MlflowRun } from '../../core/mlflow/layout.ts';
@@ -299,12 +300,8 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
     // The site: the file's pv_kw/load_kw with the task's site fields, as `bess train FILE [site flags]` reads it.
     const siteSpec = task.site as SiteSpec;
     const site = taskSite(task, series);
-    const part = (xs: ArrayLike<number> | null, from: number, to?: number) =>
-      xs === null ? null : Float64Array.from(xs).slice(from, to);
-    const siteSplit = {
-      train: { pvKW: part(site.series.pvKW, 0, cut), loadKW: part(site.series.loadKW, 0, cut) },
-      test: { pvKW: part(site.series.pvKW, cut), loadKW: part(site.series.loadKW, cut) },
-    };
+    const { train: siteTrain, test: siteTest } = splitTrainSite(siteSpec, site.series, 0, cut);
+    const siteSplit = { train: siteTrain, test: siteTest };
 
     const information: TrainInformation | undefined = dayAhead
       ? {

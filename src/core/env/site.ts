@@ -119,3 +119,16 @@ export function siteContext(
 export function siteOfCtx(ctx: ObsContext): { site?: { site: SiteParams; series: SiteSeries } } {
   return ctx.site ? { site: { site: ctx.site.site, series: ctx.site.series } } : {};
 }
+
+/** One line that says which site a model trained on (the CLI's train and backtest summaries, the page's results). */
+export function siteText(rec: SiteRecord | null | undefined): string {
+  if (!rec) return 'none (the battery alone)';
+  const kw = (v: number | null) => (v === null ? 'unlimited' : `${v} kW`);
+  return [
+    `PV × ${rec.pvScale}`,
+    `import ${kw(rec.importLimitKW)}`,
+    `export ${kw(rec.exportLimitKW)}`,
+    `fees ${rec.importFeeEurPerMWh}/${rec.exportFeeEurPerMWh} EUR/MWh`,
+    ...(rec.chargeFromPvOnly ? ['charge from PV only'] : []),
+  ].join(', ');
+}

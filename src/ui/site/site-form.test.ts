@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BATTERY } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { resolveSite } from '../../core/site/site.ts';
-import { DEFAULT_SITE_FORM, bucketMeansKW, resolveSiteForm, siteFormFromJson, solveSiteFor } from './site-form.ts';
+import {
+  DEFAULT_SITE_FORM,
+  bucketMeansKW,
+  resolveSiteForm,
+  siteFormFromJson,
+  solveSiteFor,
+  trainingSite,
+} from './site-form.ts';
 
 const series = (pvKW?: number[], loadKW?: number[]): PriceSeries => ({
   timesUtcMs: Float64Array.from([0, 1, 2, 3], (h) => h * 3.6e6),
@@ -50,5 +57,42 @@ describe('site form', () => {
   it('bucketMeansKW averages steps into at most the buckets asked for, in kW', () => {
     expect(Array.from(bucketMeansKW([1, 3, 5, 7, 9], 0.5, 2))).toEqual([(1 + 3 + 5) / 3 / 0.5, (7 + 9) / 2 / 0.5]);
     expect(bucketMeansKW(new Float64Array(0), 1, 10).length).toBe(0);
+  });
+});
+
+describe('the site training takes', () => {
+  const plain = series();
+  it('is none for a battery-only file and a site that adds nothing, under either information mode', () => {
+    expect(trainingSite(DEFAULT_SITE_FORM, plain)).toEqual({ ok: true, site: null });
+    expect(trainingSite(DEFAULT_SITE_FORM, plain, 'day-ahead')).toEqual({ ok: true, site: null });
+    // PV scaled to nothing on a file without load is the battery alone, as bess train reads it.
+    expect(trainingSite({ ...DEFAULT_SITE_FORM, pvScale: 0 }, series([1, 2, 0, 0]))).toEqual({ ok: true, site: null });
+  });
+  it('is the panel’s site for a file with PV or load, or a form with a limit, fee or PV-only charging', () => {
+    const limited = { ...DEFAULT_SITE_FORM, exportLimitKW: 50 };
+    expect(trainingSite(DEFAULT_SITE_FORM, series([0, 5, 10, 0]))).toEqual({ ok: true, site: DEFAULT_SITE_FORM });
+    expect(trainingSite(DEFAULT_SITE_FORM, series(undefined, [3, 3, 3, 3]))).toEqual({
+      ok: true,
+      site: DEFAULT_SITE_FORM,
+    });
+    expect(trainingSite(limited, plain)).toEqual({ ok: true, site: limited });
+    const pvOnly = { ...DEFAULT_SITE_FORM, chargeFromPvOnly: true };
+    expect(trainingSite(pvOnly, plain)).toEqual({ ok: true, site: pvOnly });
+  });
+  it('blocks training with the panel’s message for an invalid form, whatever the file', () => {
+    const bad = trainingSite({ ...DEFAULT_SITE_FORM, importFeeEurPerMWh: 0, exportFeeEurPerMWh: -40 }, plain);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.message).toMatch(/^Site: /);
+      expect(bad.message).toBe(
+        `Site: ${(resolveSiteForm({ ...DEFAULT_SITE_FORM, exportFeeEurPerMWh: -40 }) as { message: string }).message}`,
+      );
+    }
+    expect(trainingSite({ ...DEFAULT_SITE_FORM, pvScale: Number.NaN }, plain).ok).toBe(false);
+  });
+  it('refuses a site under day-ahead with a message saying why and what to do', () => {
+    const r = trainingSite(DEFAULT_SITE_FORM, series([0, 5, 10, 0]), 'day-ahead');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/day-ahead training on a site is not offered.*known-24h/);
   });
 });

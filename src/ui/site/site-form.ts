@@ -3,7 +3,7 @@
 import type { BatteryParams } from '../../core/battery/index.ts';
 import { solveSiteOracle, type SiteOracleResult } from '../../core/oracle/site-oracle.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
-import { type SiteParams, type SiteSpec, SiteParamError, resolveSite } from '../../core/site/site.ts';
+import { type SiteParams, type SiteSpec, SiteParamError, isPlainSite, resolveSite } from '../../core/site/site.ts';
 
 /** What the user types; a limit left empty (null) is no limit. */
 export interface SiteForm {
@@ -56,6 +56,33 @@ export function resolveSiteForm(f: SiteForm): ResolvedSite {
     if (e instanceof SiteParamError) return { ok: false, field: e.field, message: e.message };
     throw e;
   }
+}
+
+/**
+ * What the page's training takes of the Site panel: the panel's site (as a SiteSpec, the form's fields) when it adds
+ * something to the battery over `series` (its pv_kw/load_kw columns, a limit, a fee or PV-only charging; the same
+ * rule as bess train), null when it adds nothing (the battery alone, today's run bit for bit); an invalid form is
+ * the panel's message, which blocks training (never a silent battery-only run). Under day-ahead a site is refused:
+ * the page's day-ahead baselines box plans on the battery alone, so it would stand beside a site agent unlabelled.
+ */
+export type TrainingSite = { ok: true; site: SiteSpec | null } | { ok: false; message: string };
+
+export function trainingSite(
+  form: SiteForm,
+  series: Pick<PriceSeries, 'pvKW' | 'loadKW'>,
+  mode: 'known-24h' | 'day-ahead' = 'known-24h',
+): TrainingSite {
+  const resolved = resolveSiteForm(form);
+  if (!resolved.ok) return { ok: false, message: `Site: ${resolved.message}` };
+  if (isPlainSite(resolved.params, { pvKW: series.pvKW ?? null, loadKW: series.loadKW ?? null }))
+    return { ok: true, site: null };
+  if (mode === 'day-ahead')
+    return {
+      ok: false,
+      message:
+        'Site: day-ahead training on a site is not offered on the page (its day-ahead baselines plan on the battery alone); train under known-24h, set the Site panel to add nothing (PV scale 0, no limits or fees), or use bess train --information day-ahead with the site flags.',
+    };
+  return { ok: true, site: { ...form } };
 }
 
 export type SiteSolve = { ok: true; result: SiteOracleResult } | { ok: false; message: string };

@@ -13,6 +13,8 @@ import type {
 } from '../../../workers/trainer-api.ts';
 import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
+import type { SiteSpec } from '../../core/site/site.ts';
+import { splitTrainSite } from '../../core/rl/site-split.ts';
 import { actionLevels } from '../../core/env/config.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
@@ -116,13 +118,17 @@ export class TrainingState {
     if (testHook) testHook.killTrainer = () => this.#box.killSilently();
   }
 
-  /** Starts a run on the split's training window, backtested on the test window. Returns the result or null. */
+  /**
+   * Starts a run on the split's training window, backtested on the test window. Returns the result or null. `site`
+   * (the Site panel's, site-form.ts trainingSite) puts the battery on that site around the series' PV and load.
+   */
   async start(
     series: PriceSeries,
     split: Split,
     battery: BatterySpec,
     hooks: TrainHooks = {},
     dayAhead?: DayAheadRunInputs,
+    site?: SiteSpec | null,
   ): Promise<TrainResult | null> {
     // One run at a time: a second click (or a retry still going) is refused.
     if (this.running || this.settingsError) return null;
@@ -183,6 +189,17 @@ export class TrainingState {
                 : {}),
               ...(dayAhead.column ? { column: dayAhead.column.slice(split.trainStart, split.n) } : {}),
             },
+          }
+        : {}),
+      ...(site
+        ? {
+            site: splitTrainSite(
+              site,
+              { pvKW: series.pvKW ?? null, loadKW: series.loadKW ?? null },
+              split.trainStart,
+              split.trainEnd,
+              split.n,
+            ),
           }
         : {}),
     };
