@@ -14,9 +14,10 @@ import {
 } from './model.ts';
 import { createRng } from './rng.ts';
 
-function validModel(): SavedModel {
+/** A small valid model; with `site`, one trained on a site (its layout ends with the site features). */
+function validModel(site?: Parameters<typeof toSavedModel>[1]['site']): SavedModel {
   const env = resolveEnvConfig({ horizonHours: 6 });
-  const dim = obsLayout(horizonSteps(env, 1)).dim;
+  const dim = obsLayout(horizonSteps(env, 1), 'known-24h', site !== undefined).dim;
   const weights = initPolicyWeights(dim, 3, 8, createRng(1));
   return toSavedModel(weights, {
     env,
@@ -26,6 +27,7 @@ function validModel(): SavedModel {
     hiddenSize: 8,
     validationShare: 0.9,
     backend: 'wasm',
+    ...(site ? { site } : {}),
   });
 }
 
@@ -233,29 +235,17 @@ describe('saved model loader', () => {
 });
 
 describe('saved model on a site', () => {
-  const siteModel = (): SavedModel => {
-    const env = resolveEnvConfig({ horizonHours: 6 });
-    const dim = obsLayout(horizonSteps(env, 1), 'known-24h', true).dim;
-    return toSavedModel(initPolicyWeights(dim, 3, 8, createRng(1)), {
-      env,
-      stats: { priceMeanEurPerMWh: 60, priceStdEurPerMWh: 25, rewardScaleEur: 1.25 },
-      dtHours: 1,
-      battery: resolveBattery({}),
-      hiddenSize: 8,
-      validationShare: 0.9,
-      backend: 'wasm',
-      site: {
-        pvScale: 1,
-        importLimitKW: null,
-        exportLimitKW: 40,
-        importFeeEurPerMWh: 10,
-        exportFeeEurPerMWh: 0,
-        chargeFromPvOnly: true,
-        pvStdKW: 20,
-        loadStdKW: 1,
-      },
+  const siteModel = (): SavedModel =>
+    validModel({
+      pvScale: 1,
+      importLimitKW: null,
+      exportLimitKW: 40,
+      importFeeEurPerMWh: 10,
+      exportFeeEurPerMWh: 0,
+      chargeFromPvOnly: true,
+      pvStdKW: 20,
+      loadStdKW: 1,
     });
-  };
 
   it('records config.site and a layout that ends with the site features; it round-trips through JSON', () => {
     const m = siteModel();
