@@ -10,7 +10,7 @@ import {
   resolveSite,
 } from '../core/site/site.ts';
 import { CliError, type SITE_OPTIONS, siteFlagFor, siteSpec } from './args.ts';
-import { type SiteRecord, siteText } from '../core/env/site.ts';
+import { siteSpecOfRecord, siteText } from '../core/env/site.ts';
 import type { SavedModel } from '../core/rl/model.ts';
 import type { OptionValues } from './command.ts';
 
@@ -46,18 +46,6 @@ export function siteInputs(
     throw e;
   }
   return { site, series: s, plain: isPlainSite(site, s) };
-}
-
-/** A model's site as a SiteSpec (the base that site flags override). */
-export function siteSpecOfRecord(rec: SiteRecord): SiteSpec {
-  return {
-    pvScale: rec.pvScale,
-    importLimitKW: rec.importLimitKW,
-    exportLimitKW: rec.exportLimitKW,
-    importFeeEurPerMWh: rec.importFeeEurPerMWh,
-    exportFeeEurPerMWh: rec.exportFeeEurPerMWh,
-    chargeFromPvOnly: rec.chargeFromPvOnly,
-  };
 }
 
 /**

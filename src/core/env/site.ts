@@ -15,15 +15,8 @@ export interface SiteNormStats {
   loadStdKW: number;
 }
 
-/** A site as a model records it: the site parameters (JSON-safe: null = no limit) and the feature scales. */
-export interface SiteRecord extends SiteNormStats {
-  pvScale: number;
-  importLimitKW: number | null;
-  exportLimitKW: number | null;
-  importFeeEurPerMWh: number;
-  exportFeeEurPerMWh: number;
-  chargeFromPvOnly: boolean;
-}
+/** A site as a model records it: every site field (JSON-safe: null = no limit) and the feature scales. */
+export interface SiteRecord extends Required<SiteSpec>, SiteNormStats {}
 
 function std(xs: ArrayLike<number> | null, scale: number): number {
   if (xs === null || xs.length < 2) return 1;
@@ -55,18 +48,22 @@ export function siteRecord(site: SiteParams, stats: SiteNormStats): SiteRecord {
   };
 }
 
-/** The site parameters of a record (validated by resolveSite), with field overrides (e.g. CLI flags) on top. */
-export function siteFromRecord(rec: SiteRecord, override: SiteSpec = {}): SiteParams {
-  const given = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)) as SiteSpec;
-  return resolveSite({
+/** A record's site fields as a SiteSpec, without its feature scales (the base that overrides go on). */
+export function siteSpecOfRecord(rec: SiteRecord): Required<SiteSpec> {
+  return {
     pvScale: rec.pvScale,
     importLimitKW: rec.importLimitKW,
     exportLimitKW: rec.exportLimitKW,
     importFeeEurPerMWh: rec.importFeeEurPerMWh,
     exportFeeEurPerMWh: rec.exportFeeEurPerMWh,
     chargeFromPvOnly: rec.chargeFromPvOnly,
-    ...given,
-  });
+  };
+}
+
+/** The site parameters of a record (validated by resolveSite), with field overrides (e.g. CLI flags) on top. */
+export function siteFromRecord(rec: SiteRecord, override: SiteSpec = {}): SiteParams {
+  const given = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)) as SiteSpec;
+  return resolveSite({ ...siteSpecOfRecord(rec), ...given });
 }
 
 /** True when a site adds something to the battery over `series` (the env then settles and observes it). */

@@ -5,15 +5,8 @@ import { solveSiteOracle, type SiteOracleResult } from '../../core/oracle/site-o
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { type SiteParams, type SiteSpec, SiteParamError, isPlainSite, resolveSite } from '../../core/site/site.ts';
 
-/** What the user types; a limit left empty (null) is no limit. */
-export interface SiteForm {
-  pvScale: number;
-  importLimitKW: number | null;
-  exportLimitKW: number | null;
-  importFeeEurPerMWh: number;
-  exportFeeEurPerMWh: number;
-  chargeFromPvOnly: boolean;
-}
+/** What the user types: every site field; a limit left empty (null) is no limit. */
+export type SiteForm = Required<SiteSpec>;
 
 export const DEFAULT_SITE_FORM: Readonly<SiteForm> = Object.freeze({
   pvScale: 1,
