@@ -65,6 +65,8 @@ test('column: a price file with a forecast column offers it, scores it, keeps it
 });
 
 test('nn: trains in the forecast worker on a tiny budget, with progress, and lands in the table', async ({ page }) => {
+  // Two nn runs in the page's worker: on a loaded machine they take minutes where an idle one takes seconds.
+  test.setTimeout(300_000);
   await openLab(page);
   await only(page, ['naive-d1', 'nn']);
   await expect(page.getByTestId('nn-note')).toContainText('lear');
@@ -77,10 +79,12 @@ test('nn: trains in the forecast worker on a tiny budget, with progress, and lan
   await expect(nn).toContainText('%', { timeout: 170_000 });
   await expect(nn.locator('td').nth(7)).toHaveText(/^\d\.\d\d$/);
 
-  // Cancel while nn trains (the worker is stopped mid-fit): the previous table stays.
+  // Cancel a run under way (60 epochs: it is still fitting when the click lands; the worker is stopped): the
+  // previous table stays. The cancel does not wait for a particular phase label, which a loaded machine may
+  // render late or skip past.
   await page.getByTestId('nn-epochs').fill('60');
   await page.getByTestId('forecast-button').click();
-  await expect(page.locator('.actions .hint')).toContainText('nn (wasm): training', { timeout: 120_000 });
+  await expect(page.getByTestId('forecast-progress')).toBeVisible();
   await page.getByTestId('forecast-cancel').click();
   await expect(page.getByTestId('forecast-progress')).toHaveCount(0);
   await expect(nn).toContainText('%');
