@@ -78,6 +78,9 @@ test('nn: trains in the forecast worker on a tiny budget, with progress, and lan
   const nn = table.locator('tbody tr', { hasText: 'nn' });
   await expect(nn).toContainText('%', { timeout: 170_000 });
   await expect(nn.locator('td').nth(7)).toHaveText(/^\d\.\d\d$/);
+  // The run is over for good: no late progress message brings the bar back (they can arrive after the reply).
+  await expect(page.getByTestId('forecast-progress')).toHaveCount(0);
+  await expect(page.getByTestId('forecast-button')).toBeEnabled();
 
   // Cancel a run under way (60 epochs: it is still fitting when the click lands; the worker is stopped): the
   // previous table stays. The cancel does not wait for a particular phase label, which a loaded machine may

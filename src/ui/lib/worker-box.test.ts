@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WorkerBox, WorkerCallAborted } from './worker-box.ts';
+import * as Comlink from 'comlink';
+import { WorkerBox, WorkerCallAborted, quietAfterSettle } from './worker-box.ts';
 
 // A stand-in for a browser Worker that never answers: enough for Comlink to send, and for us to crash it.
 class FakeWorker extends EventTarget {
@@ -141,5 +142,65 @@ describe('WorkerBox liveness', () => {
     box.cancel();
     await vi.advanceTimersByTimeAsync(1000);
     expect(made[0].sent).toBe(sent);
+  });
+});
+
+// A real Comlink pair over a MessageChannel, as between the page and a worker: the worker sends its last progress
+// message and returns; the reply and the progress travel on different ports.
+describe('progress of a call that has settled', () => {
+  interface ProgressApi {
+    run(onProgress: (p: string) => void): Promise<string>;
+  }
+  function pair() {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(
+      {
+        async run(onProgress: (p: string) => void) {
+          void onProgress('starting');
+          void onProgress('done');
+          return 'reply';
+        },
+      },
+      port1,
+    );
+    return { remote: Comlink.wrap<ProgressApi>(port2), close: () => (port1.close(), port2.close()) };
+  }
+  /** Lets every message in flight arrive. */
+  const drain = () => new Promise((r) => setTimeout(r, 50));
+
+  it('can arrive after the reply: the hazard the gate is for', async () => {
+    const { remote, close } = pair();
+    const seen: string[] = [];
+    await remote.run(Comlink.proxy((p: string) => void seen.push(p)));
+    seen.push('reply');
+    await drain();
+    close();
+    // Sent before the reply, yet delivered after it.
+    expect(seen.indexOf('done')).toBeGreaterThan(seen.indexOf('reply'));
+  });
+
+  it('is dropped once settled: a state cleared when the call returns stays cleared', async () => {
+    const { remote, close } = pair();
+    const state: { progress: string | null } = { progress: null };
+    const gate = quietAfterSettle((p: string) => (state.progress = p));
+    try {
+      await remote.run(Comlink.proxy(gate.callback));
+    } finally {
+      gate.settle();
+      state.progress = null;
+    }
+    await drain();
+    close();
+    expect(state.progress).toBeNull();
+  });
+
+  it('passes everything on while the call is pending', () => {
+    const got: number[] = [];
+    const gate = quietAfterSettle((a: number, b: number) => got.push(a + b));
+    gate.callback(1, 2);
+    gate.callback(3, 4);
+    gate.settle();
+    gate.callback(5, 6);
+    expect(got).toEqual([3, 7]);
   });
 });

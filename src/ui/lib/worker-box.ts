@@ -27,6 +27,26 @@ export interface Liveness {
 /** Comlink ignores a GET answer whose id it did not send, so a ping needs no code in the worker. */
 const PING_PREFIX = 'powerbidder-liveness-';
 
+/**
+ * A worker call's progress callback that goes quiet once the call has settled. Comlink sends a proxied callback's
+ * messages on a port of their own, not the one the reply comes on, and nothing orders two ports: a last progress
+ * message the worker sent just before returning can arrive after the reply. Unguarded, it brought a finished run's
+ * progress back, and with it a disabled button, for good. Call `settle()` as soon as the call's await returns.
+ */
+export function quietAfterSettle<A extends unknown[]>(
+  fn: (...args: A) => void,
+): { callback: (...args: A) => void; settle: () => void } {
+  let open = true;
+  return {
+    callback: (...args: A) => {
+      if (open) fn(...args);
+    },
+    settle: () => {
+      open = false;
+    },
+  };
+}
+
 /** One worker, created lazily, recreated after a crash or a cancel; pending calls then reject. */
 export class WorkerBox<T> {
   #create: () => Worker;

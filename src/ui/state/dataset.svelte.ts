@@ -8,7 +8,7 @@ import type { PriceSeries } from '../../core/prices/types.ts';
 import { type PriceSummary, summarisePrices } from '../../core/prices/summary.ts';
 import { type SampleInfo, defaultSample, readSamplesJson } from '../lib/samples.ts';
 import { type Split, clampSplit, defaultSplit } from '../lib/split.ts';
-import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
+import { WorkerBox, WorkerCallAborted, quietAfterSettle } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 import { type DatasetStore, openDatasetStore } from '../lib/dataset-store.ts';
 
@@ -124,10 +124,18 @@ export class DatasetState {
   }
 
   async #parse(input: Blob | string, name: string, gen: number): Promise<boolean> {
-    const onProgress = Comlink.proxy((share: number) => {
+    // The last progress message can arrive after the reply: it must not bring the bar back.
+    const onProgress = quietAfterSettle((share: number) => {
       if (gen === this.#generation) this.progress = share;
     });
-    const reply = await this.#box.call<ParseOk | ParseFailed>((w) => w.parse(input, name, onProgress));
+    let reply: ParseOk | ParseFailed;
+    try {
+      reply = await this.#box.call<ParseOk | ParseFailed>((w) =>
+        w.parse(input, name, Comlink.proxy(onProgress.callback)),
+      );
+    } finally {
+      onProgress.settle();
+    }
     if (gen !== this.#generation) return false;
     this.progress = null;
     this.parsingName = null;

@@ -14,7 +14,7 @@ import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { DEFAULT_NN } from '../../core/forecast/nn-config.ts';
 import { alignExogenous, parseExogenousCsv } from '../../core/exogenous/index.ts';
-import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
+import { WorkerBox, WorkerCallAborted, quietAfterSettle } from '../lib/worker-box.ts';
 
 /** Forecasters the page offers (lear only with an exogenous file, column only when the price file has one). */
 export const PAGE_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'nn', 'noisy-truth', 'column'] as const;
@@ -87,6 +87,11 @@ export class ForecastState {
     this.progress = { done: 0, total: 1, label: 'starting' };
     const useExo = this.exogenousInfo ? this.exogenous : null;
     const models = this.models.filter((m) => m !== 'lear' || useExo);
+    // A progress message already on its way when the run was cancelled, or one overtaken by the reply, must not
+    // bring the bar back.
+    const onProgress = quietAfterSettle((p: CompareProgress) => {
+      if (id === this.#run) this.progress = p;
+    });
     try {
       const reply = await this.#box.call<CompareReply>((w) =>
         w.compare(
@@ -101,12 +106,10 @@ export class ForecastState {
             nnEpochs: this.nnEpochs,
             column: columnOf(series),
           },
-          // A progress message already on its way when the run was cancelled must not bring the bar back.
-          Comlink.proxy((p: CompareProgress) => {
-            if (id === this.#run) this.progress = p;
-          }),
+          Comlink.proxy(onProgress.callback),
         ),
       );
+      onProgress.settle();
       if (id !== this.#run) return;
       if (reply.ok) {
         this.rows = reply.rows;
@@ -119,6 +122,7 @@ export class ForecastState {
       if (id === this.#run && !(e instanceof WorkerCallAborted && e.reason === 'cancelled'))
         this.error = `Forecasts: ${(e as Error).message}`;
     } finally {
+      onProgress.settle();
       if (id === this.#run) this.progress = null;
     }
   }

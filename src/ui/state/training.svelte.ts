@@ -19,7 +19,7 @@ import { actionLevels } from '../../core/env/config.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
 import { type Split, dayAheadSplit, sliceSeries } from '../lib/split.ts';
-import { type Liveness, WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
+import { type Liveness, WorkerBox, WorkerCallAborted, quietAfterSettle } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 
 const KEY = 'powerbidder.train';
@@ -203,7 +203,9 @@ export class TrainingState {
           }
         : {}),
     };
-    const onProgress = Comlink.proxy((p: TrainProgress) => {
+    // Both callbacks go quiet once the run has settled: a message overtaken by the reply must not add a phase to a
+    // finished run's curve or replace its checkpoint.
+    const progressGate = quietAfterSettle((p: TrainProgress) => {
       if (id !== this.#runId) return;
       this.latest = p;
       // Within-phase updates only move the progress bar: the curve and the stored run keep the phase records.
@@ -213,11 +215,13 @@ export class TrainingState {
       if (p.message) this.message = p.message;
       hooks.onProgress?.(this.history, this.checkpoint, this.backend);
     });
-    const onCheckpoint = Comlink.proxy((model: SavedModel) => {
+    const checkpointGate = quietAfterSettle((model: SavedModel) => {
       if (id !== this.#runId) return;
       this.checkpoint = model;
       hooks.onProgress?.(this.history, this.checkpoint, this.backend);
     });
+    const onProgress = Comlink.proxy(progressGate.callback);
+    const onCheckpoint = Comlink.proxy(checkpointGate.callback);
     try {
       let result: TrainResult;
       try {
@@ -250,6 +254,8 @@ export class TrainingState {
         if (id === this.#runId)
           this.restart = `${this.restart.replace(/…$/, '')}: the retry on ${next} finished (${result.stopReason}).`;
       }
+      progressGate.settle();
+      checkpointGate.settle();
       if (id !== this.#runId) return null;
       this.result = result;
       this.resultSeries = series;
@@ -265,6 +271,8 @@ export class TrainingState {
         this.error = `Training failed: ${(e as Error).message}`;
       return null;
     } finally {
+      progressGate.settle();
+      checkpointGate.settle();
       if (id === this.#runId) {
         this.running = false;
         this.stopping = false;
