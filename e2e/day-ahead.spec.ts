@@ -104,12 +104,40 @@ test('train under day-ahead with naive-d1: the agent beside plan-on-forecast, th
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
   await expect.poll(() => storedInformation(page)).toEqual([{ mode: 'day-ahead', forecast: 'naive-d1' }]);
   await page.screenshot({ path: 'e2e/screenshots/day-ahead.png', fullPage: true });
+  const live = {
+    plan: await results.getByTestId('day-ahead-baseline-plan-on-forecast').textContent(),
+    planEur: await results.getByTestId('day-ahead-profit-plan-on-forecast').textContent(),
+    threshold: await results.getByTestId('day-ahead-baseline-threshold').textContent(),
+    margin: await results.getByTestId('day-ahead-margin').textContent(),
+  };
 
   // The choice is kept across a reload.
   await page.reload();
   await expect(page.getByTestId('dataset-summary')).toContainText('8,760');
   await expect(page.getByTestId('information-select')).toHaveValue('day-ahead');
   await expect(page.getByTestId('information-forecast')).toHaveValue('naive-d1');
+
+  // Reopened from the runs table, the run shows the same day-ahead box: the baselines are computed again on its
+  // test split with its forecaster, and match what the live run showed.
+  await expect(page.getByTestId('day-ahead-results')).toHaveCount(0);
+  await page.getByTestId('runs-table').locator('tbody tr').first().getByRole('button', { name: /^Open/ }).click();
+  await expect(page.getByTestId('reopened-run')).toBeVisible();
+  const again = page.getByTestId('day-ahead-results');
+  await expect(again.getByTestId('day-ahead-label')).toHaveText('day-ahead, naive-d1');
+  await expect(again.getByTestId('day-ahead-agent-share')).toHaveText(agent!);
+  await expect(again.getByTestId('day-ahead-baseline-plan-on-forecast')).toHaveText(live.plan!, { timeout: 60_000 });
+  await expect(again.getByTestId('day-ahead-profit-plan-on-forecast')).toHaveText(live.planEur!);
+  await expect(again.getByTestId('day-ahead-baseline-threshold')).toHaveText(live.threshold!);
+  await expect(again.getByTestId('day-ahead-margin')).toHaveText(live.margin!);
+  await expect(again.getByTestId('day-ahead-soc-chart')).toHaveAttribute('data-agent', 'yes');
+  // Other prices on the page: the box gives way to a note naming the run's file.
+  await page.getByLabel('Bundled market-year').selectOption('dk1-2023');
+  await expect(page.getByTestId('dataset-summary')).toContainText('dk1-2023-hourly.csv');
+  await expect(page.getByTestId('day-ahead-results')).toHaveCount(0);
+  await expect(page.getByTestId('reopened-day-ahead-note')).toContainText('de-lu-2023-hourly.csv');
+  await page.getByLabel('Bundled market-year').selectOption('de-lu-2023');
+  await expect(page.getByTestId('dataset-summary')).toContainText('de-lu-2023-hourly.csv');
+  await page.getByTestId('reopened-close').click();
 
   // A known-24h run: no day-ahead box, no forecast under the prices, no planner SOC.
   await trainOnWasm(page, 'quick');

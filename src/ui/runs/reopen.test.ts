@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partialRun, runFromResult } from './store.ts';
 import { fakeResult } from './test-factory.ts';
-import { reopenRun } from './reopen.ts';
+import { reopenRun, reopenedDayAhead } from './reopen.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 
 const meta = { id: 'r1', createdAt: 1, name: 'R', dataFile: 'be.csv', dataFingerprint: 'fp', seconds: 2 };
@@ -36,5 +36,57 @@ describe('reopening a stored run', () => {
     expect(reopenRun(partialRun(meta, { history: [] }))).toMatchObject({ ok: false, reason: /did not finish/ });
     const old = runFromResult(fakeResult(0.8, { params: { seed: 1 } }), meta);
     expect(reopenRun(old)).toMatchObject({ ok: false, reason: /older version/ });
+  });
+});
+
+describe('a reopened day-ahead run', () => {
+  const HOUR = 3.6e6;
+  const pageTimes = Float64Array.from({ length: 10 }, (_, i) => i * HOUR);
+  /** A complete run tested on steps 6..9 (the first whole day after the brushed trainEnd 5) of a 10-step file. */
+  function run(information?: { mode: 'day-ahead'; forecast: string }) {
+    const result = fakeResult(0.7);
+    result.model = { ...result.model, config: { ...result.model.config, ...(information ? { information } : {}) } };
+    result.backtest.trace.timesUtcMs = Float64Array.from([6, 7, 8, 9], (i) => i * HOUR);
+    const r = runFromResult(result, {
+      ...meta,
+      inputs: {
+        dataFile: 'be.csv',
+        dataFingerprint: 'fp',
+        dtHours: 1,
+        steps: 10,
+        split: { trainStart: 0, trainEnd: 5, n: 10 },
+        battery: {},
+        settings: {},
+      },
+    });
+    if (r.status !== 'complete') throw new Error('not complete');
+    return r;
+  }
+
+  it('gives its forecaster and the split its agent was tested on, from the trace’s first step', () => {
+    const r = reopenedDayAhead(run({ mode: 'day-ahead', forecast: 'ridge' }), {
+      fingerprint: 'fp',
+      timesUtcMs: pageTimes,
+    });
+    expect(r).toEqual({ ok: true, forecast: 'ridge', split: { trainStart: 0, trainEnd: 6, n: 10 } });
+  });
+
+  it('is null for a known-24h run', () => {
+    expect(reopenedDayAhead(run(), { fingerprint: 'fp', timesUtcMs: pageTimes })).toBeNull();
+  });
+
+  it('asks for the run’s own prices when the page shows others, and refuses a trace off its split', () => {
+    const da = run({ mode: 'day-ahead', forecast: 'naive-d1' });
+    expect(reopenedDayAhead(da, { fingerprint: 'other', timesUtcMs: pageTimes })).toMatchObject({
+      ok: false,
+      forecast: 'naive-d1',
+      reason: /load be\.csv/,
+    });
+    expect(reopenedDayAhead(da, { fingerprint: 'fp', timesUtcMs: null })).toMatchObject({ ok: false });
+    const shifted = Float64Array.from(pageTimes, (t) => t + 1);
+    expect(reopenedDayAhead(da, { fingerprint: 'fp', timesUtcMs: shifted })).toMatchObject({
+      ok: false,
+      reason: /does not line up/,
+    });
   });
 });

@@ -56,3 +56,38 @@ export function reopenRun(run: RunRecord): Reopened {
   };
   return { ok: true, result, levels: actionLevels(numActions), battery, dtHours };
 }
+
+/** What the page needs to score a reopened day-ahead run's baselines again, or why it cannot. */
+export type ReopenedDayAhead =
+  | { ok: true; forecast: string; split: { trainStart: number; trainEnd: number; n: number } }
+  | { ok: false; forecast: string; reason: string };
+
+/**
+ * A reopened day-ahead run's forecaster and the split its agent was tested on, against the prices the page shows:
+ * the baselines are recomputed from those prices (the record keeps the agent's backtest, not theirs), so they must be
+ * the run's own (same fingerprint and length). The test split starts at the first whole delivery day after the
+ * brushed split, which the record's trace tells (its first step). Null for a run that was not day-ahead.
+ */
+export function reopenedDayAhead(
+  run: RunRecord & { status: 'complete' },
+  page: { fingerprint: string | null; timesUtcMs: Float64Array | null },
+): ReopenedDayAhead | null {
+  const info = run.model.config.information;
+  if (info?.mode !== 'day-ahead') return null;
+  const forecast = info.forecast;
+  const inputs = run.inputs;
+  if (!inputs) return { ok: false, forecast, reason: 'its record does not name the data it was trained on' };
+  const times = page.timesUtcMs;
+  if (!times || page.fingerprint !== inputs.dataFingerprint || times.length !== inputs.steps)
+    return {
+      ok: false,
+      forecast,
+      reason: `the baselines are computed from the prices the run was trained on: load ${inputs.dataFile} to see them`,
+    };
+  const first = run.backtest.trace.timesUtcMs[0];
+  const trainEnd = times.indexOf(first);
+  const { trainStart, n } = inputs.split;
+  if (trainEnd <= trainStart || trainEnd >= n || n - trainEnd !== run.backtest.trace.timesUtcMs.length)
+    return { ok: false, forecast, reason: 'its backtest does not line up with its recorded split' };
+  return { ok: true, forecast, split: { trainStart, trainEnd, n } };
+}
