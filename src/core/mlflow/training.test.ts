@@ -196,6 +196,37 @@ describe('params and trace helpers', () => {
     const p = { a: { b: 1, c: false, d: null, e: [1, 2] }, backend: 'wasm', data: { file: '2023' } };
     expect(unflattenParams(flattenParams(p))).toEqual(p);
   });
+  it('the why columns (probabilities, teacher, forecast average, oracle grid and cash) survive the CSV exactly', () => {
+    const why = {
+      ...trace,
+      actionProbs: Float32Array.from([0.1, 0.7, 0.2, 1 / 3, 1 / 3, 1 / 3]),
+      teacherActions: Int32Array.from([1, 0]),
+      forecastAvgEurPerMWh: Float32Array.from([61.37, Math.PI]),
+      oracleGridKWh: Float64Array.from([50.5, -47.25]),
+      oracleCashEur: Float64Array.from([-2.79, 1 / 7]),
+    };
+    const csv = traceToCsv(why);
+    expect(csv.split('\n')[0]).toBe(
+      'time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_after_kwh,cash_eur,oracle_soc_kwh,' +
+        'teacher_action_index,forecast_avg_eur_mwh,oracle_grid_kwh,oracle_cash_eur,p_action_0,p_action_1,p_action_2',
+    );
+    expect(traceFromCsv(csv)).toEqual(why);
+    // Only some of them: only those are written and read back.
+    const some = { ...trace, oracleCashEur: Float64Array.from([1, 2]) };
+    expect(traceFromCsv(traceToCsv(some))).toEqual(some);
+    // A trace without them reads back without them (and an old file, written before them, reads as before).
+    const plain = traceFromCsv(traceToCsv(trace));
+    expect(plain).toEqual(trace);
+    expect('actionProbs' in plain).toBe(false);
+  });
+  it('traceFromCsv refuses a why column that is not a number, or probabilities out of order, naming it', () => {
+    const csv = traceToCsv({ ...trace, oracleCashEur: Float64Array.from([1.5, 2]) });
+    expect(() => traceFromCsv(csv.replace(',1.5\n', ',abc\n'))).toThrow(/line 2, column oracle_cash_eur/);
+    const probs = traceToCsv({ ...trace, actionProbs: Float32Array.from([0.5, 0.5, 0.25, 0.75]) });
+    expect(() => traceFromCsv(probs.replace('p_action_0,p_action_1', 'p_action_1,p_action_0'))).toThrow(
+      /p_action_1 is out of order/,
+    );
+  });
   it('traceFromCsv names the line that is not a trace row', () => {
     const csv = traceToCsv(trace).replace('55.2', 'x');
     expect(() => traceFromCsv(csv)).toThrow(/line 2/);

@@ -128,21 +128,47 @@ export function unflattenParams(flat: Record<string, string>): Record<string, un
 
 const TRACE_HEADER = 'time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_after_kwh,cash_eur,oracle_soc_kwh';
 
+/**
+ * The why-the-agent-acted columns (BacktestTrace's optional fields), appended after TRACE_HEADER when the trace has
+ * them, so an exported run reopens with its tooltip, its teacher and its oracle cash (a site run's yardstick).
+ * Then `p_action_0 … p_action_{k-1}`: the policy's action probabilities.
+ */
+const WHY_COLUMNS = [
+  { name: 'teacher_action_index', key: 'teacherActions', make: (n: number) => new Int32Array(n) },
+  { name: 'forecast_avg_eur_mwh', key: 'forecastAvgEurPerMWh', make: (n: number) => new Float32Array(n) },
+  { name: 'oracle_grid_kwh', key: 'oracleGridKWh', make: (n: number) => new Float64Array(n) },
+  { name: 'oracle_cash_eur', key: 'oracleCashEur', make: (n: number) => new Float64Array(n) },
+] as const;
+const PROB_PREFIX = 'p_action_';
+
 /** The backtest trace as CSV: ISO UTC interval starts, numbers at full precision (it reads back exactly). */
 export function traceToCsv(t: TraceArrays): string {
-  const lines = [TRACE_HEADER];
-  for (let i = 0; i < t.actions.length; i++) {
-    lines.push(
+  const n = t.actions.length;
+  const why = WHY_COLUMNS.filter((c) => t[c.key]);
+  const k = t.actionProbs && n > 0 ? t.actionProbs.length / n : 0;
+  const header = [TRACE_HEADER, ...why.map((c) => c.name), ...Array.from({ length: k }, (_, a) => PROB_PREFIX + a)];
+  const lines = [header.join(',')];
+  for (let i = 0; i < n; i++) {
+    const row = [
       `${new Date(t.timesUtcMs[i]).toISOString()},${t.pricesEurPerMWh[i]},${t.actions[i]},${t.socBeforeKWh[i]},${t.socAfterKWh[i]},${t.cashEur[i]},${t.oracleSocKWh[i] ?? ''}`,
-    );
+    ];
+    for (const c of why) row.push(cell(t[c.key]![i]));
+    for (let a = 0; a < k; a++) row.push(cell(t.actionProbs![i * k + a]));
+    lines.push(row.join(','));
   }
   return lines.join('\n') + '\n';
 }
 
-/** Inverse of traceToCsv; throws naming the line that does not fit. */
+/** A why cell: the number at full precision, empty where it is not a number. */
+const cell = (x: number): string => (Number.isFinite(x) ? String(x) : '');
+
+/** Inverse of traceToCsv (a file without the why columns reads as before); throws naming the line or column. */
 export function traceFromCsv(csv: string, name = TRACE_ARTIFACT): TraceArrays {
   const lines = csv.split('\n').filter((l) => l.trim() !== '');
-  if (lines[0]?.trim() !== TRACE_HEADER) throw new Error(`${name}: header must be ${TRACE_HEADER}`);
+  const header = (lines[0] ?? '').trim().split(',');
+  const base = TRACE_HEADER.split(',');
+  if (header.slice(0, base.length).join(',') !== TRACE_HEADER)
+    throw new Error(`${name}: header must start with ${TRACE_HEADER}`);
   const n = lines.length - 1;
   const t: TraceArrays = {
     timesUtcMs: new Float64Array(n),
@@ -153,14 +179,45 @@ export function traceFromCsv(csv: string, name = TRACE_ARTIFACT): TraceArrays {
     cashEur: new Float64Array(n),
     oracleSocKWh: new Float64Array(n),
   };
+  // The extra columns: each why column at most once, then the action probabilities numbered from 0. A column this
+  // version does not know (written by a later one) is skipped.
+  const extra: { col: number; set: (i: number, x: number) => void }[] = [];
+  let k = 0;
+  const probCols: number[] = [];
+  header.slice(base.length).forEach((h, j) => {
+    const col = base.length + j;
+    const why = WHY_COLUMNS.find((c) => c.name === h);
+    if (why) {
+      if (t[why.key]) throw new Error(`${name}: column ${h} appears twice`);
+      const arr = why.make(n);
+      (t as unknown as Record<string, ArrayLike<number>>)[why.key] = arr;
+      extra.push({ col, set: (i, x) => (arr[i] = x) });
+    } else if (h.startsWith(PROB_PREFIX)) {
+      if (h !== PROB_PREFIX + k) throw new Error(`${name}: column ${h} is out of order (expected ${PROB_PREFIX}${k})`);
+      probCols.push(col);
+      k++;
+    }
+  });
+  if (k > 0) {
+    const probs = new Float32Array(n * k);
+    t.actionProbs = probs;
+    probCols.forEach((col, a) => extra.push({ col, set: (i, x) => (probs[i * k + a] = x) }));
+  }
   for (let i = 0; i < n; i++) {
     const f = lines[i + 1].split(',');
     const time = Date.parse(f[0]);
-    const nums = f.slice(1).map((x) => (x === '' ? NaN : Number(x)));
-    if (f.length !== 7 || !Number.isFinite(time) || nums.slice(0, 5).some((x) => !Number.isFinite(x)))
+    const nums = f.slice(1, base.length).map((x) => (x === '' ? NaN : Number(x)));
+    if (f.length !== header.length || !Number.isFinite(time) || nums.slice(0, 5).some((x) => !Number.isFinite(x)))
       throw new Error(`${name}: line ${i + 2} is not a trace row`);
     t.timesUtcMs[i] = time;
     [t.pricesEurPerMWh[i], t.actions[i], t.socBeforeKWh[i], t.socAfterKWh[i], t.cashEur[i], t.oracleSocKWh[i]] = nums;
+    for (const e of extra) {
+      // An empty cell is a value the run did not have (NaN), as traceToCsv writes it.
+      const x = f[e.col] === '' ? NaN : Number(f[e.col]);
+      if (f[e.col] !== '' && !Number.isFinite(x))
+        throw new Error(`${name}: line ${i + 2}, column ${header[e.col]} is not a number`);
+      e.set(i, x);
+    }
   }
   return t;
 }

@@ -170,6 +170,20 @@ describe('mlrunsZipToRuns(zip)', () => {
     }
   });
 
+  it('keeps what the trace says of why the agent acted: probabilities, teacher, forecast average, oracle cash', () => {
+    const why = record('d0000000-0000-4000-8000-000000000004', 1700000040000, 0.8, {});
+    why.backtest.trace = {
+      ...why.backtest.trace,
+      actionProbs: Float32Array.from([0.8, 0.1, 0.1, 0.2, 0.7, 0.1, 0.05, 0.05, 0.9]),
+      teacherActions: Int32Array.from([0, 1, 1]),
+      forecastAvgEurPerMWh: Float32Array.from([1.5, 0.25, 3.1]),
+      oracleGridKWh: Float64Array.from([0, 50, -45]),
+      oracleCashEur: Float64Array.from([0, -0.43, 0.1215]),
+    };
+    const { runs } = mlrunsZipToRuns(runsToMlrunsZip([why], { nowMs: 1700000099000 }), 'mlruns.zip');
+    expect((runs[0] as CompleteRun).backtest.trace).toEqual(why.backtest.trace);
+  });
+
   it('reads a store MLflow wrote: takes the PowerBidder training, says what it skipped', () => {
     const tree: Zippable = {};
     const walk = (rel: string) => {
