@@ -107,7 +107,9 @@ test('a battery-only run is unchanged; a run on the PV site trains and is scored
 
   // The runs table: two runs, the site's fields a differing parameter.
   await expect(runRows(page)).toHaveCount(2);
-  await expect(page.getByTestId('runs-table').locator('th[data-column="param:site.exportLimitKW"]')).toHaveCount(1);
+  const exportLimit = page.getByTestId('runs-table').locator('th[data-column="param:site.exportLimitKW"]');
+  await expect(exportLimit).toHaveCount(1);
+  await expect(exportLimit).toContainText('Export limit (kW)');
 
   // The record keeps the site: reopened after a reload, the run still names it and its site oracle.
   await page.reload();

@@ -54,6 +54,32 @@ describe('runs comparison', () => {
     expect(filterRuns([known, ahead], cols, 'information=day-ahead').runs.map((r) => r.id)).toEqual(['d']);
   });
 
+  it('names the site a run trained on in its own words, not the record’s keys; feature scales are no column', () => {
+    const site = (over: Record<string, unknown>) => ({
+      pvScale: 1,
+      importLimitKW: null,
+      exportLimitKW: 50,
+      importFeeEurPerMWh: 30,
+      exportFeeEurPerMWh: 5,
+      chargeFromPvOnly: false,
+      pvStdKW: 20,
+      loadStdKW: 3,
+      ...over,
+    });
+    const alone = run('s0', 0.9, base());
+    const tight = run('s1', 0.8, base({ site: site({}) }));
+    const loose = run('s2', 0.85, base({ site: site({ exportLimitKW: null, pvStdKW: 25 }) }));
+    const cols = runColumns([alone, tight, loose], status).filter((k) => k.param);
+    expect(cols.map((k) => [k.label, k.text(alone), k.text(tight), k.text(loose)])).toEqual([
+      ['PV scale', '—', '1', '1'],
+      ['Import limit (kW)', '—', 'unlimited', 'unlimited'],
+      ['Export limit (kW)', '—', '50', 'unlimited'],
+      ['Import fee (EUR/MWh)', '—', '30', '30'],
+      ['Export fee (EUR/MWh)', '—', '5', '5'],
+      ['Charge from PV only', '—', 'false', 'false'],
+    ]);
+  });
+
   it('reads an interrupted run from its settings; keys it cannot know do not count as differences', () => {
     const partial = run('p', 0.5, {}, {
       status: 'interrupted',

@@ -50,7 +50,16 @@ const LABELS: Record<string, string> = {
   backend: 'Backend',
   'battery.capacityKWh': 'Capacity (kWh)',
   'battery.powerKW': 'Power (kW)',
+  // The site a run trained on (RunParams.site, core/env/site.ts SiteRecord); a battery-only run has none.
+  'site.pvScale': 'PV scale',
+  'site.importLimitKW': 'Import limit (kW)',
+  'site.exportLimitKW': 'Export limit (kW)',
+  'site.importFeeEurPerMWh': 'Import fee (EUR/MWh)',
+  'site.exportFeeEurPerMWh': 'Export fee (EUR/MWh)',
+  'site.chargeFromPvOnly': 'Charge from PV only',
 };
+/** Site limits recorded as null (None once flattened) mean no limit. */
+const UNLIMITED = new Set(['site.importLimitKW', 'site.exportLimitKW']);
 
 /** The order of the columns a researcher looks at first; the other differing keys follow in key order. */
 const FIRST = [
@@ -64,10 +73,16 @@ const FIRST = [
   'seconds',
   'information.mode',
   'information.forecast',
+  'site.pvScale',
+  'site.importLimitKW',
+  'site.exportLimitKW',
+  'site.importFeeEurPerMWh',
+  'site.exportFeeEurPerMWh',
+  'site.chargeFromPvOnly',
 ];
 
 /** Keys that are results or bookkeeping of the data, not settings: in the diff, never table columns. */
-const NOT_COLUMNS = [/^data\./, /^budget\./, /^backend$/];
+const NOT_COLUMNS = [/^data\./, /^budget\./, /^backend$/, /^site\.(pv|load)StdKW$/];
 
 export function paramLabel(key: string): string {
   return LABELS[key] ?? key;
@@ -153,6 +168,7 @@ export function runColumns(runs: readonly RunSummary[], status: (r: RunSummary) 
         const v = paramsOf(r)[k];
         if (v === undefined) return '—';
         if (k === 'clone') return v === 'true' ? 'teacher clone' : v === 'false' ? 'none' : v;
+        if (UNLIMITED.has(k) && v === 'None') return 'unlimited';
         return v === 'None' ? 'none' : v;
       },
     }));
