@@ -104,8 +104,10 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   expect(strFromU8(files[`${runDir}/metrics/eval/share_of_oracle`])).toMatch(/^\d{13} -?\d\.\d+(e-\d\d)? \d+\n$/);
   expect(strFromU8(files[`${runDir}/metrics/charts/validation_share`])).toMatch(/^(\d{13} \S+ \d+\n)+$/);
   expect(paths).toContain(`${runDir}/artifacts/model/model.json`);
+  // The trace with why the agent acted: teacher, forecast average, oracle grid and cash, the three actions' odds.
   expect(strFromU8(files[`${runDir}/artifacts/backtest/trace.csv`]).split('\n')[0]).toBe(
-    'time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_after_kwh,cash_eur,oracle_soc_kwh',
+    'time_utc,price_eur_mwh,action_index,soc_before_kwh,soc_after_kwh,cash_eur,oracle_soc_kwh,' +
+      'teacher_action_index,forecast_avg_eur_mwh,oracle_grid_kwh,oracle_cash_eur,p_action_0,p_action_1,p_action_2',
   );
   expect(Array.from(files[`${runDir}/artifacts/charts/prices-and-soc.png`].subarray(0, 4))).toEqual([
     0x89, 0x50, 0x4e, 0x47,
