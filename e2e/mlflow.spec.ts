@@ -134,6 +134,13 @@ test('export runs as an mlruns zip, import it back, refuse a damaged one, import
   await expect(rows).toHaveCount(1);
   await expect(rows.first().locator('td.share')).toHaveText(share!);
   await expect(rows.first().getByLabel('Model stage')).toHaveValue('Production');
+  // Reopened, the imported run still says why its agent acted: the action's probability and the teacher's action.
+  await rows.first().getByRole('button', { name: /^Open/ }).click();
+  await expect(page.getByTestId('reopened-run')).toBeVisible();
+  const step = page.getByTestId('step-row').first();
+  await expect(step.locator('td').nth(5)).toHaveText(/^\d+%$/);
+  await expect(step.locator('td').nth(6)).toHaveText(/^(hold|charge|discharge)/);
+  await page.getByTestId('reopened-close').click();
   await picture(page, paths);
 
   // A damaged zip: a message, and the stored run stays as it was.

@@ -184,6 +184,33 @@ describe('mlrunsZipToRuns(zip)', () => {
     expect((runs[0] as CompleteRun).backtest.trace).toEqual(why.backtest.trace);
   });
 
+  it('keeps the policy a run kept and the inputs it was trained on, so an imported run reopens', () => {
+    const inputs = {
+      dataFile: 'be.csv',
+      dataFingerprint: 'abcd1234-8760',
+      dtHours: 1,
+      steps: 8760,
+      split: { trainStart: 0, trainEnd: 6570, n: 8760 },
+      battery: { capacityKWh: 100, powerKW: 50 },
+      settings: { seed: 1, numActions: 3 },
+    };
+    const r = record('e0000000-0000-4000-8000-000000000005', 1700000050000, 0.85, { inputs });
+    expect(r.kept).toBeDefined();
+    const { runs, skipped } = mlrunsZipToRuns(runsToMlrunsZip([r], { nowMs: 1700000099000 }), 'mlruns.zip');
+    expect(skipped).toEqual([]);
+    const back = runs[0] as CompleteRun;
+    expect(back.kept).toEqual(r.kept);
+    expect(back.inputs).toEqual(inputs);
+    // A tag that is not what it should be: the run is imported without that field, and the notes say so.
+    const files = unzipSync(runsToMlrunsZip([r], { nowMs: 1700000099000 }));
+    const tag = Object.keys(files).find((p) => p.endsWith('/tags/powerbidder.kept'))!;
+    files[tag] = new TextEncoder().encode('{"source": 3}');
+    const damaged = mlrunsZipToRuns(zipSync(files), 'edited.zip');
+    expect((damaged.runs[0] as CompleteRun).kept).toBeUndefined();
+    expect((damaged.runs[0] as CompleteRun).inputs).toEqual(inputs);
+    expect(damaged.skipped.join('\n')).toMatch(/tag powerbidder.kept does not describe what it should/);
+  });
+
   it('reads a store MLflow wrote: takes the PowerBidder training, says what it skipped', () => {
     const tree: Zippable = {};
     const walk = (rel: string) => {

@@ -20,11 +20,40 @@ import { MlflowStoreError, readStore, stripStoreRoot } from '../../core/mlflow/r
 import { trainingFromMlflowRun, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { parseSavedModel, serializeSavedModel } from '../../core/rl/model.ts';
 import { RunFileError, STAGES, type CompleteRun, type RunRecord, type Stage } from './store.ts';
+import { keptSchema, runInputsSchema } from './schema.ts';
 
 /** The experiment the page's runs go into. */
 export const BROWSER_EXPERIMENT = 'PowerBidder';
 /** The registered model a staged run goes into when it has no model name (the original system's). */
 export const DEFAULT_MODEL_NAME = 'BatteryPPOModel';
+/** Tags holding the record's kept policy and inputs as JSON (MLflow tag values may be up to 5,000 characters). */
+const KEPT_TAG = 'powerbidder.kept';
+const INPUTS_TAG = 'powerbidder.inputs';
+
+/** A JSON tag read back with its schema; a tag that does not parse is left out, with a note saying so. */
+function jsonTag<T>(
+  tags: Record<string, string>,
+  key: string,
+  schema: { safeParse(v: unknown): { success: boolean; data?: unknown } },
+  note: (message: string) => void,
+): T | undefined {
+  const text = tags[key];
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    note(`tag ${key} is not JSON; imported without it`);
+    return undefined;
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    note(`tag ${key} does not describe what it should; imported without it`);
+    return undefined;
+  }
+  return r.data as T;
+}
+
 /** The folder inside the zip, and the store's root: artifact locations are relative to where it is unzipped. */
 const ROOT = 'mlruns';
 
@@ -78,7 +107,13 @@ export function runsToMlflowFiles(all: RunRecord[], opts: MlflowExportOptions): 
       history: r.history,
       evaluation: r.evaluation,
       labels: r.tags,
-      tags: { 'powerbidder.runId': r.id, ...(r.stopReason ? { 'powerbidder.stopReason': r.stopReason } : {}) },
+      tags: {
+        'powerbidder.runId': r.id,
+        ...(r.stopReason ? { 'powerbidder.stopReason': r.stopReason } : {}),
+        // What the page needs to reopen the run: the policy it kept and why, and the inputs it was trained on.
+        ...(r.kept ? { [KEPT_TAG]: JSON.stringify(r.kept) } : {}),
+        ...(r.inputs ? { [INPUTS_TAG]: JSON.stringify(r.inputs) } : {}),
+      },
       modelJson: serializeSavedModel(r.model),
       trace: r.backtest.trace,
       charts: opts.charts?.get(r.id),
@@ -197,6 +232,9 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
     }
     const data = (t.params.data as Record<string, unknown> | undefined) ?? {};
     const reg = registry.get(run.runId);
+    const tagNote = (m: string) => notes.push(`${where} (${run.runName}): ${m}`);
+    const kept = jsonTag<CompleteRun['kept']>(run.tags, KEPT_TAG, keptSchema, tagNote);
+    const inputs = jsonTag<CompleteRun['inputs']>(run.tags, INPUTS_TAG, runInputsSchema, tagNote);
     const empty = new Float64Array(0);
     runs.push({
       status: 'complete',
@@ -214,6 +252,8 @@ export function mlrunsZipToRuns(bytes: Uint8Array, fileName = 'zip file'): Mlflo
       params: t.params,
       history: t.history,
       evaluation: t.evaluation,
+      ...(kept ? { kept } : {}),
+      ...(inputs ? { inputs } : {}),
       model,
       backtest: {
         ...t.evaluation,

@@ -112,7 +112,7 @@ export const runInputsSchema = z.looseObject({
 });
 
 /** Which policy the run kept and the validation shares that decided it (null where that phase did not run). */
-const keptSchema = z.looseObject({
+export const keptSchema = z.looseObject({
   source: z.enum(['clone', 'ppo', 'init']),
   validationShare: anyNumber,
   cloneValidationShare: anyNumber.nullable(),
