@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeChange, describeInputs, sameInputs } from './inputs.ts';
 import type { RunInputs } from './schema.ts';
+import { testInputs } from './test-factory.ts';
 
-const inputs: RunInputs = {
-  dataFile: 'de-lu-2023.csv',
-  dataFingerprint: 'abc-8760',
-  dtHours: 1,
-  steps: 8760,
-  split: { trainStart: 0, trainEnd: 6570, n: 8760 },
-  battery: { capacityKWh: 100, powerKW: 50 },
-  settings: { seconds: 30 },
-};
+const inputs: RunInputs = testInputs();
 const now = {
   dataFingerprint: 'abc-8760',
   battery: { powerKW: 50, capacityKWh: 100, initialSocKWh: undefined },

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { experimentIdForName, runIdFor } from '../../core/mlflow/layout.ts';
 import { mlrunsZipToRuns, runsToMlrunsZip } from './mlflow-zip.ts';
 import { RunFileError, runFromResult, type CompleteRun } from './store.ts';
-import { fakeResult } from './test-factory.ts';
+import { fakeResult, testInputs } from './test-factory.ts';
 
 function record(id: string, createdAt: number, share: number, extra: Partial<CompleteRun> = {}): CompleteRun {
   const n = 3;
@@ -185,15 +185,7 @@ describe('mlrunsZipToRuns(zip)', () => {
   });
 
   it('keeps the policy a run kept and the inputs it was trained on, so an imported run reopens', () => {
-    const inputs = {
-      dataFile: 'be.csv',
-      dataFingerprint: 'abcd1234-8760',
-      dtHours: 1,
-      steps: 8760,
-      split: { trainStart: 0, trainEnd: 6570, n: 8760 },
-      battery: { capacityKWh: 100, powerKW: 50 },
-      settings: { seed: 1, numActions: 3 },
-    };
+    const inputs = testInputs({ settings: { seed: 1, numActions: 3 } });
     const r = record('e0000000-0000-4000-8000-000000000005', 1700000050000, 0.85, { inputs });
     expect(r.kept).toBeDefined();
     const { runs, skipped } = mlrunsZipToRuns(runsToMlrunsZip([r], { nowMs: 1700000099000 }), 'mlruns.zip');

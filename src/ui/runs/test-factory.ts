@@ -1,6 +1,7 @@
 // Test factories for run records: a small but valid model (imports check it with the one model loader,
 // core/rl/model.ts) and a made-up training result around it. For unit tests and e2e fixtures only.
 import type { TrainResult } from '../../../workers/trainer-api.ts';
+import type { RunInputs } from './schema.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 import { horizonSteps, resolveEnvConfig } from '../../core/env/config.ts';
 import { obsLayout } from '../../core/env/features.ts';
@@ -74,4 +75,18 @@ export function fakeResult(
       },
     },
   } as unknown as TrainResult;
+}
+
+/** The inputs a run records: an hourly year, the default 75% split, a 100 kWh / 50 kW battery. */
+export function testInputs(over: Partial<RunInputs> = {}): RunInputs {
+  return {
+    dataFile: 'de-lu-2023.csv',
+    dataFingerprint: 'abc-8760',
+    dtHours: 1,
+    steps: 8760,
+    split: { trainStart: 0, trainEnd: 6570, n: 8760 },
+    battery: { capacityKWh: 100, powerKW: 50 },
+    settings: { seconds: 30 },
+    ...over,
+  };
 }
