@@ -23,6 +23,16 @@ export interface EnvConfig {
    * Makes the policy indifferent to price levels it never saw (a crisis year, a cheap market, another season).
    */
   windowNormalisation: boolean;
+  /**
+   * Under day-ahead information, the planner the agent sees and clones (the plannerAction feature, the `planner`
+   * teacher) plans on the forecast plus this share of the forecast's mean error at the same time of day over the
+   * last `plannerBiasDays` delivery days before D (actual prices known at D's gate closure); 0 plans on the raw
+   * forecast. A day without a forecast in that window counts as no error, so the correction grows in over the
+   * first days of a span. Unused under known-24h.
+   */
+  plannerBiasWeight: number;
+  /** Days of past forecast errors the planner's per-time-of-day correction averages (see plannerBiasWeight). */
+  plannerBiasDays: number;
 }
 
 export const DEFAULT_ENV_CONFIG: Readonly<EnvConfig> = Object.freeze({
@@ -34,6 +44,14 @@ export const DEFAULT_ENV_CONFIG: Readonly<EnvConfig> = Object.freeze({
   buyAboveAvgPenaltyEurPerKWh: 0.05,
   rewardScaleEur: 0,
   windowNormalisation: true,
+  plannerBiasWeight: 0.25,
+  plannerBiasDays: 14,
+});
+
+/** The planner correction of models saved before it existed: none (they planned on the raw forecast). */
+export const NO_PLANNER_BIAS: Pick<EnvConfig, 'plannerBiasWeight' | 'plannerBiasDays'> = Object.freeze({
+  plannerBiasWeight: 0,
+  plannerBiasDays: DEFAULT_ENV_CONFIG.plannerBiasDays,
 });
 
 /** Defaults filled in and checked; throws a RangeError naming the field for nonsense. */
@@ -51,6 +69,10 @@ export function resolveEnvConfig(partial: Partial<EnvConfig> = {}): EnvConfig {
     throw new RangeError('env.numActions must be an odd integer ≥ 3');
   if (!(c.episodeHours > 0)) throw new RangeError('env.episodeHours must be > 0');
   if (!(c.rewardScaleEur >= 0)) throw new RangeError('env.rewardScaleEur must be ≥ 0');
+  if (!(c.plannerBiasWeight >= 0 && c.plannerBiasWeight <= 1))
+    throw new RangeError('env.plannerBiasWeight must be between 0 and 1');
+  if (!(Number.isInteger(c.plannerBiasDays) && c.plannerBiasDays >= 1 && c.plannerBiasDays <= 365))
+    throw new RangeError('env.plannerBiasDays must be a whole number of days from 1 to 365');
   return c;
 }
 

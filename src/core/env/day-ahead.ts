@@ -113,15 +113,46 @@ export function createDayAheadObsContext(
   const dayPart = fc.days.map((d) => d.issue.subarray(0, d.end - d.start));
   const value = new Float64Array(S);
   const scratch = new Float64Array(S);
+  const calendar = forecastCalendar(Float64Array.from(series.timesUtcMs), dt);
+  const slotsAt = new Map(calendar.days.map((d, i) => [d.start, calendar.slots[i]]));
+  const slotError = new Float64Array(calendar.perDay);
+  /**
+   * The issue of fc.days[k] plus plannerBiasWeight × the forecast's mean error (actual − forecast) at each time of
+   * day over the plannerBiasDays days before D: only days whose actual prices are known at D's gate closure. A day
+   * of that window without a forecast counts as no error, so the correction grows in over a span's first days.
+   */
+  const plannerPrices = (issue: Float64Array, day: DayAheadIssue, k: number): Float64Array => {
+    const w = config.plannerBiasWeight;
+    if (!(w > 0)) return issue;
+    slotError.fill(0);
+    for (let j = Math.max(0, k - config.plannerBiasDays); j < k; j++) {
+      const dj = fc.days[j];
+      const slots = slotsAt.get(dj.start)!;
+      for (let t = dj.start; t < dj.end; t++)
+        slotError[slots[t - dj.start]] += tr(series.pricesEurPerMWh[t]) - tr(dayPart[j][t - dj.start]);
+    }
+    const out = Float64Array.from(issue);
+    const lenD = day.end - day.start;
+    const slotsD = slotsAt.get(day.start)!;
+    const slotsNext = slotsAt.get(day.end);
+    const scale = w / config.plannerBiasDays;
+    for (let o = 0; o < out.length; o++) {
+      const slot = o < lenD ? slotsD[o] : slotsNext?.[o - lenD];
+      if (slot !== undefined) out[o] += scale * slotError[slot];
+    }
+    return out;
+  };
   let k = fc.days.findIndex((d) => d.end > from);
   for (; k >= 0 && k < fc.days.length && fc.days[k].start < to; k++) {
     const day = fc.days[k];
     const issue = Float64Array.from(day.issue, tr);
     const L = issue.length;
-    // The planner: the action-set DP over the whole issue (D and D+1) from D's first step, zero terminal value.
+    // The planner: the action-set DP over the whole issue (D and D+1) from D's first step, zero terminal value, on
+    // the issue corrected by its recent error at the same time of day (config.plannerBiasWeight).
+    const planned = plannerPrices(issue, day, k);
     const policy = new Int32Array(L * S);
     value.fill(0);
-    backwardDp(lattice, battery, issue, 0, L, value, scratch, policy);
+    backwardDp(lattice, battery, planned, 0, L, value, scratch, policy);
     // Recent error on the days before D that had a forecast (their actual prices are known at D's gate closure).
     let absSum = 0;
     let sum = 0;

@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { type BatteryParams, BatteryParamError, resolveBattery } from '../battery/index.ts';
-import { type EnvConfig, DEFAULT_ENV_CONFIG, horizonSteps, resolveEnvConfig } from '../env/config.ts';
+import { type EnvConfig, DEFAULT_ENV_CONFIG, NO_PLANNER_BIAS, horizonSteps, resolveEnvConfig } from '../env/config.ts';
 import { type NormStats, type ObsSlot, obsLayout } from '../env/features.ts';
 import { type SiteRecord } from '../env/site.ts';
 import { SiteParamError, resolveSite } from '../site/site.ts';
@@ -96,7 +96,13 @@ const posInt = z.number().int('must be a whole number').positive('must be ≥ 1'
 const envShape = Object.fromEntries(
   Object.entries(DEFAULT_ENV_CONFIG).map(([k, v]) => [
     k,
-    typeof v === 'boolean' ? z.boolean() : typeof v === 'string' ? z.string() : finite,
+    k in NO_PLANNER_BIAS
+      ? finite.optional() // added later: a model saved without it planned on the raw forecast (NO_PLANNER_BIAS)
+      : typeof v === 'boolean'
+        ? z.boolean()
+        : typeof v === 'string'
+          ? z.string()
+          : finite,
   ]),
 ) as unknown as Record<keyof EnvConfig, z.ZodType>;
 
@@ -185,7 +191,7 @@ export function checkSavedModel(raw: unknown, source = 'model'): { model: SavedM
   };
   let env: EnvConfig;
   try {
-    env = resolveEnvConfig(m.config.env as Partial<EnvConfig>);
+    env = resolveEnvConfig({ ...NO_PLANNER_BIAS, ...(m.config.env as Partial<EnvConfig>) });
   } catch (e) {
     return fail(`config.${(e as Error).message}`);
   }
