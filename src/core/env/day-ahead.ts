@@ -37,6 +37,11 @@ export interface DayAheadForecast {
   days: DayAheadIssue[];
   /** First step with a forecast (the series' length when none). */
   firstStep: number;
+  /**
+   * Issues of the days just before `days[0]` by another forecaster, whose errors (their actual prices are known at
+   * the first day's gate closure) feed the recent-error features and the planner's correction from the first day.
+   */
+  history?: DayAheadIssue[];
 }
 
 /** Recent-error window: the forecast's error on the last this many days before D. */
@@ -71,6 +76,34 @@ export function issueDayAhead(
     days.push({ start: d.start, end: d.end, issue });
   }
   return { forecaster: forecaster.name, days, firstStep: days.length ? days[0].start : series.pricesEurPerMWh.length };
+}
+
+/** Days of forecast errors before a day that its observation looks back on (recent error, planner correction). */
+export function errorHistoryDays(config: EnvConfig): number {
+  return Math.max(ERROR_DAYS, config.plannerBiasDays);
+}
+
+/**
+ * A span's forecast as the baselines get it (`bess compare`): a forecaster started fresh at the span's first day
+ * that can issue (from `fromStep`), plus as `history` a second fresh forecaster's issues for the `historyDays`
+ * delivery days before that day (as many as it can issue), so the features that look back at the forecast's errors
+ * have them from the span's first day. Training's test split and a model's compare and backtest issue the same way.
+ */
+export function issueDayAheadSpan(
+  series: EnvSeries,
+  newForecaster: () => Forecaster,
+  exogenous: readonly ArrayLike<number>[],
+  fromStep: number,
+  historyDays: number,
+): DayAheadForecast {
+  const fc = issueDayAhead(series, newForecaster(), exogenous, fromStep);
+  if (!fc.days.length || historyDays <= 0) return fc;
+  const days = forecastCalendar(Float64Array.from(series.timesUtcMs), series.dtHours).days;
+  const first = days.findIndex((d) => d.start === fc.days[0].start);
+  if (first <= 0) return fc;
+  const from = days[Math.max(0, first - historyDays)].start;
+  const history = issueDayAhead(series, newForecaster(), exogenous, from, fc.days[0].start).days;
+  return history.length ? { ...fc, history } : fc;
 }
 
 /** A price transform of an augmented copy: p' = p × scale + shift, applied to actual and forecast prices alike. */
@@ -109,15 +142,18 @@ export function createDayAheadObsContext(
   const plannerAction = new Int32Array(n * S);
   const recentMae = new Float64Array(n);
   const recentBias = new Float64Array(n);
-  // D's own part of each issue (the committed day), for the recent-error features of later days.
-  const dayPart = fc.days.map((d) => d.issue.subarray(0, d.end - d.start));
+  // Every issue the errors can look back on (the history, then the span's), and D's own part of each (the
+  // committed day), for the recent-error features and the planner's correction of later days.
+  const history = fc.history ?? [];
+  const issued = [...history, ...fc.days];
+  const dayPart = issued.map((d) => d.issue.subarray(0, d.end - d.start));
   const value = new Float64Array(S);
   const scratch = new Float64Array(S);
   const calendar = forecastCalendar(Float64Array.from(series.timesUtcMs), dt);
   const slotsAt = new Map(calendar.days.map((d, i) => [d.start, calendar.slots[i]]));
   const slotError = new Float64Array(calendar.perDay);
   /**
-   * The issue of fc.days[k] plus plannerBiasWeight × the forecast's mean error (actual − forecast) at each time of
+   * The issue of issued[k] plus plannerBiasWeight × the forecast's mean error (actual − forecast) at each time of
    * day over the plannerBiasDays days before D: only days whose actual prices are known at D's gate closure. A day
    * of that window without a forecast counts as no error, so the correction grows in over a span's first days.
    */
@@ -126,7 +162,7 @@ export function createDayAheadObsContext(
     if (!(w > 0)) return issue;
     slotError.fill(0);
     for (let j = Math.max(0, k - config.plannerBiasDays); j < k; j++) {
-      const dj = fc.days[j];
+      const dj = issued[j];
       const slots = slotsAt.get(dj.start)!;
       for (let t = dj.start; t < dj.end; t++)
         slotError[slots[t - dj.start]] += tr(series.pricesEurPerMWh[t]) - tr(dayPart[j][t - dj.start]);
@@ -142,9 +178,10 @@ export function createDayAheadObsContext(
     }
     return out;
   };
-  let k = fc.days.findIndex((d) => d.end > from);
-  for (; k >= 0 && k < fc.days.length && fc.days[k].start < to; k++) {
-    const day = fc.days[k];
+  let k = issued.findIndex((d) => d.end > from);
+  if (k >= 0 && k < history.length) k = history.length; // the span's own issues: the history is only looked back on
+  for (; k >= 0 && k < issued.length && issued[k].start < to; k++) {
+    const day = issued[k];
     const issue = Float64Array.from(day.issue, tr);
     const L = issue.length;
     // The planner: the action-set DP over the whole issue (D and D+1) from D's first step, zero terminal value, on
@@ -158,7 +195,7 @@ export function createDayAheadObsContext(
     let sum = 0;
     let count = 0;
     for (let j = Math.max(0, k - ERROR_DAYS); j < k; j++) {
-      const dj = fc.days[j];
+      const dj = issued[j];
       for (let t = dj.start; t < dj.end; t++) {
         const e = tr(series.pricesEurPerMWh[t]) - tr(dayPart[j][t - dj.start]);
         absSum += Math.abs(e);

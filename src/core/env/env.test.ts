@@ -24,6 +24,14 @@ function series(prices: number[], dtHours = 1) {
 }
 
 describe('actionLevels', () => {
+  it('the planner correction is a share from 0 to 1 over a whole number of days', () => {
+    expect(resolveEnvConfig({})).toMatchObject({ plannerBiasWeight: 0.25, plannerBiasDays: 14 });
+    expect(() => resolveEnvConfig({ plannerBiasWeight: -0.1 })).toThrow(/plannerBiasWeight must be between 0 and 1/);
+    expect(() => resolveEnvConfig({ plannerBiasWeight: 1.5 })).toThrow(/plannerBiasWeight/);
+    expect(() => resolveEnvConfig({ plannerBiasDays: 0 })).toThrow(/plannerBiasDays must be a whole number/);
+    expect(() => resolveEnvConfig({ plannerBiasDays: 7.5 })).toThrow(/plannerBiasDays/);
+  });
+
   it('actionLevels(3) is hold, charge full, discharge full; 5 adds half power', () => {
     expect(actionLevels(3)).toEqual([0, 1, -1]);
     expect(actionLevels(5)).toEqual([0, 0.5, 1, -0.5, -1]);

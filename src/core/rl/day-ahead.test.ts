@@ -5,10 +5,13 @@ import {
   BatteryEnv,
   computeNormStats,
   createDayAheadObsContext,
+  errorHistoryDays,
   issueDayAhead,
+  issueDayAheadSpan,
   obsLayout,
   plannerActionAt,
   resolveEnvConfig,
+  writeObservation,
 } from '../env/index.ts';
 import { columnForecaster, naiveD1, ridgeForecaster, type Forecaster } from '../forecast/index.ts';
 import { compareUnderInformation, deliveryDays } from '../information/index.ts';
@@ -95,6 +98,47 @@ describe('day-ahead observation: no leak', () => {
     }
   });
 
+  it("a span's forecast with its history (the days before it, issued apart) does not see the span's first day", () => {
+    const series = market(40, 6);
+    const days = deliveryDays(series.timesUtcMs, 1);
+    const D = days[35];
+    const changed = { ...series, pricesEurPerMWh: series.pricesEurPerMWh.slice() };
+    for (let i = D.start; i < D.end; i++) changed.pricesEurPerMWh[i] += 300 * Math.sin(i);
+    const stats = computeNormStats(series, battery, env);
+    for (const make of forecasters().map(
+      (f) => () => (f.name === 'naive-d1' ? naiveD1() : ridgeForecaster({ minTrainDays: 10 })),
+    )) {
+      const ctxOf = (s: typeof series) => {
+        const fc = issueDayAheadSpan(s, make, [], D.start, errorHistoryDays(env));
+        expect(fc.history?.length).toBe(errorHistoryDays(env));
+        expect(fc.days[0].start).toBe(D.start);
+        return createDayAheadObsContext(s, fc, D.start, s.pricesEurPerMWh.length, battery, env, stats);
+      };
+      const a = ctxOf(series);
+      const b = ctxOf(changed);
+      const oa = new Float32Array(a.obsDim);
+      const ob = new Float32Array(b.obsDim);
+      for (let t = 0; t < D.end - D.start; t++)
+        for (const soc of [0, 50, 100]) {
+          writeObservation(a, t, soc, oa, 0);
+          writeObservation(b, t, soc, ob, 0);
+          expect(Array.from(ob)).toEqual(Array.from(oa));
+        }
+      // The history is what the first day's features look back on: without it they read no error at all.
+      const bare = createDayAheadObsContext(
+        series,
+        issueDayAhead(series, make(), [], D.start),
+        D.start,
+        series.pricesEurPerMWh.length,
+        battery,
+        env,
+        stats,
+      );
+      expect(bare.dayAhead!.recentMaeEurPerMWh[0]).toBe(0);
+      expect(a.dayAhead!.recentMaeEurPerMWh[0]).toBeGreaterThan(1);
+    }
+  });
+
   it('the same check fails for the known-24h observation, which sees D from D−1 (the test can fail)', () => {
     const series = market(40, 5);
     const days = deliveryDays(series.timesUtcMs, 1);
@@ -124,35 +168,71 @@ describe('day-ahead observation: no leak', () => {
     expect(Array.from(ob)).not.toEqual(Array.from(oa));
   });
 
-  it('following the plannerAction feature is the rolling-horizon baseline on the forecast', () => {
+  /**
+   * `inner` plus `weight` × its mean error (actual − forecast) at each time of day over the `days` days before D it
+   * issued for, from nothing but what an issue is handed (the prices known at gate closure): the forecast the
+   * planner feature plans on, written from its definition (EnvConfig.plannerBiasWeight).
+   */
+  function corrected(inner: Forecaster, weight: number, days: number): Forecaster {
+    const past = new Map<number, Float64Array>();
+    return {
+      name: inner.name,
+      minHistoryDays: inner.minHistoryDays,
+      issue(input) {
+        const raw = inner.issue(input);
+        past.set(input.day, raw);
+        const { days: ds, slots, perDay } = input.calendar;
+        const error = new Float64Array(perDay);
+        for (let k = input.day - days; k < input.day; k++) {
+          const f = past.get(k);
+          for (let t = ds[k]?.start; f && t < ds[k].end; t++)
+            error[slots[k][t - ds[k].start]] += input.knownPricesEurPerMWh[t] - f[t - ds[k].start];
+        }
+        const lenD = ds[input.day].end - ds[input.day].start;
+        return raw.map((v, j) => {
+          const slot = j < lenD ? slots[input.day][j] : slots[input.day + 1]?.[j - lenD];
+          return slot === undefined ? v : v + (weight * error[slot]) / days;
+        });
+      },
+    };
+  }
+
+  it.each([
+    ['the raw forecast (plannerBiasWeight 0)', 0],
+    ['the forecast corrected by its recent error per hour (the default)', env.plannerBiasWeight],
+  ])('following the plannerAction feature is the rolling-horizon baseline on %s', (_, weight) => {
     const series = market(40, 3);
     const days = deliveryDays(series.timesUtcMs, 1);
     const from = days[20].start;
-    const stats = computeNormStats(series, battery, env);
+    const cfg = resolveEnvConfig({ plannerBiasWeight: weight });
+    const stats = computeNormStats(series, battery, cfg);
     const ctx = createDayAheadObsContext(
       series,
       issueDayAhead(series, naiveD1(), [], from),
       from,
       series.pricesEurPerMWh.length,
       battery,
-      env,
+      cfg,
       stats,
     );
-    const e = new BatteryEnv(ctx, battery, env);
+    const e = new BatteryEnv(ctx, battery, cfg);
     e.reset(0, battery.initialSocKWh, ctx.length);
     let profit = 0;
     for (let t = 0; t < ctx.length; t++) profit += e.step(plannerActionAt(ctx.dayAhead!, t, e.socKWh)).cashEur;
-    const c = compareUnderInformation({
-      series,
-      spanFrom: from,
-      spanTo: series.pricesEurPerMWh.length,
-      battery,
-      mode: 'day-ahead',
-      forecaster: naiveD1(),
-      strategies: [rollingHorizonStrategy()],
-    });
+    const baseline = (forecaster: Forecaster) =>
+      compareUnderInformation({
+        series,
+        spanFrom: from,
+        spanTo: series.pricesEurPerMWh.length,
+        battery,
+        mode: 'day-ahead',
+        forecaster,
+        strategies: [rollingHorizonStrategy()],
+      }).strategies[1].profitEur;
     // The baseline plans its last day on the span's end only; the agent's window repeats the issue's last price.
-    expect(profit).toBeCloseTo(c.strategies[1].profitEur, 0);
+    expect(profit).toBeCloseTo(baseline(corrected(naiveD1(), weight, cfg.plannerBiasDays)), 0);
+    // The correction changes the plan (so the comparison above can tell the two apart).
+    if (weight > 0) expect(Math.abs(profit - baseline(naiveD1()))).toBeGreaterThan(1);
   });
 });
 
@@ -246,4 +326,72 @@ describe('learning under day-ahead information', () => {
       expect(result.backtest.shareOfOracle).toBeGreaterThan(planned.shareOfOracle + 0.2);
     },
   );
+
+  // Two evening peaks, 17–18 h and 19–20 h CET; the battery (2 h at full power) can sell one. The forecast is right
+  // but for 19–20 h, which it puts 12 EUR/MWh low every day: planning on it sells at 17–18 h for 100 EUR/MWh while
+  // 19–20 h pays 110. A quarter of that recent error (3 EUR/MWh) is enough to move the sale.
+  function lowEvening(days: number) {
+    const n = days * 24;
+    const t0 = Date.parse('2023-01-01T23:00:00Z');
+    const r = createRng(7);
+    const actual = new Float64Array(n);
+    const forecast = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const h = (i + 1) % 24; // CET hour: the series starts at 00:00 CET
+      const shape = h >= 1 && h <= 4 ? 30 : h === 17 || h === 18 ? 100 : h === 19 || h === 20 ? 110 : 60;
+      actual[i] = shape + 2 * r.normal();
+      forecast[i] = shape - (h === 19 || h === 20 ? 12 : 0);
+    }
+    return { timesUtcMs: Float64Array.from({ length: n }, (_, i) => t0 + i * MS_PER_HOUR), actual, forecast };
+  }
+
+  it('the agent cloned from the planner (the default teacher) beats planning on a forecast with a per-hour bias', async () => {
+    const s = lowEvening(40);
+    const cut = 30 * 24;
+    const train = async (plannerBiasWeight: number) => {
+      const req: TrainRequest = {
+        train: { timesUtcMs: s.timesUtcMs.slice(0, cut), pricesEurPerMWh: s.actual.slice(0, cut) },
+        test: { timesUtcMs: s.timesUtcMs.slice(cut), pricesEurPerMWh: s.actual.slice(cut) },
+        dtHours: 1,
+        battery: {},
+        env: { plannerBiasWeight },
+        cloneOptions: {
+          epochs: 12,
+          batchSize: 128,
+          maxSocLevels: 5,
+          learningRate: 1e-2,
+          augmentPriceScale: 0,
+          augmentShiftStd: 0,
+        },
+        ppo: { totalTimesteps: 0, hiddenSize: 16 },
+        information: { mode: 'day-ahead', forecast: 'column', column: s.forecast },
+        seed: 1,
+        backend: 'wasm',
+      };
+      const result = await runTraining(req, {
+        backend: 'wasm',
+        oracle: (i) => solveOracle(i),
+        nowMs: () => 0,
+        onProgress: () => {},
+        stopRequested: () => false,
+        yieldToEvents: async () => {},
+      });
+      expect(result.model.config.env.plannerBiasWeight).toBe(plannerBiasWeight);
+      return result.backtest.shareOfOracle;
+    };
+    const planned = compareUnderInformation({
+      series: { timesUtcMs: s.timesUtcMs, pricesEurPerMWh: s.actual, dtHours: 1 },
+      spanFrom: cut,
+      spanTo: s.actual.length,
+      battery,
+      mode: 'day-ahead',
+      forecaster: columnForecaster(s.forecast),
+    }).strategies.find((x) => x.name === 'plan-on-forecast')!.shareOfOracle;
+    const withCorrection = await train(env.plannerBiasWeight);
+    const without = await train(0);
+    // From the test split's first day (its planner looks back on the days before it): the sale moves to 19–20 h.
+    expect(withCorrection).toBeGreaterThan(planned + 0.1);
+    // The same agent planning on the raw forecast sells at 17–18 h like the plan (the test can fail).
+    expect(withCorrection).toBeGreaterThan(without + 0.1);
+  });
 });

@@ -1,9 +1,10 @@
 // A day-ahead model's observation on a series it is backtested or compared on: the model records its forecaster
-// (ModelConfig.information); this issues a fresh one at every gate closure from `fromStep` and builds the same
-// day-ahead observation the model trained on, over the steps that have a forecast.
+// (ModelConfig.information); this issues a fresh one at every gate closure from `fromStep` (and another over the days
+// just before, for the features that look back at its errors) and builds the same day-ahead observation the model
+// trained on, over the steps that have a forecast.
 
 import { type BatteryParams } from '../battery/index.ts';
-import { createDayAheadObsContext, issueDayAhead } from '../env/day-ahead.ts';
+import { createDayAheadObsContext, errorHistoryDays, issueDayAheadSpan } from '../env/day-ahead.ts';
 import { type EnvSeries, type ObsContext } from '../env/features.ts';
 import { createForecaster } from '../forecast/registry.ts';
 import { ForecastError } from '../forecast/types.ts';
@@ -32,8 +33,8 @@ export function dayAheadModelContext(
     throw new ForecastError(
       'this model was trained on day-ahead information with forecaster lear: it needs the exogenous day-ahead series it was trained with (--exogenous FILE)',
     );
-  const f = createForecaster(forecast, { actualEurPerMWh: series.pricesEurPerMWh, column: inputs.column });
-  const fc = issueDayAhead(series, f, inputs.exogenous ?? [], inputs.fromStep ?? 0);
+  const f = () => createForecaster(forecast, { actualEurPerMWh: series.pricesEurPerMWh, column: inputs.column });
+  const fc = issueDayAheadSpan(series, f, inputs.exogenous ?? [], inputs.fromStep ?? 0, errorHistoryDays(config.env));
   const to = series.pricesEurPerMWh.length;
   if (fc.firstStep >= to)
     throw new ForecastError(`forecaster ${forecast} could not issue for any day of the series (too little history)`);

@@ -254,6 +254,28 @@ describe('saved model on a site', () => {
     expect(back.config).toEqual(m.config);
   });
 
+  it('an older model without the planner correction loads planning on the raw forecast; a newer one keeps its own', () => {
+    const old = JSON.parse(serializeSavedModel(validModel()));
+    delete old.config.env.plannerBiasWeight;
+    delete old.config.env.plannerBiasDays;
+    expect(parseSavedModel(JSON.stringify(old)).model.config.env).toMatchObject({
+      plannerBiasWeight: 0,
+      plannerBiasDays: 14,
+    });
+    const own = JSON.parse(serializeSavedModel(validModel()));
+    own.config.env.plannerBiasWeight = 0.4;
+    own.config.env.plannerBiasDays = 21;
+    expect(parseSavedModel(JSON.stringify(own)).model.config.env).toMatchObject({
+      plannerBiasWeight: 0.4,
+      plannerBiasDays: 21,
+    });
+    own.config.env.plannerBiasDays = 2.5;
+    expect(() => parseSavedModel(JSON.stringify(own))).toThrow(/config\.env\.plannerBiasDays must be a whole number/);
+    own.config.env.plannerBiasDays = 14;
+    own.config.env.plannerBiasWeight = 'a lot';
+    expect(() => parseSavedModel(JSON.stringify(own))).toThrow(/config\.env\.plannerBiasWeight/);
+  });
+
   it('an older model without config.site loads unchanged, with no site features', () => {
     const back = parseSavedModel(serializeSavedModel(validModel())).model;
     expect(back.config.site).toBeUndefined();

@@ -16,6 +16,8 @@ import {
   createDayAheadObsContext,
   createObsContext,
   issueDayAhead,
+  issueDayAheadSpan,
+  errorHistoryDays,
   resolveEnvConfig,
   VecEnv,
 } from '../env/index.ts';
@@ -336,9 +338,16 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
       throw new RangeError("information day-ahead: the test split must start at a delivery day's first step");
     const exo = info.exogenous ?? [];
     // Training issues one forecaster through the training split; the test split a fresh one from its first day,
-    // as `bess compare --information day-ahead` issues its baselines' forecasts over the same span.
+    // as `bess compare --information day-ahead` issues its baselines' forecasts over the same span (with the days
+    // before it issued apart, for the features that look back at the forecast's errors).
     const fcTrain: DayAheadForecast = issueDayAhead(fullSeries, forecasterForRun(info, full), exo, 0, nTrain);
-    const fcTest = issueDayAhead(fullSeries, forecasterForRun(info, full), exo, nTrain);
+    const fcTest = issueDayAheadSpan(
+      fullSeries,
+      () => forecasterForRun(info, full),
+      exo,
+      nTrain,
+      errorHistoryDays(env),
+    );
     const fitFrom = fcTrain.firstStep;
     const fitTo = nTrain - nVal;
     const minFit = Math.ceil(48 / dt);
