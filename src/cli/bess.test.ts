@@ -172,6 +172,21 @@ describe('bess train and bess backtest', () => {
     expect(await readFile(join(runDir, 'model.json'), 'utf8')).toBe(before);
   });
 
+  it("train's planner-correction flags: day-ahead only, and checked, before any work", async () => {
+    const base = ['train', '--train', TINY, '--backend', 'cpu', '--out', join(tmp, 'never')];
+    expect(await usageError(...base, '--planner-bias-weight', '0.3')).toBe(
+      "bess: --planner-bias-weight needs --information day-ahead (it corrects the forecast's planner)",
+    );
+    const dayAhead = [...base, '--information', 'day-ahead', '--forecast', 'naive-d1'];
+    expect(await usageError(...dayAhead, '--planner-bias-weight', '2')).toBe(
+      'bess: --planner-bias-weight: must be between 0 and 1',
+    );
+    expect(await usageError(...dayAhead, '--planner-bias-days', '0')).toBe(
+      'bess: --planner-bias-days: must be a whole number of days from 1 to 365',
+    );
+    await expect(stat(join(tmp, 'never'))).rejects.toThrow();
+  });
+
   it('train --force overwrites an existing run', async () => {
     const mtime = (await stat(join(runDir, 'model.json'))).mtimeMs;
     const r = await cli(

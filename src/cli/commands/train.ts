@@ -10,6 +10,7 @@ import type { SiteSeries } from '../../core/site/site.ts';
 import { prepareOutDir } from '../out-dir.ts';
 import { keyValueTable } from '../format.ts';
 import { DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CONFIG } from '../../core/rl/config.ts';
+import { DEFAULT_ENV_CONFIG, resolveEnvConfig } from '../../core/env/config.ts';
 import { serializeSavedModel } from '../../core/rl/model.ts';
 import { splitTrainSite } from '../../core/rl/site-split.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
@@ -83,6 +84,17 @@ export const command = defineCommand({
       arg: 'T',
       help: 'whom cloning imitates: hindsight (optimum on actual prices), planner (DP on the forecast; day-ahead), auto',
     },
+    'planner-bias-weight': {
+      type: 'number',
+      arg: 'W',
+      help: `day-ahead: the planner the agent sees and clones plans on the forecast + W × its recent error per hour of day, 0 to 1 (default ${DEFAULT_ENV_CONFIG.plannerBiasWeight}; 0: the raw forecast)`,
+    },
+    'planner-bias-days': {
+      type: 'number',
+      integer: true,
+      arg: 'N',
+      help: `day-ahead: days of past errors that correction averages (default ${DEFAULT_ENV_CONFIG.plannerBiasDays})`,
+    },
     ...MLFLOW_TRAIN_OPTIONS,
     ...BATTERY_OPTIONS,
     ...SITE_OPTIONS,
@@ -100,6 +112,22 @@ export const command = defineCommand({
     const dayAhead = values.information === 'day-ahead';
     if (!dayAhead && (values.forecast !== undefined || values.exogenous !== undefined))
       throw new CliError(`--${values.forecast !== undefined ? 'forecast' : 'exogenous'} needs --information day-ahead`);
+    const plannerBias = {
+      ...(values['planner-bias-weight'] === undefined ? {} : { plannerBiasWeight: values['planner-bias-weight'] }),
+      ...(values['planner-bias-days'] === undefined ? {} : { plannerBiasDays: values['planner-bias-days'] }),
+    };
+    for (const [flag, key] of [
+      ['planner-bias-weight', 'plannerBiasWeight'],
+      ['planner-bias-days', 'plannerBiasDays'],
+    ] as const) {
+      if (plannerBias[key] === undefined) continue;
+      if (!dayAhead) throw new CliError(`--${flag} needs --information day-ahead (it corrects the forecast's planner)`);
+      try {
+        resolveEnvConfig({ [key]: plannerBias[key] });
+      } catch (e) {
+        throw new CliError(`--${flag}: ${(e as Error).message.replace(/^env\.\w+ /, '')}`);
+      }
+    }
     if (!dayAhead && values.teacher === 'planner')
       throw new CliError('--teacher planner needs --information day-ahead (the planner plans on the forecast)');
 
@@ -192,6 +220,7 @@ export const command = defineCommand({
             ...(values.teacher === undefined ? {} : { teacher: values.teacher }),
           },
           ...(information ? { information } : {}),
+          ...(Object.keys(plannerBias).length ? { env: plannerBias } : {}),
           site,
           ppo: totalTimesteps === undefined ? {} : { totalTimesteps },
         },

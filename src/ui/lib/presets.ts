@@ -8,7 +8,7 @@ import { type CloneConfig, type PpoConfig, DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CON
 
 type EnvKnobs = Pick<
   EnvConfig,
-  'sellAboveAvgBonusCoef' | 'buyAboveAvgPenaltyEurPerKWh' | 'numActions' | 'horizonHours'
+  'sellAboveAvgBonusCoef' | 'buyAboveAvgPenaltyEurPerKWh' | 'numActions' | 'horizonHours' | 'plannerBiasWeight'
 >;
 type PpoKnobs = Pick<PpoConfig, 'gamma' | 'entCoef' | 'learningRate' | 'totalTimesteps'>;
 
@@ -34,6 +34,8 @@ export const EXPLAIN: Record<keyof TrainSettings, string> = {
     'Adam step size of the PPO updates (annealed to 0 over the PPO budget); too high and training oscillates.',
   numActions: 'Discrete power levels (odd): 3 = hold, full charge, full discharge; 5 adds half power.',
   horizonHours: 'Hours of known future prices the agent sees (day-ahead: 24).',
+  plannerBiasWeight:
+    'Day-ahead only: the planner the agent starts from plans on the forecast + this share of its recent error at each hour of day (0 = the raw forecast).',
   cloneEpochs: 'Cloning budget: passes over the teacher dataset (its learning rate anneals over them).',
   totalTimesteps: 'PPO budget: environment steps in all (CleanRL’s total_timesteps), 1,024 per iteration.',
   capSeconds: 'Optional time cap: ends the run early and says so (then the result depends on the machine). 0 = none.',
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = Object.freeze({
   buyAboveAvgPenaltyEurPerKWh: DEFAULT_ENV_CONFIG.buyAboveAvgPenaltyEurPerKWh,
   numActions: DEFAULT_ENV_CONFIG.numActions,
   horizonHours: DEFAULT_ENV_CONFIG.horizonHours,
+  plannerBiasWeight: DEFAULT_ENV_CONFIG.plannerBiasWeight,
   gamma: DEFAULT_PPO_CONFIG.gamma,
   entCoef: DEFAULT_PPO_CONFIG.entCoef,
   learningRate: DEFAULT_PPO_CONFIG.learningRate,
@@ -133,6 +136,7 @@ export function toRequestOptions(s: TrainSettings): {
       buyAboveAvgPenaltyEurPerKWh: s.buyAboveAvgPenaltyEurPerKWh,
       numActions: s.numActions,
       horizonHours: s.horizonHours,
+      plannerBiasWeight: s.plannerBiasWeight,
     },
     ppo: { gamma: s.gamma, entCoef: s.entCoef, learningRate: s.learningRate, totalTimesteps: s.totalTimesteps },
     cloneOptions: { epochs: s.cloneEpochs },
@@ -145,6 +149,7 @@ export function validateSettings(s: TrainSettings): string | null {
   if (!(Number.isInteger(s.numActions) && s.numActions >= 3 && s.numActions % 2 === 1))
     return 'Action levels must be an odd whole number ≥ 3.';
   if (!(s.horizonHours > 0)) return 'Horizon must be more than 0 hours.';
+  if (!(s.plannerBiasWeight >= 0 && s.plannerBiasWeight <= 1)) return 'Planner correction must be within [0, 1].';
   if (!(s.gamma >= 0 && s.gamma <= 1)) return 'Discount γ must be within [0, 1].';
   if (!(s.learningRate > 0)) return 'Learning rate must be more than 0.';
   if (!(s.entCoef >= 0)) return 'Entropy coefficient must be ≥ 0.';

@@ -20,6 +20,7 @@ const SETTING_KEYS: Record<string, string> = {
   buyAboveAvgPenaltyEurPerKWh: 'env.buyAboveAvgPenaltyEurPerKWh',
   numActions: 'env.numActions',
   horizonHours: 'env.horizonHours',
+  plannerBiasWeight: 'env.plannerBiasWeight',
   gamma: 'ppo.gamma',
   entCoef: 'ppo.entCoef',
   learningRate: 'ppo.learningRate',
@@ -44,6 +45,8 @@ const LABELS: Record<string, string> = {
   'ppo.gamma': 'Gamma',
   'env.numActions': 'Actions',
   'env.horizonHours': 'Horizon (h)',
+  'env.plannerBiasWeight': 'Planner correction',
+  'env.plannerBiasDays': 'Planner correction (days)',
   // The trainer records `information: { mode, forecast }` (DESIGN.md "Information").
   'information.mode': 'Information',
   'information.forecast': 'Forecast',
