@@ -177,7 +177,12 @@ describe('bess train and bess backtest', () => {
     expect(await usageError(...base, '--planner-bias-weight', '0.3')).toBe(
       "bess: --planner-bias-weight needs --information day-ahead (it corrects the forecast's planner)",
     );
-    const dayAhead = [...base, '--information', 'day-ahead', '--forecast', 'naive-d1'];
+    expect(
+      await usageError(...base, '--information', 'day-ahead', '--forecast', 'naive-d1', '--planner-bias-days', '7'),
+    ).toBe(
+      'bess: --planner-bias-days: forecaster naive-d1 is never corrected (its recent errors do not persist); choose ridge, lear, nn or column',
+    );
+    const dayAhead = [...base, '--information', 'day-ahead', '--forecast', 'ridge'];
     expect(await usageError(...dayAhead, '--planner-bias-weight', '2')).toBe(
       'bess: --planner-bias-weight: must be between 0 and 1',
     );

@@ -19,7 +19,7 @@ import type { TrainProgress } from '../../../workers/trainer-api.ts';
 import { loadPriceFile, selectNodeBackend } from './rl-node.ts';
 import { MLFLOW_TRAIN_OPTIONS, logTrainingToMlruns, mlflowTrainFlags } from '../mlflow.ts';
 import { CLONE_TEACHERS } from '../../core/rl/config.ts';
-import { FORECAST_MODELS, ForecastError } from '../../core/forecast/index.ts';
+import { FORECAST_MODELS, ForecastError, UNCORRECTED_FORECASTS } from '../../core/forecast/index.ts';
 import { testSpan } from '../../core/information/index.ts';
 import { dayAheadInputsFor } from './forecast-inputs.ts';
 
@@ -122,6 +122,10 @@ export const command = defineCommand({
     ] as const) {
       if (plannerBias[key] === undefined) continue;
       if (!dayAhead) throw new CliError(`--${flag} needs --information day-ahead (it corrects the forecast's planner)`);
+      if (values.forecast !== undefined && UNCORRECTED_FORECASTS.includes(values.forecast))
+        throw new CliError(
+          `--${flag}: forecaster ${values.forecast} is never corrected (its recent errors do not persist); choose ridge, lear, nn or column`,
+        );
       try {
         resolveEnvConfig({ [key]: plannerBias[key] });
       } catch (e) {

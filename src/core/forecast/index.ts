@@ -6,4 +6,10 @@ export { nnForecaster, DEFAULT_NN, type NnConfig, type NnProgress } from './nn.t
 export { columnForecaster, noisyTruthForecaster } from './given.ts';
 export { forecastMetrics, type ForecastMetrics } from './metrics.ts';
 export { issueAll, issueInput } from './issue.ts';
-export { createForecaster, FORECAST_MODELS, type ForecastModel, type ForecasterOptions } from './registry.ts';
+export {
+  createForecaster,
+  FORECAST_MODELS,
+  UNCORRECTED_FORECASTS,
+  type ForecastModel,
+  type ForecasterOptions,
+} from './registry.ts';

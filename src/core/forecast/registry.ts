@@ -9,6 +9,14 @@ import { type Forecaster, ForecastError } from './types.ts';
 export const FORECAST_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'nn', 'noisy-truth', 'column'] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
 
+/**
+ * Forecasters whose recent error at an hour of day says nothing about the next day's, so the day-ahead planner is
+ * not corrected by it (EnvConfig.plannerBiasWeight): a seasonal-naive forecast's error is the change since the day
+ * (or week) it copies, which does not persist (the correction cost share on every dev file, with naive-d1 and
+ * naive-d7 alike); noisy-truth's noise is unbiased by construction.
+ */
+export const UNCORRECTED_FORECASTS: readonly string[] = ['naive-d1', 'naive-d7', 'noisy-truth'];
+
 export interface ForecasterOptions {
   /** Actual prices of the whole series: only noisy-truth reads them (by design). */
   actualEurPerMWh?: ArrayLike<number>;

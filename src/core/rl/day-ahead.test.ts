@@ -389,6 +389,30 @@ describe('learning under day-ahead information', () => {
     }).strategies.find((x) => x.name === 'plan-on-forecast')!.shareOfOracle;
     const withCorrection = await train(env.plannerBiasWeight);
     const without = await train(0);
+    // A seasonal-naive forecaster is never corrected: the run records (and plans with) weight 0.
+    const naive = await runTraining(
+      {
+        train: { timesUtcMs: s.timesUtcMs.slice(0, cut), pricesEurPerMWh: s.actual.slice(0, cut) },
+        test: { timesUtcMs: s.timesUtcMs.slice(cut), pricesEurPerMWh: s.actual.slice(cut) },
+        dtHours: 1,
+        battery: {},
+        cloneOptions: { epochs: 1, batchSize: 128, maxSocLevels: 5 },
+        ppo: { totalTimesteps: 0, hiddenSize: 8 },
+        information: { mode: 'day-ahead', forecast: 'naive-d1' },
+        seed: 1,
+        backend: 'wasm',
+      },
+      {
+        backend: 'wasm',
+        oracle: (i) => solveOracle(i),
+        nowMs: () => 0,
+        onProgress: () => {},
+        stopRequested: () => false,
+        yieldToEvents: async () => {},
+      },
+    );
+    expect(naive.model.config.env.plannerBiasWeight).toBe(0);
+    expect(naive.params.env.plannerBiasWeight).toBe(0);
     // From the test split's first day (its planner looks back on the days before it): the sale moves to 19–20 h.
     expect(withCorrection).toBeGreaterThan(planned + 0.1);
     // The same agent planning on the raw forecast sells at 17–18 h like the plan (the test can fail).

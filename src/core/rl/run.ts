@@ -25,7 +25,7 @@ import { type EnvSeries, type ObsContext } from '../env/features.ts';
 import { type SiteRecord, computeSiteNormStats, siteContext, siteIsActive, siteRecord } from '../env/site.ts';
 import { solveSiteOracle } from '../oracle/site-oracle.ts';
 import { type SiteSeries, type SiteSpec, assertSiteSeries, resolveSite } from '../site/site.ts';
-import { createForecaster } from '../forecast/registry.ts';
+import { UNCORRECTED_FORECASTS, createForecaster } from '../forecast/registry.ts';
 import { deliveryDays } from '../information/calendar.ts';
 import { type OracleInput, type OracleResult } from '../oracle/types.ts';
 import { backtestWeights } from './backtest.ts';
@@ -263,7 +263,10 @@ interface RunContexts {
 /** Trains, keeps the best policy by validation, and backtests it on the test split. */
 export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<TrainResult> {
   const battery = resolveBattery(req.battery);
-  const env = resolveEnvConfig(req.env);
+  // The planner correction does not apply to a forecaster whose recent errors do not persist: recorded as 0.
+  const uncorrected =
+    req.information?.mode === 'day-ahead' && UNCORRECTED_FORECASTS.includes(req.information.forecast ?? '');
+  const env = resolveEnvConfig(uncorrected ? { ...req.env, plannerBiasWeight: 0 } : req.env);
   const ppo = resolvePpoConfig(req.ppo);
   const cloneCfg = resolveCloneConfig(req.cloneOptions);
   const runOpts = resolveRunOptions(req.run);

@@ -35,7 +35,7 @@ export const EXPLAIN: Record<keyof TrainSettings, string> = {
   numActions: 'Discrete power levels (odd): 3 = hold, full charge, full discharge; 5 adds half power.',
   horizonHours: 'Hours of known future prices the agent sees (day-ahead: 24).',
   plannerBiasWeight:
-    'Day-ahead only: the planner the agent starts from plans on the forecast + this share of its recent error at each hour of day (0 = the raw forecast).',
+    'Day-ahead only: the planner the agent starts from plans on the forecast + this share of its recent error at each hour of day (0 = the raw forecast; naive-d1, naive-d7 and noisy-truth are never corrected).',
   cloneEpochs: 'Cloning budget: passes over the teacher dataset (its learning rate anneals over them).',
   totalTimesteps: 'PPO budget: environment steps in all (CleanRL’s total_timesteps), 1,024 per iteration.',
   capSeconds: 'Optional time cap: ends the run early and says so (then the result depends on the machine). 0 = none.',
