@@ -7,7 +7,11 @@
 // errors before the span): plan-on-forecast's share of the oracle on a validation span (the rows from 50% to 75%)
 // and on the test span (from 75%, as `bess compare`), default battery, a fresh forecaster per run. Per file the
 // correction best on validation is picked, as keep-best picks a policy, and its test margin over the raw forecast
-// reported. Opt-in: `npm run bench -- plan-corrections` (one to two minutes of CPU per file).
+// reported. The last two columns are the planner the agent sees and clones (the 3-level action-set DP of its
+// plannerAction feature, followed at every step): on the raw forecast, and on the forecast corrected as the agent's
+// is by default (EnvConfig.plannerBiasWeight, ¼ of the mean error per hour of day over the 14 days before D, the
+// days before the span issued apart, as training's test split and `bess compare` issue them).
+// Opt-in: `npm run bench -- plan-corrections` (one to two minutes of CPU per file).
 import { readFileSync } from 'node:fs';
 import { resolveBattery } from '../src/core/battery/index.ts';
 import { loadPriceFile } from '../src/io/load.ts';
@@ -15,6 +19,15 @@ import { alignExogenous, parseExogenousCsv } from '../src/core/exogenous/index.t
 import { createForecaster, forecastCalendar, type Forecaster } from '../src/core/forecast/index.ts';
 import type { IssueInput } from '../src/core/forecast/types.ts';
 import { compareUnderInformation, planOnForecast, testSpan } from '../src/core/information/index.ts';
+import {
+  BatteryEnv,
+  computeNormStats,
+  createDayAheadObsContext,
+  errorHistoryDays,
+  issueDayAheadSpan,
+  plannerActionAt,
+  resolveEnvConfig,
+} from '../src/core/env/index.ts';
 import { FILES as UNCERTAIN_FILES } from './uncertain.bench.ts';
 
 const DATA = new URL('../test-data/real/', import.meta.url).pathname;
@@ -121,6 +134,46 @@ function fitBiasWeights(log: ErrorLog): [number, number] {
   return det > 0 ? [(ya * c - yb * b) / det, (yb * a - ya * b) / det] : [0, 0];
 }
 
+/**
+ * Share of the oracle on `span` of following the agent's plannerAction feature from the battery's initial SOC, with
+ * the planner correction `plannerBiasWeight` (0: the raw forecast): the policy the planner teacher clones.
+ */
+function plannerShare(
+  series: Awaited<ReturnType<typeof loadPriceFile>>,
+  forecast: string,
+  exogenous: Float64Array[],
+  span: { from: number; to: number },
+  plannerBiasWeight: number,
+): number {
+  const battery = resolveBattery({});
+  const env = resolveEnvConfig({ plannerBiasWeight });
+  const fc = issueDayAheadSpan(series, () => createForecaster(forecast), exogenous, span.from, errorHistoryDays(env));
+  const ctx = createDayAheadObsContext(
+    series,
+    fc,
+    span.from,
+    span.to,
+    battery,
+    env,
+    computeNormStats(series, battery, env),
+  );
+  const e = new BatteryEnv(ctx, battery, env);
+  e.reset(0, battery.initialSocKWh, ctx.length);
+  let profit = 0;
+  for (let t = 0; t < ctx.length; t++) profit += e.step(plannerActionAt(ctx.dayAhead!, t, e.socKWh)).cashEur;
+  const oracle = compareUnderInformation({
+    series,
+    spanFrom: span.from,
+    spanTo: span.to,
+    battery,
+    mode: 'day-ahead',
+    forecaster: createForecaster(forecast),
+    exogenous,
+    strategies: [],
+  }).strategies[0].profitEur;
+  return profit / oracle;
+}
+
 export async function bench(opts: { quick: boolean }) {
   const battery = resolveBattery({});
   const rows: (string | number)[][] = [];
@@ -173,6 +226,11 @@ export async function bench(opts: { quick: boolean }) {
       { name: FITTED, validation: fv.share, test: ft.share, weights: ft.weights },
     ];
     const picked = scores.reduce((a, b) => (b.validation > a.validation ? b : a));
+    const planners = [0, resolveEnvConfig({}).plannerBiasWeight].map((w) => ({
+      plannerBiasWeight: w,
+      validation: plannerShare(series, f.forecast, exogenous, validation, w),
+      test: plannerShare(series, f.forecast, exogenous, test, w),
+    }));
     const margin = 100 * (picked.test - scores[0].test);
     console.log(`  ${f.file}: picked ${picked.name}, test ${margin >= 0 ? '+' : ''}${margin.toFixed(2)} points`);
     rows.push([
@@ -181,8 +239,9 @@ export async function bench(opts: { quick: boolean }) {
       ...scores.map((s) => `${pct(s.validation)} / ${pct(s.test)}`),
       picked.name,
       Number(margin.toFixed(2)),
+      ...planners.map((p) => `${pct(p.validation)} / ${pct(p.test)}`),
     ]);
-    json.push({ file: f.file, forecast: f.forecast, validation, test, scores, picked: picked.name, margin });
+    json.push({ file: f.file, forecast: f.forecast, validation, test, scores, picked: picked.name, margin, planners });
   }
   return {
     title:
@@ -193,6 +252,8 @@ export async function bench(opts: { quick: boolean }) {
       ...[...CORRECTIONS.map((c) => c.name), FITTED].map((n) => `${n} (val / test)`),
       'picked on validation',
       'test − raw pts',
+      "agent's 3-level planner, raw (val / test)",
+      "agent's 3-level planner, corrected (val / test)",
     ],
     rows,
     json,
