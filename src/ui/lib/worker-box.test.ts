@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Comlink from 'comlink';
-import { WorkerBox, WorkerCallAborted, quietAfterSettle } from './worker-box.ts';
+import { WorkerBox, WorkerCallAborted } from './worker-box.ts';
 
 // A stand-in for a browser Worker that never answers: enough for Comlink to send, and for us to crash it.
 class FakeWorker extends EventTarget {
@@ -179,28 +179,61 @@ describe('progress of a call that has settled', () => {
     expect(seen.indexOf('done')).toBeGreaterThan(seen.indexOf('reply'));
   });
 
-  it('is dropped once settled: a state cleared when the call returns stays cleared', async () => {
-    const { remote, close } = pair();
+  /** A WorkerBox over the real MessageChannel of `pair` (its port stands in for the Worker). */
+  function box() {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(
+      {
+        async run(onProgress: (p: string) => void) {
+          void onProgress('starting');
+          void onProgress('done');
+          return 'reply';
+        },
+        async fail(onProgress: (p: string) => void) {
+          void onProgress('done');
+          throw new Error('refused');
+        },
+      },
+      port1,
+    );
+    const worker = Object.assign(port2, { terminate: () => port2.close() }) as unknown as Worker;
+    return {
+      box: new WorkerBox<ProgressApi & { fail(onProgress: (p: string) => void): Promise<string> }>(
+        () => worker,
+        () => {},
+      ),
+      close: () => (port1.close(), port2.close()),
+    };
+  }
+
+  it("is dropped once the box's call has settled: a state cleared when the call returns stays cleared", async () => {
+    const { box: b, close } = box();
     const state: { progress: string | null } = { progress: null };
-    const gate = quietAfterSettle((p: string) => (state.progress = p));
-    try {
-      await remote.run(Comlink.proxy(gate.callback));
-    } finally {
-      gate.settle();
-      state.progress = null;
-    }
+    await b.call((w, quiet) => w.run(quiet((p: string) => (state.progress = p))));
+    state.progress = null;
+    await drain();
+    // And after a call that rejects: the callback is quiet before the caller's catch runs.
+    await expect(b.call((w, quiet) => w.fail(quiet((p: string) => (state.progress = p))))).rejects.toThrow(/refused/);
+    state.progress = null;
     await drain();
     close();
     expect(state.progress).toBeNull();
   });
 
-  it('passes everything on while the call is pending', () => {
+  it('passes everything on while the call is pending, and nothing once it is cancelled', async () => {
+    const { box: b, close } = box();
     const got: number[] = [];
-    const gate = quietAfterSettle((a: number, b: number) => got.push(a + b));
-    gate.callback(1, 2);
-    gate.callback(3, 4);
-    gate.settle();
-    gate.callback(5, 6);
+    let cb: ((a: number, b: number) => void) | null = null;
+    const pending = b.call(async (_w, quiet) => {
+      cb = quiet((x: number, y: number) => got.push(x + y));
+      cb(1, 2);
+      cb(3, 4);
+      return new Promise<string>(() => {});
+    });
+    b.cancel();
+    await expect(pending).rejects.toBeInstanceOf(WorkerCallAborted);
+    cb!(5, 6);
+    close();
     expect(got).toEqual([3, 7]);
   });
 });

@@ -28,24 +28,14 @@ export interface Liveness {
 const PING_PREFIX = 'powerbidder-liveness-';
 
 /**
- * A worker call's progress callback that goes quiet once the call has settled. Comlink sends a proxied callback's
- * messages on a port of their own, not the one the reply comes on, and nothing orders two ports: a last progress
- * message the worker sent just before returning can arrive after the reply. Unguarded, it brought a finished run's
- * progress back, and with it a disabled button, for good. Call `settle()` as soon as the call's await returns.
+ * Makes a callback the worker may call during one call (progress, checkpoints): proxied, and quiet once that call
+ * has settled. Comlink sends a proxied callback's messages on a port of their own, not the one the reply comes on,
+ * and nothing orders two ports: a last progress message the worker sent just before returning can arrive after the
+ * reply. Unguarded, it brought a finished run's progress back, and with it a disabled button, for good.
  */
-export function quietAfterSettle<A extends unknown[]>(
+export type QuietCallback = <A extends unknown[]>(
   fn: (...args: A) => void,
-): { callback: (...args: A) => void; settle: () => void } {
-  let open = true;
-  return {
-    callback: (...args: A) => {
-      if (open) fn(...args);
-    },
-    settle: () => {
-      open = false;
-    },
-  };
-}
+) => ((...args: A) => void) & Comlink.ProxyMarked;
 
 /** One worker, created lazily, recreated after a crash or a cancel; pending calls then reject. */
 export class WorkerBox<T> {
@@ -65,15 +55,36 @@ export class WorkerBox<T> {
     this.#liveness = liveness;
   }
 
-  /** Runs `fn` against the worker; rejects with WorkerCallAborted if the worker crashes or is cancelled meanwhile. */
-  call<R>(fn: (remote: Comlink.Remote<T>) => Promise<R>): Promise<R> {
+  /**
+   * Runs `fn` against the worker; rejects with WorkerCallAborted if the worker crashes or is cancelled meanwhile.
+   * Callbacks for the worker go through `quiet`: they are silenced before the call resolves or rejects (or is
+   * cancelled, or its worker crashes), so none runs after the caller has seen the call end.
+   */
+  call<R>(fn: (remote: Comlink.Remote<T>, quiet: QuietCallback) => Promise<R>): Promise<R> {
     const remote = this.#ensure();
     return new Promise<R>((resolve, reject) => {
-      const abort = (e: WorkerCallAborted) => reject(e);
+      let open = true;
+      const quiet: QuietCallback = (cb) =>
+        Comlink.proxy((...args: Parameters<typeof cb>) => {
+          if (open) cb(...args);
+        });
+      const abort = (e: WorkerCallAborted) => {
+        open = false;
+        reject(e);
+      };
       this.#pending.add(abort);
       this.#watch();
-      fn(remote)
-        .then(resolve, reject)
+      fn(remote, quiet)
+        .then(
+          (value) => {
+            open = false;
+            resolve(value);
+          },
+          (e: unknown) => {
+            open = false;
+            reject(e);
+          },
+        )
         .finally(() => {
           this.#pending.delete(abort);
           if (this.#pending.size === 0) this.#unwatch();

@@ -2,13 +2,12 @@
 // cannot be used leaves the previous series in place and sets `error`. The last good file is kept in IndexedDB
 // (lib/dataset-store.ts) and comes back on reload before any sample; choosing a sample forgets it.
 
-import * as Comlink from 'comlink';
 import type { ParseApi, ParseFailed, ParseOk } from '../../../workers/parse-api.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { type PriceSummary, summarisePrices } from '../../core/prices/summary.ts';
 import { type SampleInfo, defaultSample, readSamplesJson } from '../lib/samples.ts';
 import { type Split, clampSplit, defaultSplit } from '../lib/split.ts';
-import { WorkerBox, WorkerCallAborted, quietAfterSettle } from '../lib/worker-box.ts';
+import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 import { type DatasetStore, openDatasetStore } from '../lib/dataset-store.ts';
 
@@ -124,18 +123,12 @@ export class DatasetState {
   }
 
   async #parse(input: Blob | string, name: string, gen: number): Promise<boolean> {
-    // The last progress message can arrive after the reply: it must not bring the bar back.
-    const onProgress = quietAfterSettle((share: number) => {
+    // The last progress message can arrive after the reply: WorkerBox.call's quiet keeps it from bringing the bar
+    // back.
+    const onProgress = (share: number) => {
       if (gen === this.#generation) this.progress = share;
-    });
-    let reply: ParseOk | ParseFailed;
-    try {
-      reply = await this.#box.call<ParseOk | ParseFailed>((w) =>
-        w.parse(input, name, Comlink.proxy(onProgress.callback)),
-      );
-    } finally {
-      onProgress.settle();
-    }
+    };
+    const reply = await this.#box.call<ParseOk | ParseFailed>((w, quiet) => w.parse(input, name, quiet(onProgress)));
     if (gen !== this.#generation) return false;
     this.progress = null;
     this.parsingName = null;

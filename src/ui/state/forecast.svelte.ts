@@ -1,7 +1,6 @@
 // Forecasts and the market's timing for the loaded prices: the exogenous file (second drop zone), the forecasters
 // chosen, and the value-of-information table computed in the forecast worker with progress and cancel.
 
-import * as Comlink from 'comlink';
 import type {
   CompareProgress,
   CompareReply,
@@ -14,7 +13,7 @@ import type { BatterySpec } from '../../core/battery/index.ts';
 import type { PriceSeries } from '../../core/prices/types.ts';
 import { DEFAULT_NN } from '../../core/forecast/nn-config.ts';
 import { alignExogenous, parseExogenousCsv } from '../../core/exogenous/index.ts';
-import { WorkerBox, WorkerCallAborted, quietAfterSettle } from '../lib/worker-box.ts';
+import { WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 
 /** Forecasters the page offers (lear only with an exogenous file, column only when the price file has one). */
 export const PAGE_MODELS = ['naive-d1', 'naive-d7', 'ridge', 'lear', 'nn', 'noisy-truth', 'column'] as const;
@@ -88,12 +87,12 @@ export class ForecastState {
     const useExo = this.exogenousInfo ? this.exogenous : null;
     const models = this.models.filter((m) => m !== 'lear' || useExo);
     // A progress message already on its way when the run was cancelled, or one overtaken by the reply, must not
-    // bring the bar back.
-    const onProgress = quietAfterSettle((p: CompareProgress) => {
+    // bring the bar back: WorkerBox.call's quiet silences it.
+    const onProgress = (p: CompareProgress) => {
       if (id === this.#run) this.progress = p;
-    });
+    };
     try {
-      const reply = await this.#box.call<CompareReply>((w) =>
+      const reply = await this.#box.call<CompareReply>((w, quiet) =>
         w.compare(
           {
             market: market(series),
@@ -106,10 +105,9 @@ export class ForecastState {
             nnEpochs: this.nnEpochs,
             column: columnOf(series),
           },
-          Comlink.proxy(onProgress.callback),
+          quiet(onProgress),
         ),
       );
-      onProgress.settle();
       if (id !== this.#run) return;
       if (reply.ok) {
         this.rows = reply.rows;
@@ -122,7 +120,6 @@ export class ForecastState {
       if (id === this.#run && !(e instanceof WorkerCallAborted && e.reason === 'cancelled'))
         this.error = `Forecasts: ${(e as Error).message}`;
     } finally {
-      onProgress.settle();
       if (id === this.#run) this.progress = null;
     }
   }

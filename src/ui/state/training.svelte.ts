@@ -2,7 +2,6 @@
 // comparison. The page stays responsive: all work is in the worker; progress arrives once per iteration.
 
 import { fallbackBackend } from '../lib/backend-fallback.ts';
-import * as Comlink from 'comlink';
 import type {
   BackendName,
   SavedModel,
@@ -19,7 +18,7 @@ import { actionLevels } from '../../core/env/config.ts';
 import { STOP_REASON_TEXT } from '../../core/rl/types.ts';
 import { type TrainSettings, DEFAULT_SETTINGS, toRequestOptions, validateSettings } from '../lib/presets.ts';
 import { type Split, dayAheadSplit, sliceSeries } from '../lib/split.ts';
-import { type Liveness, WorkerBox, WorkerCallAborted, quietAfterSettle } from '../lib/worker-box.ts';
+import { type Liveness, WorkerBox, WorkerCallAborted } from '../lib/worker-box.ts';
 import { readStorage, writeStorage } from '../lib/storage.ts';
 
 const KEY = 'powerbidder.train';
@@ -203,9 +202,9 @@ export class TrainingState {
           }
         : {}),
     };
-    // Both callbacks go quiet once the run has settled: a message overtaken by the reply must not add a phase to a
-    // finished run's curve or replace its checkpoint.
-    const progressGate = quietAfterSettle((p: TrainProgress) => {
+    // Both callbacks go quiet once a call has settled (WorkerBox.call's quiet): a message overtaken by the reply
+    // must not add a phase to a finished run's curve or replace its checkpoint.
+    const onProgress = (p: TrainProgress) => {
       if (id !== this.#runId) return;
       this.latest = p;
       // Within-phase updates only move the progress bar: the curve and the stored run keep the phase records.
@@ -214,18 +213,16 @@ export class TrainingState {
       if (p.backend) this.backend = p.backend;
       if (p.message) this.message = p.message;
       hooks.onProgress?.(this.history, this.checkpoint, this.backend);
-    });
-    const checkpointGate = quietAfterSettle((model: SavedModel) => {
+    };
+    const onCheckpoint = (model: SavedModel) => {
       if (id !== this.#runId) return;
       this.checkpoint = model;
       hooks.onProgress?.(this.history, this.checkpoint, this.backend);
-    });
-    const onProgress = Comlink.proxy(progressGate.callback);
-    const onCheckpoint = Comlink.proxy(checkpointGate.callback);
+    };
     try {
       let result: TrainResult;
       try {
-        result = await this.#box.call((w) => w.start(req, onProgress, onCheckpoint));
+        result = await this.#box.call((w, quiet) => w.start(req, quiet(onProgress), quiet(onCheckpoint)));
       } catch (e) {
         // A GPU failure (device lost, out of memory, a crashed worker) gets one retry on another backend.
         const crashed = e instanceof WorkerCallAborted && e.reason === 'crashed';
@@ -245,7 +242,9 @@ export class TrainingState {
         this.checkpoint = null;
         this.backend = next;
         try {
-          result = await this.#box.call((w) => w.start({ ...req, backend: next }, onProgress, onCheckpoint));
+          result = await this.#box.call((w, quiet) =>
+            w.start({ ...req, backend: next }, quiet(onProgress), quiet(onCheckpoint)),
+          );
         } catch (e2) {
           if (id === this.#runId)
             this.restart = `${this.restart.replace(/…$/, '')}: the retry failed too (${(e2 as Error).message}).`;
@@ -254,8 +253,6 @@ export class TrainingState {
         if (id === this.#runId)
           this.restart = `${this.restart.replace(/…$/, '')}: the retry on ${next} finished (${result.stopReason}).`;
       }
-      progressGate.settle();
-      checkpointGate.settle();
       if (id !== this.#runId) return null;
       this.result = result;
       this.resultSeries = series;
@@ -271,8 +268,6 @@ export class TrainingState {
         this.error = `Training failed: ${(e as Error).message}`;
       return null;
     } finally {
-      progressGate.settle();
-      checkpointGate.settle();
       if (id === this.#runId) {
         this.running = false;
         this.stopping = false;
