@@ -280,16 +280,23 @@ describe('learning under day-ahead information', () => {
     return { timesUtcMs: Float64Array.from({ length: n }, (_, i) => t0 + i * MS_PER_HOUR), actual, forecast };
   }
 
-  it.each(['hindsight', 'expected'])(
-    'the agent cloned from the %s teacher beats planning on the biased forecast, at actual prices, on the test split',
-    async (teacher) => {
-      const s = biased(24);
-      const cut = 18 * 24;
-      const req: TrainRequest = {
+  type Priced = { timesUtcMs: Float64Array; actual: Float64Array; forecast: Float64Array };
+  /**
+   * A run in-process with a still clock, trained before step `cut` of `s`, tested after it; `over` replaces the
+   * request's fields (its cloneOptions only the clone options it names).
+   */
+  const trainOn = (s: Priced, cut: number, over: Partial<TrainRequest> = {}) =>
+    runTraining(
+      {
         train: { timesUtcMs: s.timesUtcMs.slice(0, cut), pricesEurPerMWh: s.actual.slice(0, cut) },
         test: { timesUtcMs: s.timesUtcMs.slice(cut), pricesEurPerMWh: s.actual.slice(cut) },
         dtHours: 1,
         battery: {},
+        ppo: { totalTimesteps: 0, hiddenSize: 16 },
+        information: { mode: 'day-ahead', forecast: 'column', column: s.forecast },
+        seed: 1,
+        backend: 'wasm',
+        ...over,
         cloneOptions: {
           epochs: 12,
           batchSize: 128,
@@ -297,33 +304,39 @@ describe('learning under day-ahead information', () => {
           learningRate: 1e-2,
           augmentPriceScale: 0,
           augmentShiftStd: 0,
-          teacher,
+          ...over.cloneOptions,
         },
-        ppo: { totalTimesteps: 0, hiddenSize: 16 },
-        information: { mode: 'day-ahead', forecast: 'column', column: s.forecast },
-        seed: 1,
-        backend: 'wasm',
-      };
-      const result = await runTraining(req, {
+      },
+      {
         backend: 'wasm',
         oracle: (i) => solveOracle(i),
         nowMs: () => 0,
         onProgress: () => {},
         stopRequested: () => false,
         yieldToEvents: async () => {},
-      });
-      const planned = compareUnderInformation({
-        series: { timesUtcMs: s.timesUtcMs, pricesEurPerMWh: s.actual, dtHours: 1 },
-        spanFrom: cut,
-        spanTo: s.actual.length,
-        battery,
-        mode: 'day-ahead',
-        forecaster: columnForecaster(s.forecast),
-      }).strategies.find((x) => x.name === 'plan-on-forecast')!;
+      },
+    );
+  /** plan-on-forecast's share of the oracle after step `cut`, planning on the series' forecast column. */
+  const planShare = (s: Priced, cut: number) =>
+    compareUnderInformation({
+      series: { timesUtcMs: s.timesUtcMs, pricesEurPerMWh: s.actual, dtHours: 1 },
+      spanFrom: cut,
+      spanTo: s.actual.length,
+      battery,
+      mode: 'day-ahead',
+      forecaster: columnForecaster(s.forecast),
+    }).strategies.find((x) => x.name === 'plan-on-forecast')!.shareOfOracle;
+
+  it.each(['hindsight', 'expected'] as const)(
+    'the agent cloned from the %s teacher beats planning on the biased forecast, at actual prices, on the test split',
+    async (teacher) => {
+      const s = biased(24);
+      const cut = 18 * 24;
+      const result = await trainOn(s, cut, { cloneOptions: { teacher } });
       expect(result.params.information).toEqual({ mode: 'day-ahead', forecast: 'column' });
       expect(result.model.config.information).toEqual({ mode: 'day-ahead', forecast: 'column' });
       expect(result.backtest.trace.actions.length).toBe(s.actual.length - cut);
-      expect(result.backtest.shareOfOracle).toBeGreaterThan(planned.shareOfOracle + 0.2);
+      expect(result.backtest.shareOfOracle).toBeGreaterThan(planShare(s, cut) + 0.2);
     },
   );
 
@@ -349,68 +362,19 @@ describe('learning under day-ahead information', () => {
     const s = lowEvening(40);
     const cut = 30 * 24;
     const train = async (plannerBiasWeight: number) => {
-      const req: TrainRequest = {
-        train: { timesUtcMs: s.timesUtcMs.slice(0, cut), pricesEurPerMWh: s.actual.slice(0, cut) },
-        test: { timesUtcMs: s.timesUtcMs.slice(cut), pricesEurPerMWh: s.actual.slice(cut) },
-        dtHours: 1,
-        battery: {},
-        env: { plannerBiasWeight },
-        cloneOptions: {
-          epochs: 12,
-          batchSize: 128,
-          maxSocLevels: 5,
-          learningRate: 1e-2,
-          augmentPriceScale: 0,
-          augmentShiftStd: 0,
-        },
-        ppo: { totalTimesteps: 0, hiddenSize: 16 },
-        information: { mode: 'day-ahead', forecast: 'column', column: s.forecast },
-        seed: 1,
-        backend: 'wasm',
-      };
-      const result = await runTraining(req, {
-        backend: 'wasm',
-        oracle: (i) => solveOracle(i),
-        nowMs: () => 0,
-        onProgress: () => {},
-        stopRequested: () => false,
-        yieldToEvents: async () => {},
-      });
+      const result = await trainOn(s, cut, { env: { plannerBiasWeight } });
       expect(result.model.config.env.plannerBiasWeight).toBe(plannerBiasWeight);
       return result.backtest.shareOfOracle;
     };
-    const planned = compareUnderInformation({
-      series: { timesUtcMs: s.timesUtcMs, pricesEurPerMWh: s.actual, dtHours: 1 },
-      spanFrom: cut,
-      spanTo: s.actual.length,
-      battery,
-      mode: 'day-ahead',
-      forecaster: columnForecaster(s.forecast),
-    }).strategies.find((x) => x.name === 'plan-on-forecast')!.shareOfOracle;
+    const planned = planShare(s, cut);
     const withCorrection = await train(env.plannerBiasWeight);
     const without = await train(0);
     // A seasonal-naive forecaster is never corrected: the run records (and plans with) weight 0.
-    const naive = await runTraining(
-      {
-        train: { timesUtcMs: s.timesUtcMs.slice(0, cut), pricesEurPerMWh: s.actual.slice(0, cut) },
-        test: { timesUtcMs: s.timesUtcMs.slice(cut), pricesEurPerMWh: s.actual.slice(cut) },
-        dtHours: 1,
-        battery: {},
-        cloneOptions: { epochs: 1, batchSize: 128, maxSocLevels: 5 },
-        ppo: { totalTimesteps: 0, hiddenSize: 8 },
-        information: { mode: 'day-ahead', forecast: 'naive-d1' },
-        seed: 1,
-        backend: 'wasm',
-      },
-      {
-        backend: 'wasm',
-        oracle: (i) => solveOracle(i),
-        nowMs: () => 0,
-        onProgress: () => {},
-        stopRequested: () => false,
-        yieldToEvents: async () => {},
-      },
-    );
+    const naive = await trainOn(s, cut, {
+      cloneOptions: { epochs: 1, batchSize: 128, maxSocLevels: 5 },
+      ppo: { totalTimesteps: 0, hiddenSize: 8 },
+      information: { mode: 'day-ahead', forecast: 'naive-d1' },
+    });
     expect(naive.model.config.env.plannerBiasWeight).toBe(0);
     expect(naive.params.env.plannerBiasWeight).toBe(0);
     // From the test split's first day (its planner looks back on the days before it): the sale moves to 19–20 h.

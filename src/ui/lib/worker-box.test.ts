@@ -150,9 +150,10 @@ describe('WorkerBox liveness', () => {
 describe('progress of a call that has settled', () => {
   interface ProgressApi {
     run(onProgress: (p: string) => void): Promise<string>;
+    fail(onProgress: (p: string) => void): Promise<string>;
   }
-  function pair() {
-    const { port1, port2 } = new MessageChannel();
+  /** The worker side over one end of a real MessageChannel: two progress messages, then the reply (or a refusal). */
+  function exposeProgress(port: MessagePort) {
     Comlink.expose(
       {
         async run(onProgress: (p: string) => void) {
@@ -160,9 +161,17 @@ describe('progress of a call that has settled', () => {
           void onProgress('done');
           return 'reply';
         },
+        async fail(onProgress: (p: string) => void) {
+          void onProgress('done');
+          throw new Error('refused');
+        },
       },
-      port1,
+      port,
     );
+  }
+  function pair() {
+    const { port1, port2 } = new MessageChannel();
+    exposeProgress(port1);
     return { remote: Comlink.wrap<ProgressApi>(port2), close: () => (port1.close(), port2.close()) };
   }
   /** Lets every message in flight arrive. */
@@ -179,26 +188,13 @@ describe('progress of a call that has settled', () => {
     expect(seen.indexOf('done')).toBeGreaterThan(seen.indexOf('reply'));
   });
 
-  /** A WorkerBox over the real MessageChannel of `pair` (its port stands in for the Worker). */
+  /** A WorkerBox over a real MessageChannel (its port stands in for the Worker). */
   function box() {
     const { port1, port2 } = new MessageChannel();
-    Comlink.expose(
-      {
-        async run(onProgress: (p: string) => void) {
-          void onProgress('starting');
-          void onProgress('done');
-          return 'reply';
-        },
-        async fail(onProgress: (p: string) => void) {
-          void onProgress('done');
-          throw new Error('refused');
-        },
-      },
-      port1,
-    );
+    exposeProgress(port1);
     const worker = Object.assign(port2, { terminate: () => port2.close() }) as unknown as Worker;
     return {
-      box: new WorkerBox<ProgressApi & { fail(onProgress: (p: string) => void): Promise<string> }>(
+      box: new WorkerBox<ProgressApi>(
         () => worker,
         () => {},
       ),
