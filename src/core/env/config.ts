@@ -28,7 +28,8 @@ export interface EnvConfig {
    * teacher) plans on the forecast plus this share of the forecast's mean error at the same time of day over the
    * last `plannerBiasDays` delivery days before D (actual prices known at D's gate closure); 0 plans on the raw
    * forecast. A day without a forecast in that window counts as no error, so the correction grows in over the
-   * first days of a span. Unused under known-24h.
+   * forecaster's first days (a span's test split looks back on the days before it, issued apart). Unused under
+   * known-24h; a run with a forecaster whose errors do not persist (UNCORRECTED_FORECASTS) records 0.
    */
   plannerBiasWeight: number;
   /** Days of past forecast errors the planner's per-time-of-day correction averages (see plannerBiasWeight). */
