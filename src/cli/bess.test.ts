@@ -189,6 +189,12 @@ describe('bess train and bess backtest', () => {
     expect(await usageError(...dayAhead, '--planner-bias-days', '0')).toBe(
       'bess: --planner-bias-days: must be a whole number of days from 1 to 365',
     );
+    expect(await usageError(...dayAhead, '--planner-last-day-weight', '-0.5')).toBe(
+      'bess: --planner-last-day-weight: must be between 0 and 1',
+    );
+    expect(await usageError(...base, '--planner-last-day-weight', '0.2')).toBe(
+      "bess: --planner-last-day-weight needs --information day-ahead (it corrects the forecast's planner)",
+    );
     await expect(stat(join(tmp, 'never'))).rejects.toThrow();
   });
 

@@ -95,6 +95,11 @@ export const command = defineCommand({
       arg: 'N',
       help: `day-ahead: days of past errors that correction averages (default ${DEFAULT_ENV_CONFIG.plannerBiasDays})`,
     },
+    'planner-last-day-weight': {
+      type: 'number',
+      arg: 'A',
+      help: `day-ahead: that planner plans on (1 − A) × the forecast + A × D−1's actual prices at the same hour, 0 to 1 (default ${DEFAULT_ENV_CONFIG.plannerLastDayWeight}; 0: the forecast alone)`,
+    },
     ...MLFLOW_TRAIN_OPTIONS,
     ...BATTERY_OPTIONS,
     ...SITE_OPTIONS,
@@ -115,10 +120,14 @@ export const command = defineCommand({
     const plannerBias = {
       ...(values['planner-bias-weight'] === undefined ? {} : { plannerBiasWeight: values['planner-bias-weight'] }),
       ...(values['planner-bias-days'] === undefined ? {} : { plannerBiasDays: values['planner-bias-days'] }),
+      ...(values['planner-last-day-weight'] === undefined
+        ? {}
+        : { plannerLastDayWeight: values['planner-last-day-weight'] }),
     };
     for (const [flag, key] of [
       ['planner-bias-weight', 'plannerBiasWeight'],
       ['planner-bias-days', 'plannerBiasDays'],
+      ['planner-last-day-weight', 'plannerLastDayWeight'],
     ] as const) {
       if (plannerBias[key] === undefined) continue;
       if (!dayAhead) throw new CliError(`--${flag} needs --information day-ahead (it corrects the forecast's planner)`);

@@ -34,6 +34,13 @@ export interface EnvConfig {
   plannerBiasWeight: number;
   /** Days of past forecast errors the planner's per-time-of-day correction averages (see plannerBiasWeight). */
   plannerBiasDays: number;
+  /**
+   * Under day-ahead information, the share of the planner's prices taken from the last known day (D−1, whose
+   * actual prices are known at D's gate closure) at the same time of day: the planner plans on (1 − this) × the
+   * forecast + this × D−1's actual price, plus the bias correction above. A forecast combination with the seasonal
+   * naive, which damps a model forecast's misses. 0 plans on the forecast alone; recorded 0 where the correction is.
+   */
+  plannerLastDayWeight: number;
 }
 
 export const DEFAULT_ENV_CONFIG: Readonly<EnvConfig> = Object.freeze({
@@ -47,13 +54,19 @@ export const DEFAULT_ENV_CONFIG: Readonly<EnvConfig> = Object.freeze({
   windowNormalisation: true,
   plannerBiasWeight: 0.25,
   plannerBiasDays: 14,
+  plannerLastDayWeight: 0.1,
 });
 
-/** The planner correction of models saved before it existed: none (they planned on the raw forecast). */
-export const NO_PLANNER_BIAS: Pick<EnvConfig, 'plannerBiasWeight' | 'plannerBiasDays'> = Object.freeze({
-  plannerBiasWeight: 0,
-  plannerBiasDays: DEFAULT_ENV_CONFIG.plannerBiasDays,
-});
+/**
+ * The planner correction of models saved before its fields existed: none (they planned on the raw forecast, or,
+ * saved with a bias weight but before the last-day blend, on the forecast without the blend).
+ */
+export const NO_PLANNER_BIAS: Pick<EnvConfig, 'plannerBiasWeight' | 'plannerBiasDays' | 'plannerLastDayWeight'> =
+  Object.freeze({
+    plannerBiasWeight: 0,
+    plannerBiasDays: DEFAULT_ENV_CONFIG.plannerBiasDays,
+    plannerLastDayWeight: 0,
+  });
 
 /** Defaults filled in and checked; throws a RangeError naming the field for nonsense. */
 export function resolveEnvConfig(partial: Partial<EnvConfig> = {}): EnvConfig {
@@ -74,6 +87,8 @@ export function resolveEnvConfig(partial: Partial<EnvConfig> = {}): EnvConfig {
     throw new RangeError('env.plannerBiasWeight must be between 0 and 1');
   if (!(Number.isInteger(c.plannerBiasDays) && c.plannerBiasDays >= 1 && c.plannerBiasDays <= 365))
     throw new RangeError('env.plannerBiasDays must be a whole number of days from 1 to 365');
+  if (!(c.plannerLastDayWeight >= 0 && c.plannerLastDayWeight <= 1))
+    throw new RangeError('env.plannerLastDayWeight must be between 0 and 1');
   return c;
 }
 

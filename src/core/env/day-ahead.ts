@@ -150,16 +150,38 @@ export function createDayAheadObsContext(
   const value = new Float64Array(S);
   const scratch = new Float64Array(S);
   const calendar = forecastCalendar(Float64Array.from(series.timesUtcMs), dt);
+  const dayIndexAt = new Map(calendar.days.map((d, i) => [d.start, i]));
   const slotsAt = new Map(calendar.days.map((d, i) => [d.start, calendar.slots[i]]));
   const slotError = new Float64Array(calendar.perDay);
+  const lastDay = new Float64Array(calendar.perDay);
   /**
-   * The issue of issued[k] plus plannerBiasWeight × the forecast's mean error (actual − forecast) at each time of
-   * day over the plannerBiasDays days before D: only days whose actual prices are known at D's gate closure. A day
-   * of that window without a forecast counts as no error, so the correction grows in over a span's first days.
+   * The prices the planner plans on for issued[k]: (1 − plannerLastDayWeight) × the issue + plannerLastDayWeight ×
+   * D−1's actual price at the same time of day, plus plannerBiasWeight × the forecast's mean error (actual −
+   * forecast) at each time of day over the plannerBiasDays days before D. Only days whose actual prices are known at
+   * D's gate closure enter. A day of the error window without a forecast counts as no error, so the correction grows
+   * in over a span's first days.
    */
   const plannerPrices = (issue: Float64Array, day: DayAheadIssue, k: number): Float64Array => {
     const w = config.plannerBiasWeight;
-    if (!(w > 0)) return issue;
+    const a = config.plannerLastDayWeight;
+    if (!(w > 0) && !(a > 0)) return issue;
+    const out = Float64Array.from(issue);
+    const lenD = day.end - day.start;
+    const slotsD = slotsAt.get(day.start)!;
+    const slotsNext = slotsAt.get(day.end);
+    const slotOf = (o: number) => (o < lenD ? slotsD[o] : slotsNext?.[o - lenD]);
+    // The last known day: D−1's actual prices at each time of day, blended in for D and D+1 alike.
+    const last = dayIndexAt.get(day.start)! - 1;
+    if (a > 0 && last >= 0) {
+      lastDay.fill(NaN);
+      const { start, end } = calendar.days[last];
+      for (let t = start; t < end; t++) lastDay[calendar.slots[last][t - start]] = tr(series.pricesEurPerMWh[t]);
+      for (let o = 0; o < out.length; o++) {
+        const slot = slotOf(o);
+        if (slot !== undefined && !Number.isNaN(lastDay[slot])) out[o] = (1 - a) * out[o] + a * lastDay[slot];
+      }
+    }
+    if (!(w > 0)) return out;
     slotError.fill(0);
     for (let j = Math.max(0, k - config.plannerBiasDays); j < k; j++) {
       const dj = issued[j];
@@ -167,13 +189,9 @@ export function createDayAheadObsContext(
       for (let t = dj.start; t < dj.end; t++)
         slotError[slots[t - dj.start]] += tr(series.pricesEurPerMWh[t]) - tr(dayPart[j][t - dj.start]);
     }
-    const out = Float64Array.from(issue);
-    const lenD = day.end - day.start;
-    const slotsD = slotsAt.get(day.start)!;
-    const slotsNext = slotsAt.get(day.end);
     const scale = w / config.plannerBiasDays;
     for (let o = 0; o < out.length; o++) {
-      const slot = o < lenD ? slotsD[o] : slotsNext?.[o - lenD];
+      const slot = slotOf(o);
       if (slot !== undefined) out[o] += scale * slotError[slot];
     }
     return out;

@@ -30,6 +30,8 @@ describe('actionLevels', () => {
     expect(() => resolveEnvConfig({ plannerBiasWeight: 1.5 })).toThrow(/plannerBiasWeight/);
     expect(() => resolveEnvConfig({ plannerBiasDays: 0 })).toThrow(/plannerBiasDays must be a whole number/);
     expect(() => resolveEnvConfig({ plannerBiasDays: 7.5 })).toThrow(/plannerBiasDays/);
+    expect(resolveEnvConfig({}).plannerLastDayWeight).toBe(0.1);
+    expect(() => resolveEnvConfig({ plannerLastDayWeight: 1.01 })).toThrow(/plannerLastDayWeight must be between 0/);
   });
 
   it('actionLevels(3) is hold, charge full, discharge full; 5 adds half power', () => {

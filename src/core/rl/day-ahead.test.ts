@@ -13,7 +13,7 @@ import {
   resolveEnvConfig,
   writeObservation,
 } from '../env/index.ts';
-import { columnForecaster, naiveD1, ridgeForecaster, type Forecaster } from '../forecast/index.ts';
+import { columnForecaster, naiveD1, naiveD7, ridgeForecaster, type Forecaster } from '../forecast/index.ts';
 import { compareUnderInformation, deliveryDays } from '../information/index.ts';
 import { solveOracle } from '../oracle/oracle.ts';
 import { MS_PER_HOUR } from '../units.ts';
@@ -169,11 +169,12 @@ describe('day-ahead observation: no leak', () => {
   });
 
   /**
-   * `inner` plus `weight` × its mean error (actual − forecast) at each time of day over the `days` days before D it
-   * issued for, from nothing but what an issue is handed (the prices known at gate closure): the forecast the
-   * planner feature plans on, written from its definition (EnvConfig.plannerBiasWeight).
+   * (1 − `lastDay`) × `inner` + `lastDay` × D−1's actual price at the same time of day, plus `weight` × its mean
+   * error (actual − forecast) at each time of day over the `days` days before D it issued for, from nothing but
+   * what an issue is handed (the prices known at gate closure): the forecast the planner feature plans on, written
+   * from its definition (EnvConfig.plannerBiasWeight, plannerLastDayWeight).
    */
-  function corrected(inner: Forecaster, weight: number, days: number): Forecaster {
+  function corrected(inner: Forecaster, weight: number, days: number, lastDay: number): Forecaster {
     const past = new Map<number, Float64Array>();
     return {
       name: inner.name,
@@ -188,27 +189,35 @@ describe('day-ahead observation: no leak', () => {
           for (let t = ds[k]?.start; f && t < ds[k].end; t++)
             error[slots[k][t - ds[k].start]] += input.knownPricesEurPerMWh[t] - f[t - ds[k].start];
         }
+        const last = new Map<number, number>();
+        const prev = ds[input.day - 1];
+        for (let t = prev?.start; prev && t < prev.end; t++)
+          last.set(slots[input.day - 1][t - prev.start], input.knownPricesEurPerMWh[t]);
         const lenD = ds[input.day].end - ds[input.day].start;
         return raw.map((v, j) => {
           const slot = j < lenD ? slots[input.day][j] : slots[input.day + 1]?.[j - lenD];
-          return slot === undefined ? v : v + (weight * error[slot]) / days;
+          if (slot === undefined) return v;
+          const blended = last.has(slot) ? (1 - lastDay) * v + lastDay * last.get(slot)! : v;
+          return blended + (weight * error[slot]) / days;
         });
       },
     };
   }
 
   it.each([
-    ['the raw forecast (plannerBiasWeight 0)', 0],
-    ['the forecast corrected by its recent error per hour (the default)', env.plannerBiasWeight],
-  ])('following the plannerAction feature is the rolling-horizon baseline on %s', (_, weight) => {
+    ['the raw forecast (both weights 0)', 0, 0],
+    ['the forecast corrected by its recent error per hour', env.plannerBiasWeight, 0],
+    ["the forecast blended with D−1's prices", 0, env.plannerLastDayWeight],
+    ['the forecast blended and corrected (the default)', env.plannerBiasWeight, env.plannerLastDayWeight],
+  ])('following the plannerAction feature is the rolling-horizon baseline on %s', (_, weight, lastDay) => {
     const series = market(40, 3);
     const days = deliveryDays(series.timesUtcMs, 1);
     const from = days[20].start;
-    const cfg = resolveEnvConfig({ plannerBiasWeight: weight });
+    const cfg = resolveEnvConfig({ plannerBiasWeight: weight, plannerLastDayWeight: lastDay });
     const stats = computeNormStats(series, battery, cfg);
     const ctx = createDayAheadObsContext(
       series,
-      issueDayAhead(series, naiveD1(), [], from),
+      issueDayAhead(series, naiveD7(), [], from),
       from,
       series.pricesEurPerMWh.length,
       battery,
@@ -230,9 +239,10 @@ describe('day-ahead observation: no leak', () => {
         strategies: [rollingHorizonStrategy()],
       }).strategies[1].profitEur;
     // The baseline plans its last day on the span's end only; the agent's window repeats the issue's last price.
-    expect(profit).toBeCloseTo(baseline(corrected(naiveD1(), weight, cfg.plannerBiasDays)), 0);
-    // The correction changes the plan (so the comparison above can tell the two apart).
-    if (weight > 0) expect(Math.abs(profit - baseline(naiveD1()))).toBeGreaterThan(1);
+    expect(profit).toBeCloseTo(baseline(corrected(naiveD7(), weight, cfg.plannerBiasDays, lastDay)), 0);
+    // The correction changes the plan (so the comparison above can tell the two apart); naive-d7, as naive-d1
+    // would be its own blend with D−1.
+    if (weight > 0 || lastDay > 0) expect(Math.abs(profit - baseline(naiveD7()))).toBeGreaterThan(1);
   });
 });
 
@@ -361,22 +371,22 @@ describe('learning under day-ahead information', () => {
   it('the agent cloned from the planner (the default teacher) beats planning on a forecast with a per-hour bias', async () => {
     const s = lowEvening(40);
     const cut = 30 * 24;
-    const train = async (plannerBiasWeight: number) => {
-      const result = await trainOn(s, cut, { env: { plannerBiasWeight } });
-      expect(result.model.config.env.plannerBiasWeight).toBe(plannerBiasWeight);
+    const train = async (plannerBiasWeight: number, plannerLastDayWeight: number) => {
+      const result = await trainOn(s, cut, { env: { plannerBiasWeight, plannerLastDayWeight } });
+      expect(result.model.config.env).toMatchObject({ plannerBiasWeight, plannerLastDayWeight });
       return result.backtest.shareOfOracle;
     };
     const planned = planShare(s, cut);
-    const withCorrection = await train(env.plannerBiasWeight);
-    const without = await train(0);
+    const withCorrection = await train(env.plannerBiasWeight, env.plannerLastDayWeight);
+    const without = await train(0, 0);
     // A seasonal-naive forecaster is never corrected: the run records (and plans with) weight 0.
     const naive = await trainOn(s, cut, {
       cloneOptions: { epochs: 1, batchSize: 128, maxSocLevels: 5 },
       ppo: { totalTimesteps: 0, hiddenSize: 8 },
       information: { mode: 'day-ahead', forecast: 'naive-d1' },
     });
-    expect(naive.model.config.env.plannerBiasWeight).toBe(0);
-    expect(naive.params.env.plannerBiasWeight).toBe(0);
+    expect(naive.model.config.env).toMatchObject({ plannerBiasWeight: 0, plannerLastDayWeight: 0 });
+    expect(naive.params.env).toMatchObject({ plannerBiasWeight: 0, plannerLastDayWeight: 0 });
     // From the test split's first day (its planner looks back on the days before it): the sale moves to 19–20 h.
     expect(withCorrection).toBeGreaterThan(planned + 0.1);
     // The same agent planning on the raw forecast sells at 17–18 h like the plan (the test can fail).

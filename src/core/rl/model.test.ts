@@ -258,17 +258,32 @@ describe('saved model on a site', () => {
     const old = JSON.parse(serializeSavedModel(validModel()));
     delete old.config.env.plannerBiasWeight;
     delete old.config.env.plannerBiasDays;
+    delete old.config.env.plannerLastDayWeight;
     expect(parseSavedModel(JSON.stringify(old)).model.config.env).toMatchObject({
       plannerBiasWeight: 0,
       plannerBiasDays: 14,
+      plannerLastDayWeight: 0,
+    });
+    // Saved with the bias correction but before the last-day blend: it planned without the blend.
+    const biasOnly = JSON.parse(serializeSavedModel(validModel()));
+    biasOnly.config.env.plannerBiasWeight = 0.25;
+    delete biasOnly.config.env.plannerLastDayWeight;
+    expect(parseSavedModel(JSON.stringify(biasOnly)).model.config.env).toMatchObject({
+      plannerBiasWeight: 0.25,
+      plannerLastDayWeight: 0,
     });
     const own = JSON.parse(serializeSavedModel(validModel()));
     own.config.env.plannerBiasWeight = 0.4;
     own.config.env.plannerBiasDays = 21;
+    own.config.env.plannerLastDayWeight = 0.2;
     expect(parseSavedModel(JSON.stringify(own)).model.config.env).toMatchObject({
       plannerBiasWeight: 0.4,
       plannerBiasDays: 21,
+      plannerLastDayWeight: 0.2,
     });
+    own.config.env.plannerLastDayWeight = -1;
+    expect(() => parseSavedModel(JSON.stringify(own))).toThrow(/config\.env\.plannerLastDayWeight must be between/);
+    own.config.env.plannerLastDayWeight = 0.2;
     own.config.env.plannerBiasDays = 2.5;
     expect(() => parseSavedModel(JSON.stringify(own))).toThrow(/config\.env\.plannerBiasDays must be a whole number/);
     own.config.env.plannerBiasDays = 14;

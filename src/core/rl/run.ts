@@ -266,7 +266,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   // The planner correction does not apply to a forecaster whose recent errors do not persist: recorded as 0.
   const uncorrected =
     req.information?.mode === 'day-ahead' && UNCORRECTED_FORECASTS.includes(req.information.forecast ?? '');
-  const env = resolveEnvConfig(uncorrected ? { ...req.env, plannerBiasWeight: 0 } : req.env);
+  const env = resolveEnvConfig(uncorrected ? { ...req.env, plannerBiasWeight: 0, plannerLastDayWeight: 0 } : req.env);
   const ppo = resolvePpoConfig(req.ppo);
   const cloneCfg = resolveCloneConfig(req.cloneOptions);
   const runOpts = resolveRunOptions(req.run);

@@ -8,7 +8,12 @@ import { type CloneConfig, type PpoConfig, DEFAULT_CLONE_CONFIG, DEFAULT_PPO_CON
 
 type EnvKnobs = Pick<
   EnvConfig,
-  'sellAboveAvgBonusCoef' | 'buyAboveAvgPenaltyEurPerKWh' | 'numActions' | 'horizonHours' | 'plannerBiasWeight'
+  | 'sellAboveAvgBonusCoef'
+  | 'buyAboveAvgPenaltyEurPerKWh'
+  | 'numActions'
+  | 'horizonHours'
+  | 'plannerBiasWeight'
+  | 'plannerLastDayWeight'
 >;
 type PpoKnobs = Pick<PpoConfig, 'gamma' | 'entCoef' | 'learningRate' | 'totalTimesteps'>;
 
@@ -36,6 +41,8 @@ export const EXPLAIN: Record<keyof TrainSettings, string> = {
   horizonHours: 'Hours of known future prices the agent sees (day-ahead: 24).',
   plannerBiasWeight:
     'Day-ahead only: the planner the agent starts from plans on the forecast + this share of its recent error at each hour of day (0 = the raw forecast; naive-d1, naive-d7 and noisy-truth are never corrected).',
+  plannerLastDayWeight:
+    "Day-ahead only: that planner blends this share of the last known day's actual price at the same hour into the forecast (0 = the forecast alone; not with naive-d1, naive-d7 or noisy-truth).",
   cloneEpochs: 'Cloning budget: passes over the teacher dataset (its learning rate anneals over them).',
   totalTimesteps: 'PPO budget: environment steps in all (CleanRL’s total_timesteps), 1,024 per iteration.',
   capSeconds: 'Optional time cap: ends the run early and says so (then the result depends on the machine). 0 = none.',
@@ -51,6 +58,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = Object.freeze({
   numActions: DEFAULT_ENV_CONFIG.numActions,
   horizonHours: DEFAULT_ENV_CONFIG.horizonHours,
   plannerBiasWeight: DEFAULT_ENV_CONFIG.plannerBiasWeight,
+  plannerLastDayWeight: DEFAULT_ENV_CONFIG.plannerLastDayWeight,
   gamma: DEFAULT_PPO_CONFIG.gamma,
   entCoef: DEFAULT_PPO_CONFIG.entCoef,
   learningRate: DEFAULT_PPO_CONFIG.learningRate,
@@ -137,6 +145,7 @@ export function toRequestOptions(s: TrainSettings): {
       numActions: s.numActions,
       horizonHours: s.horizonHours,
       plannerBiasWeight: s.plannerBiasWeight,
+      plannerLastDayWeight: s.plannerLastDayWeight,
     },
     ppo: { gamma: s.gamma, entCoef: s.entCoef, learningRate: s.learningRate, totalTimesteps: s.totalTimesteps },
     cloneOptions: { epochs: s.cloneEpochs },
@@ -150,6 +159,7 @@ export function validateSettings(s: TrainSettings): string | null {
     return 'Action levels must be an odd whole number ≥ 3.';
   if (!(s.horizonHours > 0)) return 'Horizon must be more than 0 hours.';
   if (!(s.plannerBiasWeight >= 0 && s.plannerBiasWeight <= 1)) return 'Planner correction must be within [0, 1].';
+  if (!(s.plannerLastDayWeight >= 0 && s.plannerLastDayWeight <= 1)) return 'Last-day blend must be within [0, 1].';
   if (!(s.gamma >= 0 && s.gamma <= 1)) return 'Discount γ must be within [0, 1].';
   if (!(s.learningRate > 0)) return 'Learning rate must be more than 0.';
   if (!(s.entCoef >= 0)) return 'Entropy coefficient must be ≥ 0.';

@@ -21,6 +21,7 @@ const SETTING_KEYS: Record<string, string> = {
   numActions: 'env.numActions',
   horizonHours: 'env.horizonHours',
   plannerBiasWeight: 'env.plannerBiasWeight',
+  plannerLastDayWeight: 'env.plannerLastDayWeight',
   gamma: 'ppo.gamma',
   entCoef: 'ppo.entCoef',
   learningRate: 'ppo.learningRate',
@@ -47,6 +48,7 @@ const LABELS: Record<string, string> = {
   'env.horizonHours': 'Horizon (h)',
   'env.plannerBiasWeight': 'Planner correction',
   'env.plannerBiasDays': 'Planner correction (days)',
+  'env.plannerLastDayWeight': 'Last-day blend',
   // The trainer records `information: { mode, forecast }` (DESIGN.md "Information").
   'information.mode': 'Information',
   'information.forecast': 'Forecast',
