@@ -124,6 +124,11 @@ export interface KeptPolicy {
   cloneValidationShare: number | null;
   /** The best fine-tuned validation share, when PPO ran. */
   ppoValidationShare: number | null;
+  /**
+   * Day-ahead, when the fine-tuned policy beat the clone on the validation slice's first half: both policies'
+   * shares on its held-out second half, where the fine-tuned one must win by keepBestMargin too to be kept.
+   */
+  confirm?: { ppoShare: number; cloneShare: number };
 }
 
 /** The work a run did (equal to its budget unless it ended early). */
@@ -255,6 +260,11 @@ interface RunContexts {
   fitFrom: number;
   fitCtx: ObsContext;
   valCtx: ObsContext;
+  /**
+   * Day-ahead: the validation slice's second half (from a delivery day's first step), held out from keep-best's
+   * selection to confirm its choice; valCtx is then the first half.
+   */
+  confirm?: { from: number; ctx: ObsContext };
   testCtx: ObsContext;
   /** The fit context with prices (and forecasts) transformed, for cloning's augmented copies. */
   fitCopy: (t: PriceTransform) => ObsContext;
@@ -363,11 +373,26 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
         `information day-ahead: forecaster ${info.forecast} cannot issue for the test split's first day`,
       );
     const fit = slice(full, fitFrom, fitTo, dt);
+    // The delivery day nearest the validation slice's middle splits it into selection and confirmation halves.
+    const mid = (fitTo + nTrain) / 2;
+    const split = deliveryDays(full.timesUtcMs, dt)
+      .map((d) => d.start)
+      .filter((t) => t > fitTo && t < nTrain)
+      .reduce<number | null>((a, t) => (a === null || Math.abs(t - mid) < Math.abs(a - mid) ? t : a), null);
+    const valTo = split ?? nTrain;
     return {
       fit,
       fitFrom,
       fitCtx: createDayAheadObsContext(fullSeries, fcTrain, fitFrom, fitTo, battery, env, stats),
-      valCtx: createDayAheadObsContext(fullSeries, fcTrain, fitTo, nTrain, battery, env, stats),
+      valCtx: createDayAheadObsContext(fullSeries, fcTrain, fitTo, valTo, battery, env, stats),
+      ...(split === null
+        ? {}
+        : {
+            confirm: {
+              from: split,
+              ctx: createDayAheadObsContext(fullSeries, fcTrain, split, nTrain, battery, env, stats),
+            },
+          }),
       testCtx: createDayAheadObsContext(fullSeries, fcTest, nTrain, full.pricesEurPerMWh.length, battery, env, stats),
       fitCopy: (t) => createDayAheadObsContext(fullSeries, fcTrain, fitFrom, fitTo, battery, env, stats, t),
     };
@@ -395,6 +420,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   const fit = raw.fit;
   const fitCtx = at(raw.fitCtx, raw.fitFrom);
   const valCtx = at(raw.valCtx, nTrain - nVal);
+  const confirm = raw.confirm ? { from: raw.confirm.from, ctx: at(raw.confirm.ctx, raw.confirm.from) } : null;
   const testCtx = at(raw.testCtx, nTrain);
   const fitCopy = (t: PriceTransform) => at(raw.fitCopy(t), raw.fitFrom);
   const modelSite = onSite && siteStats ? { site: siteRecord(siteParams, siteStats) } : {};
@@ -422,10 +448,18 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
   const modelInformation = dayAhead
     ? { information: { mode: 'day-ahead' as const, forecast: info.forecast ?? '' } }
     : {};
-  const valOracle = optimum(val.pricesEurPerMWh, nTrain - nVal).profitEur;
+  const valOracle = optimum(val.pricesEurPerMWh.subarray(0, valCtx.length), nTrain - nVal).profitEur;
   const evaluate = (w: PolicyWeights) => {
     const p = greedyRollout(w, valCtx, battery, env).profitEur;
     return valOracle > 0 ? p / valOracle : p;
+  };
+  // The confirmation half's share: looked at once, for the clone and for the fine-tuned policy selection chose.
+  const confirmOracle = confirm
+    ? optimum(val.pricesEurPerMWh.subarray(confirm.from - (nTrain - nVal)), confirm.from).profitEur
+    : 0;
+  const confirmShare = (w: PolicyWeights) => {
+    const p = greedyRollout(w, confirm!.ctx, battery, env).profitEur;
+    return confirmOracle > 0 ? p / confirmOracle : p;
   };
   // Test-split share for the live curve only (selection never looks at the test split).
   const testOracle = optimum(test.pricesEurPerMWh, nTrain);
@@ -590,7 +624,16 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
       // trainPpo starts its best at the threshold: a best above it is a fine-tuned policy that won.
       if (out.bestScore > threshold) ppoBest = Math.max(ppoBest ?? -Infinity, out.bestScore);
       kept.ppoValidationShare = ppoBest;
-      if (out.bestScore > threshold) {
+      // Under day-ahead the fine-tuned policy must also beat the clone by the margin on the held-out half: the
+      // best of many noisy validation scores overstates the policy it picks (without this check, fine-tuned
+      // policies kept on the hourly dev files lost test share to their clone in 8 of 10 runs).
+      let confirmed = true;
+      if (out.bestScore > threshold && confirm && ppoClone) {
+        const c = { ppoShare: confirmShare(out.best), cloneShare: confirmShare(best) };
+        kept.confirm = c;
+        confirmed = c.ppoShare > c.cloneShare + runOpts.keepBestMargin;
+      }
+      if (out.bestScore > threshold && confirmed) {
         bestScore = out.bestScore;
         best = out.best;
         Object.assign(kept, { source: 'ppo', validationShare: out.bestScore });

@@ -25,6 +25,29 @@ describe('describeKept', () => {
       ),
     ).toMatch(/^Kept: fine-tuned \(validation 62\.0%; PPO only/);
   });
+  it('under day-ahead, names the held-out half that confirmed or overturned the fine-tuned policy', () => {
+    const confirm = { ppoShare: 0.702, cloneShare: 0.731 };
+    expect(
+      describeKept(
+        { source: 'clone', validationShare: 0.74, cloneValidationShare: 0.74, ppoValidationShare: 0.77, confirm },
+        0.01,
+      ),
+    ).toBe(
+      'Kept: teacher clone (validation 74.0%); fine-tuned best 77.0% beat it on validation but not by the 1-point margin on the held-out half: fine-tuned 70.2%, clone 73.1%',
+    );
+    expect(
+      describeKept(
+        {
+          source: 'ppo',
+          validationShare: 0.77,
+          cloneValidationShare: 0.74,
+          ppoValidationShare: 0.77,
+          confirm: { ppoShare: 0.75, cloneShare: 0.73 },
+        },
+        0.01,
+      ),
+    ).toBe('Kept: fine-tuned (validation 77.0%, clone 74.0%; held-out half: fine-tuned 75.0%, clone 73.0%)');
+  });
   it('says when no fine-tuning ran, and uses the margin it is given', () => {
     expect(
       describeKept(

@@ -14,16 +14,20 @@ function points(marginShare: number): string {
 export function describeKept(kept: KeptPolicy, marginShare: number): string {
   const v = pct(kept.validationShare);
   const margin = points(marginShare);
+  const held = kept.confirm
+    ? `held-out half: fine-tuned ${pct(kept.confirm.ppoShare)}, clone ${pct(kept.confirm.cloneShare)}`
+    : '';
   if (kept.source === 'ppo') {
-    return kept.cloneValidationShare !== null
-      ? `Kept: fine-tuned (validation ${v}, clone ${pct(kept.cloneValidationShare)})`
-      : `Kept: fine-tuned (validation ${v}; PPO only, no warm start)`;
+    if (kept.cloneValidationShare === null) return `Kept: fine-tuned (validation ${v}; PPO only, no warm start)`;
+    return `Kept: fine-tuned (validation ${v}, clone ${pct(kept.cloneValidationShare)}${held ? `; ${held}` : ''})`;
   }
   const name = kept.source === 'clone' ? 'teacher clone' : 'untrained policy';
   const why =
     kept.ppoValidationShare === null
       ? 'no fine-tuning ran'
-      : `fine-tuned best ${pct(kept.ppoValidationShare)} did not beat it by the ${margin} margin`;
+      : kept.confirm
+        ? `fine-tuned best ${pct(kept.ppoValidationShare)} beat it on validation but not by the ${margin} margin on the ${held}`
+        : `fine-tuned best ${pct(kept.ppoValidationShare)} did not beat it by the ${margin} margin`;
   return `Kept: ${name} (validation ${v}); ${why}`;
 }
 

@@ -117,6 +117,7 @@ export const keptSchema = z.looseObject({
   validationShare: anyNumber,
   cloneValidationShare: anyNumber.nullable(),
   ppoValidationShare: anyNumber.nullable(),
+  confirm: z.object({ ppoShare: anyNumber, cloneShare: anyNumber }).optional(),
 });
 
 const base = {
