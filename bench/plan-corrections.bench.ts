@@ -7,10 +7,11 @@
 // errors before the span): plan-on-forecast's share of the oracle on a validation span (the rows from 50% to 75%)
 // and on the test span (from 75%, as `bess compare`), default battery, a fresh forecaster per run. Per file the
 // correction best on validation is picked, as keep-best picks a policy, and its test margin over the raw forecast
-// reported. The last two columns are the planner the agent sees and clones (the 3-level action-set DP of its
-// plannerAction feature, followed at every step): on the raw forecast, and on the forecast corrected as the agent's
-// is by default (EnvConfig.plannerBiasWeight, ¼ of the mean error per hour of day over the 14 days before D, the
-// days before the span issued apart, as training's test split and `bess compare` issue them).
+// reported. The last three columns are the planner the agent sees and clones (the 3-level action-set DP of its
+// plannerAction feature, followed at every step): on the raw forecast; corrected by its recent error per hour
+// (EnvConfig.plannerBiasWeight, ¼ of the mean error per hour of day over the 14 days before D, the days before the
+// span issued apart, as training's test split and `bess compare` issue them); and that with a tenth of D−1's
+// actual prices blended in (plannerLastDayWeight): the agent's default.
 // Opt-in: `npm run bench -- plan-corrections` (one to two minutes of CPU per file).
 import { readFileSync } from 'node:fs';
 import { resolveBattery } from '../src/core/battery/index.ts';
@@ -136,17 +137,18 @@ function fitBiasWeights(log: ErrorLog): [number, number] {
 
 /**
  * Share of the oracle on `span` of following the agent's plannerAction feature from the battery's initial SOC, with
- * the planner correction `plannerBiasWeight` (0: the raw forecast): the policy the planner teacher clones.
+ * the planner's correction and last-day blend `planner` (both 0: the raw forecast): the policy the planner teacher
+ * clones.
  */
 function plannerShare(
   series: Awaited<ReturnType<typeof loadPriceFile>>,
   forecast: string,
   exogenous: Float64Array[],
   span: { from: number; to: number },
-  plannerBiasWeight: number,
+  planner: { plannerBiasWeight: number; plannerLastDayWeight: number },
 ): number {
   const battery = resolveBattery({});
-  const env = resolveEnvConfig({ plannerBiasWeight });
+  const env = resolveEnvConfig(planner);
   const fc = issueDayAheadSpan(series, () => createForecaster(forecast), exogenous, span.from, errorHistoryDays(env));
   const ctx = createDayAheadObsContext(
     series,
@@ -226,10 +228,15 @@ export async function bench(opts: { quick: boolean }) {
       { name: FITTED, validation: fv.share, test: ft.share, weights: ft.weights },
     ];
     const picked = scores.reduce((a, b) => (b.validation > a.validation ? b : a));
-    const planners = [0, resolveEnvConfig({}).plannerBiasWeight].map((w) => ({
-      plannerBiasWeight: w,
-      validation: plannerShare(series, f.forecast, exogenous, validation, w),
-      test: plannerShare(series, f.forecast, exogenous, test, w),
+    const defaults = resolveEnvConfig({});
+    const planners = [
+      { plannerBiasWeight: 0, plannerLastDayWeight: 0 },
+      { plannerBiasWeight: defaults.plannerBiasWeight, plannerLastDayWeight: 0 },
+      { plannerBiasWeight: defaults.plannerBiasWeight, plannerLastDayWeight: defaults.plannerLastDayWeight },
+    ].map((p) => ({
+      ...p,
+      validation: plannerShare(series, f.forecast, exogenous, validation, p),
+      test: plannerShare(series, f.forecast, exogenous, test, p),
     }));
     const margin = 100 * (picked.test - scores[0].test);
     console.log(`  ${f.file}: picked ${picked.name}, test ${margin >= 0 ? '+' : ''}${margin.toFixed(2)} points`);
@@ -253,7 +260,8 @@ export async function bench(opts: { quick: boolean }) {
       'picked on validation',
       'test − raw pts',
       "agent's 3-level planner, raw (val / test)",
-      "agent's 3-level planner, corrected (val / test)",
+      "agent's 3-level planner, bias-corrected (val / test)",
+      "agent's 3-level planner, bias-corrected + last-day blend: the default (val / test)",
     ],
     rows,
     json,
