@@ -80,6 +80,8 @@ interface AgentRun {
   share: number;
   validationShare: number;
   kept: string;
+  /** Day-ahead: the held-out check of a fine-tuned policy against its clone, when selection kept one. */
+  confirm: unknown;
   cloneEpochs: number;
   ppoIterations: number;
   cpuS: number;
@@ -136,13 +138,14 @@ export async function bench(opts: { quick: boolean }) {
         share: Number(j.shareOfOracle),
         validationShare: Number(j.validationShare),
         kept: String(j.kept),
+        confirm: j.confirm ?? null,
         cloneEpochs: Number(j.cloneEpochs),
         ppoIterations: Number(j.ppoIterations),
         cpuS: r.cpuS,
         wallS: r.wallS,
       };
       console.log(
-        `  ${f.file} seed ${seed}: agent ${(100 * run.share).toFixed(2)}% (kept ${run.kept}, ${run.cpuS.toFixed(0)} s CPU, ${run.wallS.toFixed(0)} s wall)`,
+        `  ${f.file} seed ${seed}: agent ${(100 * run.share).toFixed(2)}% (kept ${run.kept}${run.confirm ? ` confirm ${JSON.stringify(run.confirm)}` : ''}, ${run.cpuS.toFixed(0)} s CPU, ${run.wallS.toFixed(0)} s wall)`,
       );
       runs.push(run);
     }

@@ -257,6 +257,7 @@ export const command = defineCommand({
       equivalentCycles: result.backtest.equivalentCycles,
       validationShare: result.model.config.validationShare,
       kept: result.kept.source,
+      confirm: result.kept.confirm ?? null,
       backend: result.backend,
       stopReason: result.stopReason,
       elapsedS,
@@ -310,6 +311,14 @@ export const command = defineCommand({
         ['site', siteText(summary.site)],
         ['backend', summary.backend],
         ['kept policy', summary.kept],
+        ...(summary.confirm
+          ? [
+              [
+                'held-out check',
+                `fine-tuned ${(100 * summary.confirm.ppoShare).toFixed(2)} % vs clone ${(100 * summary.confirm.cloneShare).toFixed(2)} % over ${summary.confirm.days} days, per-day t ${summary.confirm.tStat?.toFixed(2)} (needs ${result.params.run.confirmMinT})`,
+              ] as [string, string],
+            ]
+          : []),
         ['ended', `${summary.stopReason} (${STOP_REASON_TEXT[summary.stopReason]})`],
         ['elapsed, s', summary.elapsedS],
         ['clone epochs', `${summary.cloneEpochs} of ${summary.budgetCloneEpochs}`],

@@ -160,11 +160,19 @@ export interface RunOptions {
    * (measured on FI 2020: ±1% with no relation to the test split), and picking by such noise lost test share.
    */
   keepBestMargin: number;
+  /**
+   * Day-ahead: a fine-tuned policy that won selection must also beat its clone on the validation slice's held-out
+   * half by keepBestMargin, with its per-day profit gain at least this many standard errors above zero (paired
+   * t). Fine-tuned policies kept on a held-out share gain alone lost test share in every such run measured on the
+   * dev files (3 of 3 hourly and 2 of 2 fifteen-minute), each at t ≤ 1.06: their gain was a few days' luck.
+   */
+  confirmMinT: number;
 }
 
 export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
   validationFraction: 0.15,
   keepBestMargin: 0.01,
+  confirmMinT: 2,
 });
 
 /**
@@ -236,6 +244,7 @@ export function resolveRunOptions(partial: Partial<RunOptions> = {}): RunOptions
   if (!(c.validationFraction > 0 && c.validationFraction < 1))
     throw new RangeError('run.validationFraction must be in (0, 1)');
   if (!(c.keepBestMargin >= 0)) throw new RangeError('run.keepBestMargin must be ≥ 0');
+  if (!(c.confirmMinT >= 0)) throw new RangeError('run.confirmMinT must be ≥ 0');
   return c;
 }
 

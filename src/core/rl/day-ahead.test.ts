@@ -350,6 +350,31 @@ describe('learning under day-ahead information', () => {
     },
   );
 
+  it('a fine-tuned policy that wins selection is kept only if the held-out half confirms it day after day', async () => {
+    // A barely trained clone, which PPO beats on the validation slice's first half: the held-out check then runs.
+    const s = biased(60);
+    const cut = 50 * 24;
+    const run = (confirmMinT: number) =>
+      trainOn(s, cut, {
+        cloneOptions: { epochs: 1, learningRate: 1e-4 },
+        ppo: { totalTimesteps: 16384, hiddenSize: 16 },
+        run: { keepBestMargin: 0, confirmMinT },
+      });
+    const lenient = await run(0);
+    const c = lenient.kept.confirm!;
+    expect(c).toBeDefined();
+    expect(c.days).toBeGreaterThanOrEqual(3);
+    expect(c.ppoShare).toBeGreaterThan(c.cloneShare);
+    expect(c.tStat).toBeGreaterThan(0);
+    expect(lenient.kept.source).toBe('ppo');
+    // The same run (same seed) asking for a t above the one reached keeps the clone, on the same numbers.
+    const strict = await run(c.tStat! + 0.5);
+    expect(strict.kept.confirm).toEqual(c);
+    expect(strict.kept.source).toBe('clone');
+    expect(strict.params.run.confirmMinT).toBe(c.tStat! + 0.5);
+    expect(strict.backtest.shareOfOracle).not.toBe(lenient.backtest.shareOfOracle);
+  });
+
   // Two evening peaks, 17–18 h and 19–20 h CET; the battery (2 h at full power) can sell one. The forecast is right
   // but for 19–20 h, which it puts 12 EUR/MWh low every day: planning on it sells at 17–18 h for 100 EUR/MWh while
   // 19–20 h pays 110. A quarter of that recent error (3 EUR/MWh) is enough to move the sale.

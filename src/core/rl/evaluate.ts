@@ -9,7 +9,8 @@ import { type PolicyWeights, argmaxRow, forwardStack } from './mlp.ts';
 
 /**
  * Greedy actions over the whole series and the profit they earn, EUR. With `probsOut` (steps × action levels), it
- * also receives the policy's action probabilities at every step (softmax of the logits the greedy choice reads).
+ * also receives the policy's action probabilities at every step (softmax of the logits the greedy choice reads);
+ * with `cashOut` (steps), each step's cash, EUR.
  */
 export function greedyRollout(
   weights: PolicyWeights,
@@ -18,6 +19,7 @@ export function greedyRollout(
   config: EnvConfig,
   startSocKWh: number = battery.initialSocKWh,
   probsOut?: Float32Array,
+  cashOut?: Float64Array,
 ): { actions: Int32Array; profitEur: number } {
   const env = new BatteryEnv(ctx, battery, config);
   env.reset(0, startSocKWh, ctx.length);
@@ -31,7 +33,9 @@ export function greedyRollout(
     forwardStack(weights.actor, obs, 1, logits);
     actions[t] = argmaxRow(logits, 0, nA);
     if (probsOut) softmaxInto(logits, nA, probsOut, t * nA);
-    profitEur += env.step(actions[t]).cashEur;
+    const cashEur = env.step(actions[t]).cashEur;
+    if (cashOut) cashOut[t] = cashEur;
+    profitEur += cashEur;
   }
   return { actions, profitEur };
 }

@@ -48,6 +48,33 @@ describe('describeKept', () => {
       ),
     ).toBe('Kept: fine-tuned (validation 77.0%, clone 74.0%; held-out half: fine-tuned 75.0%, clone 73.0%)');
   });
+  it('names the per-day check where the run has it: the days, the t it reached and the t it needed', () => {
+    const confirm = { ppoShare: 0.766, cloneShare: 0.742, days: 21, meanGainEur: 12, tStat: 0.34 };
+    expect(
+      describeKept(
+        { source: 'clone', validationShare: 0.639, cloneValidationShare: 0.639, ppoValidationShare: 0.665, confirm },
+        0.01,
+        2,
+      ),
+    ).toBe(
+      'Kept: teacher clone (validation 63.9%); fine-tuned best 66.5% beat it on validation but not by the 1-point margin with per-day t ≥ 2 on the held-out half (21 days): fine-tuned 76.6%, clone 74.2%, per-day gain t 0.34',
+    );
+    expect(
+      describeKept(
+        {
+          source: 'ppo',
+          validationShare: 0.77,
+          cloneValidationShare: 0.74,
+          ppoValidationShare: 0.77,
+          confirm: { ...confirm, tStat: 2.5 },
+        },
+        0.01,
+        2,
+      ),
+    ).toBe(
+      'Kept: fine-tuned (validation 77.0%, clone 74.0%; held-out half (21 days): fine-tuned 76.6%, clone 74.2%, per-day gain t 2.50)',
+    );
+  });
   it('says when no fine-tuning ran, and uses the margin it is given', () => {
     expect(
       describeKept(

@@ -1,6 +1,7 @@
 // Which policy a run kept, in words: the results panel's sentence and the runs table's short label.
 //
-// Usage: describeKept(result.kept, result.params.run.keepBestMargin) → "Kept: teacher clone (validation 96.1%); …"
+// Usage: describeKept(result.kept, result.params.run.keepBestMargin, result.params.run.confirmMinT)
+//   → "Kept: teacher clone (validation 96.1%); …"
 
 import type { KeptPolicy } from '../../../workers/trainer-api.ts';
 import { pct } from '../format.ts';
@@ -11,11 +12,15 @@ function points(marginShare: number): string {
 }
 
 /** One sentence naming the kept policy and the validation numbers that decided it. */
-export function describeKept(kept: KeptPolicy, marginShare: number): string {
+export function describeKept(kept: KeptPolicy, marginShare: number, confirmMinT?: number): string {
   const v = pct(kept.validationShare);
+  const c = kept.confirm;
+  // The per-day test's numbers, where the run has them (runs stored before it have the two shares only).
+  const perDay = c?.tStat !== undefined && c.days !== undefined;
   const margin = points(marginShare);
-  const held = kept.confirm
-    ? `held-out half: fine-tuned ${pct(kept.confirm.ppoShare)}, clone ${pct(kept.confirm.cloneShare)}`
+  const tNeeded = perDay && confirmMinT !== undefined ? ` with per-day t ≥ ${confirmMinT}` : '';
+  const held = c
+    ? `held-out half${c.days !== undefined ? ` (${c.days} days)` : ''}: fine-tuned ${pct(c.ppoShare)}, clone ${pct(c.cloneShare)}${perDay ? `, per-day gain t ${c.tStat!.toFixed(2)}` : ''}`
     : '';
   if (kept.source === 'ppo') {
     if (kept.cloneValidationShare === null) return `Kept: fine-tuned (validation ${v}; PPO only, no warm start)`;
@@ -26,7 +31,7 @@ export function describeKept(kept: KeptPolicy, marginShare: number): string {
     kept.ppoValidationShare === null
       ? 'no fine-tuning ran'
       : kept.confirm
-        ? `fine-tuned best ${pct(kept.ppoValidationShare)} beat it on validation but not by the ${margin} margin on the ${held}`
+        ? `fine-tuned best ${pct(kept.ppoValidationShare)} beat it on validation but not by the ${margin} margin${tNeeded} on the ${held}`
         : `fine-tuned best ${pct(kept.ppoValidationShare)} did not beat it by the ${margin} margin`;
   return `Kept: ${name} (validation ${v}); ${why}`;
 }

@@ -117,7 +117,15 @@ export const keptSchema = z.looseObject({
   validationShare: anyNumber,
   cloneValidationShare: anyNumber.nullable(),
   ppoValidationShare: anyNumber.nullable(),
-  confirm: z.object({ ppoShare: anyNumber, cloneShare: anyNumber }).optional(),
+  confirm: z
+    .looseObject({
+      ppoShare: anyNumber,
+      cloneShare: anyNumber,
+      days: anyNumber.optional(),
+      meanGainEur: anyNumber.optional(),
+      tStat: anyNumber.optional(),
+    })
+    .optional(),
 });
 
 const base = {
