@@ -44,6 +44,8 @@ export const command = defineCommand({
         'profit EUR median',
         'profit min–max',
         'oracle EUR',
+        'kept',
+        'last trained median',
         ...strategies.map((s) => s.replace(/_/g, ' ')),
       ],
       rows.map((r) => [
@@ -55,6 +57,10 @@ export const command = defineCommand({
         r.profitEur.median,
         `${r.profitEur.min.toFixed(2)}–${r.profitEur.max.toFixed(2)}`,
         r.oracleProfitEur,
+        Object.entries(r.kept)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || '-',
+        pct(r.lastTrainedShare.median),
         ...strategies.map((s) => pct(r.compareShares[s])),
       ]),
     );

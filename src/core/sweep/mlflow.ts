@@ -46,6 +46,8 @@ export function taskRunOf(run: MlflowRun): TaskRun | null {
     profitEur: last(run, 'eval/profit_eur'),
     oracleProfitEur: last(run, 'eval/oracle_profit_eur'),
     compareShares,
+    kept: run.tags['powerbidder.kept'] ?? '',
+    lastTrainedShare: last(run, 'charts/test_share'),
   };
 }
 

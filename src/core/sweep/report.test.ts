@@ -11,6 +11,8 @@ const run = (configId: string, seed: number, share: number, extra: Partial<TaskR
   profitEur: 50 * share,
   oracleProfitEur: 50,
   compareShares: { rolling_horizon_24_h: 0.9 + share / 100 },
+  kept: 'clone',
+  lastTrainedShare: share - 0.1,
   ...extra,
 });
 
@@ -20,6 +22,19 @@ describe('sweep report', () => {
     expect(spread([4, 1, 2, 3]).median).toBe(2.5);
     expect(spread([7]).std).toBe(0);
     expect(spread([]).median).toBeNaN();
+  });
+
+  it('counts the policies the finished runs kept, and spreads the last trained policy’s share apart from the kept one', () => {
+    const rows = aggregateSweep([
+      run('c1', 1, 0.5, { kept: 'ppo', lastTrainedShare: 0.5 }),
+      run('c1', 2, 0.6, { lastTrainedShare: 0.2 }),
+      run('c1', 3, 0.7, { lastTrainedShare: NaN }),
+      run('c1', 4, 0.8, { kept: '', lastTrainedShare: 0.7 }),
+      run('c1', 5, 0, { status: 'FAILED', kept: 'ppo' }),
+    ]);
+    expect(rows[0].kept).toEqual({ ppo: 1, clone: 2 });
+    expect(rows[0].lastTrainedShare).toMatchObject({ median: 0.5, min: 0.2, max: 0.7 });
+    expect(rows[0].shareOfOracle.median).toBeCloseTo(0.65, 12);
   });
 
   it('groups by configuration, medians over seeds, counts unfinished runs apart', () => {

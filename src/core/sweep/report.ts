@@ -15,6 +15,14 @@ export interface TaskRun {
   oracleProfitEur: number;
   /** Other strategies' shares on the same split (`rolling_horizon_24_h` → 0.97). */
   compareShares: Record<string, number>;
+  /** The policy the run kept ('clone', 'ppo', 'init'); '' when the run does not say. */
+  kept: string;
+  /**
+   * The test share of the last policy training produced (its last evaluated PPO iteration, else the clone's last
+   * epoch), kept or not: what the settings made of the policy itself, where keep-best may have set it aside. NaN
+   * when the run logged none.
+   */
+  lastTrainedShare: number;
 }
 
 export interface Spread {
@@ -38,6 +46,10 @@ export interface ConfigRow {
   oracleProfitEur: number;
   /** Median share of each compared strategy. */
   compareShares: Record<string, number>;
+  /** How many finished runs kept each policy ('clone' → 2, 'ppo' → 1). */
+  kept: Record<string, number>;
+  /** The spread of TaskRun.lastTrainedShare over the finished runs that logged one. */
+  lastTrainedShare: Spread;
 }
 
 export function spread(values: readonly number[]): Spread {
@@ -80,6 +92,8 @@ export function aggregateSweep(runs: readonly TaskRun[]): ConfigRow[] {
       compareShares: Object.fromEntries(
         names.map((n) => [n, spread(done.flatMap((r) => (n in r.compareShares ? [r.compareShares[n]] : []))).median]),
       ),
+      kept: done.reduce<Record<string, number>>((m, r) => (r.kept ? { ...m, [r.kept]: (m[r.kept] ?? 0) + 1 } : m), {}),
+      lastTrainedShare: spread(done.map((r) => r.lastTrainedShare).filter((x) => Number.isFinite(x))),
     };
   });
 }
