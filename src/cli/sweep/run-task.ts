@@ -19,7 +19,7 @@ import { splitTrainSite } from '../../core/rl/site-split.ts';
 import { loadPriceFile, selectNodeBackend } from '../commands/rl-node.ts';
 import { resolveBattery } from '../../core/battery/index.ts';
 import { type MlflowRun } from '../../core/mlflow/layout.ts';
-import { dataFingerprint, flattenParams, trainingToMlflowRun } from '../../core/mlflow/training.ts';
+import { KEPT_TAG, dataFingerprint, flattenParams, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { serializeSavedModel } from '../../core/rl/model.ts';
 import {
   SWEEP_TAGS,
@@ -410,7 +410,7 @@ export async function runSweepTask(o: RunTaskOptions): Promise<TaskOutcome> {
         ...tags,
         [HEARTBEAT_TAG]: String(endMs),
         'powerbidder.stopReason': result.stopReason,
-        'powerbidder.kept': result.kept.source,
+        [KEPT_TAG]: JSON.stringify(result.kept),
       },
       modelJson: serializeSavedModel(result.model),
       trace: result.backtest.trace,

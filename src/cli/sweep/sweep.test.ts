@@ -15,6 +15,9 @@ import { validateJsonSchema, K8S_JOB_SCHEMA } from './k8s-job-schema.ts';
 import { ensureExperiment, readStoreDir } from '../../io/mlflow-dir.ts';
 import type { MlflowRun } from '../../core/mlflow/layout.ts';
 import { sweepTask } from '../../core/sweep/index.ts';
+import { taskRunOf } from '../../core/sweep/mlflow.ts';
+import { KEPT_TAG } from '../../core/mlflow/training.ts';
+import { keptSchema } from '../../ui/runs/schema.ts';
 
 const SPEC = 'test-data/sweep/tiny.json';
 let dir: string;
@@ -316,6 +319,10 @@ describe('a day-ahead sweep task', () => {
       new TextDecoder().decode(run.artifacts.find((a) => a.path === 'model/model.json')!.bytes),
     ) as { config: { information?: { mode: string; forecast: string } } };
     expect(model.config.information).toEqual({ mode: 'day-ahead', forecast: 'naive-d1' });
+    // The kept policy's tag is the page's format (its import reads it) and the report reads its source.
+    const kept = keptSchema.parse(JSON.parse(run.tags[KEPT_TAG]));
+    expect(kept.validationShare).toBeTypeOf('number');
+    expect(taskRunOf(run)!.kept).toBe(kept.source);
     // The baselines are bess compare --information day-ahead's, on the agent's test span: the same oracle.
     const compared = Object.keys(run.metrics)
       .filter((k) => k.endsWith('/share_of_oracle') && k.startsWith('compare/'))

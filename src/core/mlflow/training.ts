@@ -58,6 +58,11 @@ export interface TrainingRun {
   charts?: { name: string; png: Uint8Array }[];
 }
 
+/**
+ * The tag holding the policy a run kept, as JSON of its KeptPolicy (`{"source":"clone",…}`): the page's export and
+ * `bess sweep-task` write it, the page's import and `bess sweep-report` read it.
+ */
+export const KEPT_TAG = 'powerbidder.kept';
 export const MODEL_ARTIFACT = 'model/model.json';
 export const TRACE_ARTIFACT = 'backtest/trace.csv';
 /** MLflow caps a param value at 6000 characters (MAX_PARAM_VAL_LENGTH). */

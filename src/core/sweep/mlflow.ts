@@ -5,6 +5,7 @@
 // Usage: const { configurations, runs } = sweepReport(readStore(entries).store);
 
 import type { MlflowRun, MlflowStore } from '../mlflow/layout.ts';
+import { KEPT_TAG } from '../mlflow/training.ts';
 import { aggregateSweep, type ConfigRow, type TaskRun } from './report.ts';
 
 /** Tags every sweep run carries (bess sweep-task writes them). */
@@ -20,6 +21,19 @@ const last = (run: MlflowRun, key: string): number => {
   const points = run.metrics[key];
   return points?.length ? points[points.length - 1].value : NaN;
 };
+
+/** The kept policy's source from KEPT_TAG's JSON, or the tag itself as stores written before the JSON hold it. */
+function keptSource(tag: string | undefined): string {
+  if (!tag) return '';
+  try {
+    const v: unknown = JSON.parse(tag);
+    return v && typeof v === 'object' && typeof (v as { source?: unknown }).source === 'string'
+      ? (v as { source: string }).source
+      : '';
+  } catch {
+    return tag;
+  }
+}
 
 /** A sweep run of the store as the report's input; null for runs of no sweep (or deleted ones). */
 export function taskRunOf(run: MlflowRun): TaskRun | null {
@@ -46,7 +60,7 @@ export function taskRunOf(run: MlflowRun): TaskRun | null {
     profitEur: last(run, 'eval/profit_eur'),
     oracleProfitEur: last(run, 'eval/oracle_profit_eur'),
     compareShares,
-    kept: run.tags['powerbidder.kept'] ?? '',
+    kept: keptSource(run.tags[KEPT_TAG]),
     lastTrainedShare: last(run, 'charts/test_share'),
   };
 }

@@ -17,7 +17,7 @@ import {
   storeFiles,
 } from '../../core/mlflow/layout.ts';
 import { MlflowStoreError, readStore, stripStoreRoot } from '../../core/mlflow/read.ts';
-import { trainingFromMlflowRun, trainingToMlflowRun } from '../../core/mlflow/training.ts';
+import { KEPT_TAG, trainingFromMlflowRun, trainingToMlflowRun } from '../../core/mlflow/training.ts';
 import { parseSavedModel, serializeSavedModel } from '../../core/rl/model.ts';
 import { RunFileError, STAGES, type CompleteRun, type RunRecord, type Stage } from './store.ts';
 import { keptSchema, runInputsSchema } from './schema.ts';
@@ -26,8 +26,7 @@ import { keptSchema, runInputsSchema } from './schema.ts';
 export const BROWSER_EXPERIMENT = 'PowerBidder';
 /** The registered model a staged run goes into when it has no model name (the original system's). */
 export const DEFAULT_MODEL_NAME = 'BatteryPPOModel';
-/** Tags holding the record's kept policy and inputs as JSON (MLflow tag values may be up to 5,000 characters). */
-const KEPT_TAG = 'powerbidder.kept';
+/** The tag holding the record's inputs as JSON (MLflow tag values may be up to 5,000 characters; KEPT_TAG too). */
 const INPUTS_TAG = 'powerbidder.inputs';
 
 /** A JSON tag read back with its schema; a tag that does not parse is left out, with a note saying so. */
