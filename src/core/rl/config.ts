@@ -164,7 +164,7 @@ export interface RunOptions {
    * Day-ahead: a fine-tuned policy that won selection must also beat its clone on the validation slice's held-out
    * half by keepBestMargin, with its per-day profit gain at least this many standard errors above zero (paired
    * t). Fine-tuned policies kept on a held-out share gain alone lost test share in every such run measured on the
-   * dev files (3 of 3 hourly and 2 of 2 fifteen-minute), each at t ≤ 1.06: their gain was a few days' luck.
+   * dev files (2 of 2 hourly, both FI 2020, and 2 of 2 fifteen-minute), each at t ≤ 1.06: a few days' luck.
    */
   confirmMinT: number;
 }

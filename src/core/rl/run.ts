@@ -632,7 +632,7 @@ export async function runTraining(req: TrainRequest, deps: RunDeps): Promise<Tra
       // Under day-ahead the fine-tuned policy must also beat the clone on the held-out half, by the margin and day
       // after day rather than on a few days' luck: the best of many noisy validation scores overstates the policy
       // it picks (without this check, fine-tuned policies kept on the hourly dev files lost test share to their
-      // clone in 8 of 10 runs; with the share check alone, in 5 of 5, every one at t ≤ 1.06).
+      // clone in 8 of 10 runs; with the share check alone, in 4 of 4, every one at t ≤ 1.06).
       let confirmed = true;
       if (out.bestScore > threshold && confirm && ppoClone) {
         const p = confirmRollout(out.best);
